@@ -1,0 +1,43 @@
+//! `pufa build`: renders the site into the output folder and prints one summary line.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{SiteArgs, color, print_warnings};
+use crate::build::{BuildOptions, build};
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The output folder [default: the config's output_dir, itself defaulting to ROOT/public].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Treat check warnings (late report, missing report parts, personal data) as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
+    let opts = BuildOptions { spec: args.site.spec(), output: args.output, strict: args.strict, progress: true };
+    let report = build(&opts)?;
+    print_warnings(&report.warnings, 20);
+    let out = report.output_dir.display().to_string();
+    let line = format!(
+        "✔ 已生成 {} 个页面、{} 个栏目，共写出 {} 个文件（含搜索索引 {} 个），用时 {:.2} 秒 → {}",
+        report.pages,
+        report.sections,
+        report.files,
+        report.search_files,
+        report.elapsed.as_secs_f64(),
+        out
+    );
+    let warn = if report.warnings.is_empty() { String::new() } else { format!("（{} 条警告）", report.warnings.len()) };
+    if color() || console::Term::stdout().is_term() {
+        println!("{}{}", console::style(line).green().bold(), console::style(warn).yellow());
+    } else {
+        println!("{line}{warn}");
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! `pufa new report|project|case NAME`: a content file with a filled-in front-matter template.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::SiteArgs;
+use crate::build::load_config;
+use crate::config::Kind;
+use crate::content::Date;
+use crate::diagnostics::{Diagnostic, Error};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Report,
+    Project,
+    Case,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// What to create.
+    pub kind: NewKind,
+    /// The file name without `.md` (it becomes the URL), e.g. 2025 or jinzunfu.
+    pub name: String,
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+/// The front matter and skeleton body of a new item.
+pub fn template(kind: NewKind, name: &str, publisher: &str, today: Date) -> String {
+    let this_year = today.year;
+    match kind {
+        NewKind::Report => {
+            let year: i32 = name.parse().ok().filter(|y| (1949..=2200).contains(y)).unwrap_or(this_year - 1);
+            format!(
+                r#"---
+title: "{publisher}{year}年法治政府建设年度报告"
+description: ""
+year: {year}
+publisher: "{publisher}"
+date: {today}
+written: {today}
+index_no: ""
+subject: "综合政务"
+genre: "工作报告"
+doc_no: ""
+taxonomies:
+  topics: [法治政府建设]
+  departments: []
+metrics: []
+awards: []
+projects: []
+---
+
+{year}年，……具体情况报告如下：
+
+## 一、主要举措和成效
+
+## 二、存在的不足和原因
+
+## 三、党政主要负责人履行推进法治建设第一责任人职责情况
+
+## 四、{next}年工作计划
+"#,
+                today = today.ymd_string(),
+                next = year + 1
+            )
+        }
+        NewKind::Project => format!(
+            r#"---
+title: "{name}"
+description: ""
+date: {today}
+years: [{this_year}]
+lead_units: []
+location: ""
+audience: []
+laws: []
+awards: []
+taxonomies:
+  topics: [普法宣传]
+  departments: []
+---
+
+## 一、项目背景
+
+## 二、主要做法
+
+## 三、工作成效
+"#,
+            today = today.ymd_string()
+        ),
+        NewKind::Case => format!(
+            r#"---
+title: "{name}"
+description: ""
+date: {today}
+year: {this_year}
+case_type: "人民调解"
+location: ""
+summary: ""
+legal_basis: []
+outcome: ""
+projects: []
+taxonomies:
+  topics: [矛盾纠纷化解]
+  departments: []
+---
+
+<!-- 当事人一律用“张某”“李某某”等化名，不要写身份证号、手机号。 -->
+
+## 一、基本案情
+
+## 二、调处过程
+
+## 三、处理结果
+
+## 四、典型意义
+"#,
+            today = today.ymd_string()
+        ),
+    }
+}
+
+pub fn run(args: NewArgs) -> Result<(), Error> {
+    let config = load_config(&args.site.spec())?;
+    let want = match args.kind {
+        NewKind::Report => Kind::Report,
+        NewKind::Project => Kind::Project,
+        NewKind::Case => Kind::Case,
+    };
+    let section = config.sections.iter().find(|(_, k)| **k == want).map(|(s, _)| s.clone()).ok_or_else(|| {
+        Error::one(Diagnostic::new("new/section", format!("config.yaml 的 sections 里没有存放{}的栏目", want.label())))
+    })?;
+    let name = crate::content::page::sanitize_slug(args.name.trim_end_matches(".md"));
+    if name.is_empty() {
+        return Err(Error::one(Diagnostic::new("new/name", "文件名不能为空")));
+    }
+    let path: PathBuf = config.content_dir().join(&section).join(format!("{name}.md"));
+    if path.exists() {
+        return Err(Error::one(Diagnostic::new("new/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint("请换一个文件名。")));
+    }
+    let text = template(args.kind, &name, &config.organisation.name, Date::today());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
+    }
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, &e, "写入文件"))?;
+    println!("✔ 已新建 {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,496 @@
+//! Front matter: the YAML between the `---` lines at the top of a content file.
+//!
+//! Owns splitting a file into front matter and body ([`split`]), the typed keys of pages
+//! ([`PageFront`]) and sections ([`SectionFront`]), and the per-kind rules: which keys a report,
+//! project, case or plain page may carry and which it must carry. Every problem becomes a
+//! [`Diagnostic`] with the file's line and column.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use crate::config::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+/// A file split at its front matter.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The YAML text (without the `---` lines); empty when the file has none.
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line in the file.
+    pub yaml_line: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    /// Whether the file had a front matter block at all.
+    pub has_front_matter: bool,
+}
+
+/// Splits `text` (already without a BOM) at its `---` front matter.
+pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
+    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let first = text[..first_line_end].trim_end();
+    if first != "---" {
+        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_offset: 0, has_front_matter: false });
+    }
+    let yaml_start = first_line_end;
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Split {
+                yaml: &text[yaml_start..pos],
+                yaml_line: 2,
+                body: &text[end..],
+                body_offset: end,
+                has_front_matter: true,
+            });
+        }
+        pos = end;
+    }
+    Err(Diagnostic::new("front-matter/unclosed", "front matter 没有结束：缺少第二行 `---`")
+        .in_file(file)
+        .at_line_col(text, 1, 1, 3)
+        .with_hint("front matter 要用两行 `---` 包起来，第二行 `---` 之后才是正文。"))
+}
+
+/// A list that may also be written as a single string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct StrList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for StrList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Numbers and booleans in a list of words (`[法治, 2024]`) are words too.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            S(String),
+            I(i64),
+            F(f64),
+            B(bool),
+        }
+        impl Scalar {
+            fn text(self) -> String {
+                match self {
+                    Scalar::S(s) => s,
+                    Scalar::I(i) => i.to_string(),
+                    Scalar::F(f) => f.to_string(),
+                    Scalar::B(b) => b.to_string(),
+                }
+            }
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(Scalar),
+            Many(Vec<Scalar>),
+        }
+        match OneOrMany::deserialize(d) {
+            Ok(OneOrMany::One(s)) => Ok(StrList(vec![s.text()])),
+            Ok(OneOrMany::Many(v)) => Ok(StrList(v.into_iter().map(Scalar::text).collect())),
+            Err(_) => Err(serde::de::Error::custom("pufa: 应为文字或文字列表")),
+        }
+    }
+}
+
+/// One figure of a report, e.g. 矛盾纠纷化解率 93.19 %.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// A stable key shared across years, e.g. `dispute_resolution_rate`.
+    pub key: String,
+    /// What readers see, e.g. 矛盾纠纷化解率.
+    pub label: String,
+    pub value: f64,
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// An award (获评/表彰).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub name: String,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// Every key a page may carry, for every kind; [`check_kind`] enforces which kind may use which.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, StrList>,
+    #[serde(default)]
+    pub extra: Option<yaml::Value>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub keywords: Option<StrList>,
+    /// 来源 (ContentSource); defaults to the publisher or the organisation.
+    #[serde(default)]
+    pub source: Option<String>,
+
+    // report
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub written: Option<Date>,
+    #[serde(default)]
+    pub index_no: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub genre: Option<String>,
+    #[serde(default)]
+    pub doc_no: Option<String>,
+    #[serde(default)]
+    pub metrics: Option<Vec<Metric>>,
+    // report, project
+    #[serde(default)]
+    pub awards: Option<Vec<Award>>,
+    // report, case
+    #[serde(default)]
+    pub projects: Option<StrList>,
+
+    // project
+    #[serde(default)]
+    pub years: Option<Vec<i32>>,
+    #[serde(default)]
+    pub lead_units: Option<StrList>,
+    #[serde(default)]
+    pub audience: Option<StrList>,
+    #[serde(default)]
+    pub laws: Option<StrList>,
+    // project, case
+    #[serde(default)]
+    pub location: Option<String>,
+
+    // case
+    #[serde(default)]
+    pub case_type: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<StrList>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// Section (`_index.md`) keys.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFront {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub sort_by: Option<SortBy>,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub transparent: bool,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub page_template: Option<String>,
+    /// ColumnKeywords
+    #[serde(default)]
+    pub keywords: Option<StrList>,
+    /// ColumnType, e.g. 信息公开, 工作动态.
+    #[serde(default)]
+    pub column_type: Option<String>,
+    /// Hide the section from the main navigation.
+    #[serde(default)]
+    pub in_nav: Option<bool>,
+    #[serde(default)]
+    pub extra: Option<yaml::Value>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Most recent year first, then newest.
+    Year,
+    /// Lowest weight first.
+    Weight,
+    /// By title.
+    Title,
+    /// As on disk (by file name).
+    None,
+}
+
+/// Keys only some kinds may use: (key, kinds allowed).
+const KIND_KEYS: &[(&str, &[Kind])] = &[
+    ("publisher", &[Kind::Report]),
+    ("written", &[Kind::Report]),
+    ("index_no", &[Kind::Report]),
+    ("subject", &[Kind::Report]),
+    ("genre", &[Kind::Report]),
+    ("doc_no", &[Kind::Report]),
+    ("metrics", &[Kind::Report]),
+    ("awards", &[Kind::Report, Kind::Project]),
+    ("projects", &[Kind::Report, Kind::Case]),
+    ("years", &[Kind::Project]),
+    ("lead_units", &[Kind::Project]),
+    ("audience", &[Kind::Project]),
+    ("laws", &[Kind::Project]),
+    ("location", &[Kind::Project, Kind::Case]),
+    ("case_type", &[Kind::Case]),
+    ("summary", &[Kind::Case]),
+    ("legal_basis", &[Kind::Case]),
+    ("outcome", &[Kind::Case]),
+];
+
+impl PageFront {
+    fn has(&self, key: &str) -> bool {
+        match key {
+            "publisher" => self.publisher.is_some(),
+            "written" => self.written.is_some(),
+            "index_no" => self.index_no.is_some(),
+            "subject" => self.subject.is_some(),
+            "genre" => self.genre.is_some(),
+            "doc_no" => self.doc_no.is_some(),
+            "metrics" => self.metrics.is_some(),
+            "awards" => self.awards.is_some(),
+            "projects" => self.projects.is_some(),
+            "years" => self.years.is_some(),
+            "lead_units" => self.lead_units.is_some(),
+            "audience" => self.audience.is_some(),
+            "laws" => self.laws.is_some(),
+            "location" => self.location.is_some(),
+            "case_type" => self.case_type.is_some(),
+            "summary" => self.summary.is_some(),
+            "legal_basis" => self.legal_basis.is_some(),
+            "outcome" => self.outcome.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Where a problem in the front matter is, to turn it into a diagnostic.
+pub struct FmLocator<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub split: Split<'a>,
+}
+
+impl FmLocator<'_> {
+    /// A diagnostic at `key:` in the front matter (or at its first line).
+    pub fn at_key(&self, code: &'static str, key: &str, message: String) -> Diagnostic {
+        let d = Diagnostic::new(code, message).in_file(self.file);
+        match yaml::find_key(self.split.yaml, key, 0) {
+            Some((l, c)) => d.at_line_col(self.text, l + self.split.yaml_line - 1, c, key.chars().count()),
+            None => d.at_line_col(self.text, 1, 1, 3),
+        }
+    }
+
+    /// Turns a YAML error (lines relative to the YAML) into a diagnostic (lines of the file).
+    pub fn yaml_error(&self, e: yaml::YamlError) -> Diagnostic {
+        let mut d = Diagnostic::new(e.code, e.message).in_file(self.file);
+        d = if e.line > 0 {
+            let span = e.key.as_ref().map_or(1, |k| k.chars().count());
+            d.at_line_col(self.text, e.line + self.split.yaml_line - 1, e.col, span)
+        } else {
+            d.at_line_col(self.text, 1, 1, 3)
+        };
+        if let Some(h) = e.hint {
+            d = d.with_hint(h);
+        }
+        d
+    }
+}
+
+/// Parses page front matter and applies the rules of `kind`.
+pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
+    if !loc.split.has_front_matter {
+        return Err(vec![
+            Diagnostic::new("front-matter/missing", "文件开头缺少 front matter（至少要有标题 title）")
+                .in_file(loc.file)
+                .at_line_col(loc.text, 1, 1, 1)
+                .with_hint("在文件最前面加上：\n---\ntitle: 标题\n---"),
+        ]);
+    }
+    let fm: PageFront = yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])?;
+    let mut errors = Vec::new();
+    for (key, kinds) in KIND_KEYS {
+        if fm.has(key) && !kinds.contains(&kind) {
+            let allowed: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+            errors.push(
+                loc.at_key(
+                    "front-matter/unknown-key",
+                    key,
+                    format!("字段 `{key}` 不能用于{}，只能用于{}", kind.label(), allowed.join("、")),
+                )
+                .with_hint("请删除这一行，或把文件放到对应的栏目里。"),
+            );
+        }
+    }
+    if fm.title.trim().is_empty() {
+        errors.push(loc.at_key("front-matter/missing-key", "title", "标题 `title` 不能为空".into()));
+    }
+    let mut require = |ok: bool, key: &str, what: &str| {
+        if !ok {
+            errors.push(
+                Diagnostic::new(
+                    "front-matter/missing-key",
+                    format!("{}缺少必填字段 `{key}`（{what}）", kind.label()),
+                )
+                .in_file(loc.file)
+                .at_line_col(loc.text, 1, 1, 3)
+                .with_hint(format!("请在 front matter 里加上一行 `{key}: ...`。")),
+            );
+        }
+    };
+    match kind {
+        Kind::Report => {
+            require(fm.year.is_some(), "year", "报告所属年度，如 2024");
+            require(fm.publisher.is_some(), "publisher", "发布机构");
+        }
+        Kind::Case => {
+            require(fm.case_type.is_some(), "case_type", "案例类型，如 人民调解");
+            require(fm.year.is_some() || fm.date.is_some(), "year", "案例年份，或写发布日期 date");
+        }
+        Kind::Project => {
+            require(
+                fm.year.is_some() || fm.years.as_ref().is_some_and(|y| !y.is_empty()) || fm.date.is_some(),
+                "years",
+                "项目开展的年份列表，如 [2023, 2024]",
+            );
+        }
+        Kind::Page => {}
+    }
+    if let Some(slug) = &fm.slug {
+        if slug.trim().is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == ".." {
+            errors.push(loc.at_key(
+                "front-matter/value",
+                "slug",
+                format!("`slug` 的值“{slug}”不能用作网址"),
+            ));
+        }
+    }
+    if let Some(metrics) = &fm.metrics {
+        let mut seen = BTreeMap::new();
+        for m in metrics {
+            if m.key.is_empty() || !m.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                errors.push(loc.at_key(
+                    "front-matter/value",
+                    "key",
+                    format!("指标 key “{}” 只能用英文字母、数字、_ 和 -", m.key),
+                ));
+            }
+            if !m.value.is_finite() {
+                errors.push(loc.at_key("front-matter/value", "value", format!("指标 `{}` 的值不是数字", m.key)));
+            }
+            if seen.insert(m.key.clone(), ()).is_some() {
+                errors.push(loc.at_key(
+                    "front-matter/value",
+                    "key",
+                    format!("指标 key `{}` 在同一份报告里出现了两次", m.key),
+                ));
+            }
+        }
+    }
+    if let (Some(year), true) = (fm.year, kind != Kind::Page) {
+        if !(1949..=2200).contains(&year) {
+            errors.push(loc.at_key("front-matter/value", "year", format!("年份 {year} 不合理")));
+        }
+    }
+    if errors.is_empty() { Ok(fm) } else { Err(errors) }
+}
+
+/// Parses section front matter (an `_index.md` may have none).
+pub fn parse_section(loc: &FmLocator) -> Result<SectionFront, Vec<Diagnostic>> {
+    if !loc.split.has_front_matter {
+        return Ok(SectionFront::default());
+    }
+    yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
+        let split = split(text, "a.md").map_err(|d| vec![d])?;
+        parse_page(&FmLocator { file: "a.md", text, split }, kind)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: 甲\n---\n正文\n", "a.md").unwrap();
+        assert_eq!(s.yaml, "title: 甲\n");
+        assert_eq!(s.body, "正文\n");
+        assert!(s.has_front_matter);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        assert_eq!(split("---\ntitle: 甲\n正文\n", "a.md").unwrap_err().code, "front-matter/unclosed");
+    }
+
+    #[test]
+    fn case_keys_are_rejected_on_reports_with_their_line() {
+        let e = page(
+            "---\ntitle: 报告\nyear: 2024\npublisher: 横栏镇\ndate: 2025-01-20\ncase_type: 人民调解\n---\n",
+            Kind::Report,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 6);
+        assert!(e[0].message.contains("case_type"));
+    }
+
+    #[test]
+    fn report_requires_year_and_publisher() {
+        let e = page("---\ntitle: 报告\ndate: 2025-01-20\n---\n", Kind::Report).unwrap_err();
+        let msgs: Vec<_> = e.iter().map(|d| d.message.clone()).collect();
+        assert!(msgs.iter().any(|m| m.contains("`year`")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("`publisher`")), "{msgs:?}");
+    }
+
+    #[test]
+    fn invalid_date_names_line_and_key() {
+        let e = page("---\ntitle: 案例\ncase_type: 信访\ndate: 2024-02-30\n---\n", Kind::Case).unwrap_err();
+        assert_eq!(e[0].line, 4);
+        assert!(e[0].message.contains("`date`"), "{}", e[0].message);
+        assert!(e[0].message.contains("29天"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn audience_may_be_one_string() {
+        let fm = page("---\ntitle: 项目\nyears: [2024]\naudience: 辖区群众\n---\n", Kind::Project).unwrap();
+        assert_eq!(fm.audience.unwrap().0, vec!["辖区群众".to_string()]);
+    }
+}

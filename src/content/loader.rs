@@ -1,0 +1,267 @@
+//! The walk: finds every file under `content/`, classifies it and parses it.
+//!
+//! `_index.md` makes a section, `name.md` a page, `name/index.md` a page bundle whose other
+//! files are its assets; any other file is copied to the same place in the output. Files are
+//! parsed in parallel. Editor temp, swap and backup files and hidden files are skipped
+//! ([`is_ignored_name`], shared with the watcher). Reading a file that is not UTF-8 is an error
+//! naming the line of the first bad byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::page::{self, Asset, Page, Section};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Error, display_path, io_diagnostic, line_col};
+
+/// Everything found under content/.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Files outside page bundles, copied as they are.
+    pub assets: Vec<Asset>,
+    /// Drafts that were left out (content-relative paths).
+    pub drafts: BTreeSet<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Names of files editors and tools leave behind, never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".crdownload")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+        || name == "Thumbs.db"
+        || name == "desktop.ini"
+}
+
+/// How a file under content/ is treated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRole {
+    Section { key: String },
+    Page { section: String },
+    /// A file of the page bundle whose `index.md` is `bundle` (content-relative).
+    BundleAsset { bundle: String },
+    Asset,
+    Ignored,
+}
+
+/// One file's text, or a diagnostic when it cannot be read as UTF-8.
+pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, &e, "读取文件").in_file(shown))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let off = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let (line, _) = line_col(&lossy, off);
+        let looks_gbk = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(e.as_bytes()).is_some();
+        let hint = if looks_gbk {
+            "文件看起来是 GBK/GB18030 编码。请用编辑器“另存为 UTF-8”，或用 `pufa import 文件` 自动转换。"
+        } else {
+            "请用文本编辑器把文件另存为 UTF-8 编码。"
+        };
+        Diagnostic::new("encoding", "文件不是 UTF-8 编码，无法读取")
+            .in_file(shown)
+            .at_line_col(&lossy, line, 1, 1)
+            .with_hint(hint)
+    })
+}
+
+/// Walks content/ and parses everything. Errors from all files are reported together.
+pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
+    let content = config.content_dir();
+    if !content.is_dir() {
+        return Err(Error::one(
+            Diagnostic::new("content/missing", "找不到内容文件夹 content/")
+                .in_file(display_path(&content, &config.root))
+                .with_hint("站点文件夹里要有 content/ 文件夹，用来存放报告、项目和案例。可以用 `pufa init 文件夹` 新建站点。"),
+        ));
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+                errors.push(Diagnostic::new("io", format!("读取文件夹失败：{e}")).in_file(display_path(&p, &config.root)));
+            }
+        }
+    }
+    let rels: Vec<String> = files.iter().map(|f| display_path(f, &content)).collect();
+    let set: BTreeSet<&str> = rels.iter().map(String::as_str).collect();
+    let section_dirs: BTreeSet<String> = rels
+        .iter()
+        .filter_map(|r| r.strip_suffix("_index.md").map(|d| d.trim_end_matches('/').to_string()))
+        .collect();
+    let bundles: BTreeSet<String> = rels
+        .iter()
+        .filter(|r| r.ends_with("/index.md") || r.as_str() == "index.md")
+        .filter(|r| {
+            let dir = r.strip_suffix("index.md").unwrap_or("").trim_end_matches('/');
+            !dir.is_empty() && !set.contains(format!("{dir}/_index.md").as_str())
+        })
+        .cloned()
+        .collect();
+
+    let roles: Vec<FileRole> = rels.iter().map(|r| classify(r, &section_dirs, &bundles)).collect();
+
+    // Bundle assets, grouped by bundle.
+    let mut bundle_assets: BTreeMap<&str, Vec<Asset>> = BTreeMap::new();
+    let mut loose: Vec<Asset> = Vec::new();
+    let mut warnings = Vec::new();
+    for ((rel, path), role) in rels.iter().zip(&files).zip(&roles) {
+        match role {
+            FileRole::BundleAsset { bundle } => {
+                let dir = bundle.strip_suffix("index.md").unwrap_or(bundle);
+                let inner = rel.strip_prefix(dir).unwrap_or(rel).to_string();
+                if inner.ends_with(".md") {
+                    warnings.push(
+                        Diagnostic::warning("content/ignored", "页面包（index.md 所在文件夹）里的其他 .md 文件不会生成页面")
+                            .in_file(format!("content/{rel}"))
+                            .with_hint("把它移到栏目文件夹里，或改成附件。"),
+                    );
+                    continue;
+                }
+                let bundle_key = bundles.get(bundle.as_str()).map(String::as_str).unwrap_or("");
+                bundle_assets.entry(bundle_key).or_default().push(Asset { src: path.clone(), out: inner });
+            }
+            FileRole::Asset => loose.push(Asset { src: path.clone(), out: rel.clone() }),
+            _ => {}
+        }
+    }
+
+    enum Item {
+        Page(Box<Page>),
+        Section(Box<Section>),
+        Draft(String),
+    }
+    let results: Vec<Result<Option<Item>, Vec<Diagnostic>>> = rels
+        .par_iter()
+        .zip(files.par_iter())
+        .zip(roles.par_iter())
+        .map(|((rel, path), role)| {
+            let shown = format!("content/{rel}");
+            match role {
+                FileRole::Section { key } => {
+                    let text = read_text(path, &shown).map_err(|d| vec![d])?;
+                    page::parse_section(config, key, rel, &shown, &text).map(|s| Some(Item::Section(Box::new(s))))
+                }
+                FileRole::Page { section } => {
+                    let text = read_text(path, &shown).map_err(|d| vec![d])?;
+                    let assets = bundle_assets.get(rel.as_str()).cloned().unwrap_or_default();
+                    let mut page = page::parse_page(config, rel, &shown, &text, section, assets)?;
+                    if page.front.draft && !drafts {
+                        return Ok(Some(Item::Draft(rel.clone())));
+                    }
+                    let base = page.path.clone();
+                    for a in &mut page.assets {
+                        a.out = format!("{base}{}", a.out);
+                    }
+                    Ok(Some(Item::Page(Box::new(page))))
+                }
+                _ => Ok(None),
+            }
+        })
+        .collect();
+
+    let mut loaded = Loaded { assets: loose, warnings, ..Default::default() };
+    for r in results {
+        match r {
+            Ok(Some(Item::Page(p))) => loaded.pages.push(*p),
+            Ok(Some(Item::Section(s))) => loaded.sections.push(*s),
+            Ok(Some(Item::Draft(rel))) => {
+                loaded.drafts.insert(rel);
+            }
+            Ok(None) => {}
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::many(errors));
+    }
+    if !loaded.sections.iter().any(|s| s.key.is_empty()) {
+        loaded.sections.push(Section::implicit_root(config));
+    }
+    Ok(loaded)
+}
+
+/// Decides a file's role from its content-relative path.
+pub fn classify(rel: &str, section_dirs: &BTreeSet<String>, bundles: &BTreeSet<String>) -> FileRole {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if rel.split('/').any(is_ignored_name) {
+        return FileRole::Ignored;
+    }
+    // Inside a bundle?
+    for b in bundles.iter() {
+        let dir = b.strip_suffix("index.md").unwrap_or(b);
+        if rel != b && rel.starts_with(dir) && !dir.is_empty() {
+            return FileRole::BundleAsset { bundle: b.clone() };
+        }
+    }
+    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    if name == "_index.md" {
+        return FileRole::Section { key: dir.to_string() };
+    }
+    if name.ends_with(".md") {
+        let page_dir = if bundles.contains(rel) { dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("") } else { dir };
+        return FileRole::Page { section: nearest_section(page_dir, section_dirs) };
+    }
+    FileRole::Asset
+}
+
+/// The nearest folder at or above `dir` that has an `_index.md` (the root otherwise).
+pub fn nearest_section(dir: &str, section_dirs: &BTreeSet<String>) -> String {
+    let mut d = dir;
+    loop {
+        if d.is_empty() {
+            return String::new();
+        }
+        if section_dirs.contains(d) {
+            return d.to_string();
+        }
+        d = d.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_sections_pages_bundles_and_assets() {
+        let sections: BTreeSet<String> = ["cases".to_string()].into();
+        let bundles: BTreeSet<String> = ["cases/jzf/index.md".to_string()].into();
+        assert_eq!(classify("cases/_index.md", &sections, &bundles), FileRole::Section { key: "cases".into() });
+        assert_eq!(classify("cases/a.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
+        assert_eq!(classify("cases/2024/a.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
+        assert_eq!(classify("cases/jzf/index.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
+        assert_eq!(classify("cases/jzf/photo.jpg", &sections, &bundles), FileRole::BundleAsset { bundle: "cases/jzf/index.md".into() });
+        assert_eq!(classify("about.md", &sections, &bundles), FileRole::Page { section: "".into() });
+        assert_eq!(classify("cases/a.pdf", &sections, &bundles), FileRole::Asset);
+        assert_eq!(classify("cases/.a.md.swp", &sections, &bundles), FileRole::Ignored);
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for n in [".a.md.swp", "a.md~", "#a.md#", "4913", ".DS_Store", "~$报告.docx", "a.md.tmp"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

@@ -1,0 +1,29 @@
+//! The content model: load → model.
+//!
+//! `loader` walks content/ and parses each file in parallel (`page`, `front_matter`, `date`);
+//! `site` assembles the [`Site`] with its indexes (sections, taxonomies, years, `metrics`),
+//! resolves `@/` links and runs `checks`. Renderers read the `Site`; nothing here knows
+//! about templates or output.
+
+pub mod checks;
+pub mod date;
+pub mod front_matter;
+pub mod loader;
+pub mod metrics;
+pub mod page;
+pub mod site;
+
+pub use date::Date;
+pub use page::{Asset, Page, Section};
+pub use site::{Resolved, Site};
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostics::Error;
+
+/// Loads and assembles the site under `config.root`.
+pub fn load_site(config: Arc<Config>, drafts: bool) -> Result<Site, Error> {
+    let loaded = loader::load(&config, drafts)?;
+    Site::from_loaded(config, loaded)
+}

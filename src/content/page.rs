@@ -1,0 +1,429 @@
+//! Pages and sections: one content file each, parsed on its own.
+//!
+//! [`parse_page`] and [`parse_section`] turn the text of one file into a [`Page`] or a
+//! [`Section`]: checked front matter, the kind's rules, the output path, the year(s) it belongs
+//! to and its rendered Markdown (with `@/` links still unresolved). Nothing here looks at other
+//! files, so the loader can parse in parallel and serve mode can re-parse a single file.
+
+use std::path::PathBuf;
+
+use super::date::Date;
+use super::front_matter::{self, FmLocator, PageFront, SectionFront, SortBy};
+use crate::config::{Config, Kind};
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::markdown::{self, Rendered};
+
+/// A file copied next to the page or section that owns it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Asset {
+    /// Absolute source path.
+    pub src: PathBuf,
+    /// Output path relative to the output root, `/`-separated.
+    pub out: String,
+}
+
+/// An `@/` link with its place in the file, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LinkRef {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+    pub source_line: String,
+}
+
+impl LinkRef {
+    pub fn diagnostic(&self, file: &str, code: &'static str, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(code, message).in_file(file);
+        d.line = self.line;
+        d.col = self.col;
+        d.span_chars = self.len.max(1);
+        d.source_line = Some(self.source_line.clone());
+        d
+    }
+}
+
+/// A regular page: a report, project, case or free page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Content-relative path, `/`-separated: `cases/jinzunfu.md`, `cases/jinzunfu/index.md`.
+    pub rel: String,
+    /// The file as shown in messages (relative to the site root).
+    pub shown: String,
+    /// Key of the section the page belongs to (`cases`, or `` for the root).
+    pub section: String,
+    pub kind: Kind,
+    pub front: PageFront,
+    pub slug: String,
+    /// Output path relative to the base URL, ending in `/`: `cases/jinzunfu/`.
+    pub path: String,
+    /// The year the item is filed under.
+    pub year: Option<i32>,
+    /// Every year the item belongs to (a project runs several).
+    pub years: Vec<i32>,
+    pub body: Rendered,
+    pub links: Vec<LinkRef>,
+    pub assets: Vec<Asset>,
+    /// Fingerprint of the file's bytes and path.
+    pub hash: u64,
+    /// Fingerprint of the front matter alone (what lists show changes with it).
+    pub front_hash: u64,
+    /// 1-based line of the `title:` key, and of the file's first line of each top-level key,
+    /// kept for checks that run after loading.
+    pub key_lines: Vec<(String, usize, String)>,
+    /// Structural lines with their file lines, for checks: Markdown headings (level 1-6) and
+    /// bold or numbered lead-ins of paragraphs (level 7).
+    pub headings: Vec<(u8, String, usize)>,
+    /// Warnings about this file alone (Markdown problems, content checks).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.front.title
+    }
+
+    pub fn date(&self) -> Option<Date> {
+        self.front.date
+    }
+
+    /// A diagnostic at a top-level front-matter key of this page (or its first line).
+    pub fn at_key(&self, code: &'static str, key: &str, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(code, message).in_file(&self.shown);
+        if let Some((_, line, text)) = self.key_lines.iter().find(|(k, _, _)| k == key) {
+            d.line = *line;
+            d.col = 1;
+            d.span_chars = key.chars().count();
+            d.source_line = Some(text.clone());
+        } else {
+            d.line = 1;
+            d.col = 1;
+            d.span_chars = 3;
+            d.source_line = Some("---".into());
+        }
+        d
+    }
+
+    /// A diagnostic at the first line of the YAML text containing `needle`.
+    pub fn at_text(&self, code: &'static str, needle: &str, message: String) -> Diagnostic {
+        let d = Diagnostic::new(code, message).in_file(&self.shown);
+        match self.key_lines.iter().find(|(_, _, t)| t.contains(needle)) {
+            Some((_, line, text)) => {
+                let col = text.find(needle).map_or(1, |b| text[..b].chars().count() + 1);
+                let mut d = d;
+                d.line = *line;
+                d.col = col;
+                d.span_chars = needle.chars().count();
+                d.source_line = Some(text.clone());
+                d
+            }
+            None => self.at_key(code, "", d.message),
+        }
+    }
+}
+
+/// A section: a folder with an `_index.md` (the content root is always one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// `` for the root, else the folder relative to content/: `cases`, `cases/2024`.
+    pub key: String,
+    /// `cases/_index.md`, or empty when the root has no `_index.md`.
+    pub rel: String,
+    pub shown: String,
+    pub front: SectionFront,
+    pub title: String,
+    /// The kind of the pages it holds.
+    pub kind: Kind,
+    /// Output path: `cases/` (`` for the root).
+    pub path: String,
+    pub body: Rendered,
+    pub links: Vec<LinkRef>,
+    pub hash: u64,
+    pub parent: Option<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Section {
+    pub fn sort_by(&self) -> SortBy {
+        self.front.sort_by.unwrap_or(if self.kind == Kind::Page { SortBy::Weight } else { SortBy::Date })
+    }
+
+    /// The implicit root section when content/ has no `_index.md`.
+    pub fn implicit_root(config: &Config) -> Section {
+        Section {
+            key: String::new(),
+            rel: String::new(),
+            shown: "content/".into(),
+            front: SectionFront::default(),
+            title: config.title.clone(),
+            kind: Kind::Page,
+            path: String::new(),
+            body: Rendered::default(),
+            links: Vec::new(),
+            hash: 0,
+            parent: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Strips a UTF-8 BOM.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Parses a page file. `rel` is content-relative; `section` the key of its section.
+pub fn parse_page(
+    config: &Config,
+    rel: &str,
+    shown: &str,
+    text: &str,
+    section: &str,
+    assets: Vec<Asset>,
+) -> Result<Page, Vec<Diagnostic>> {
+    let text = strip_bom(text);
+    let split = front_matter::split(text, shown).map_err(|d| vec![d])?;
+    let loc = FmLocator { file: shown, text, split };
+    let kind = config.kind_of_section(section);
+    let front = front_matter::parse_page(&loc, kind)?;
+    let mut errors = Vec::new();
+
+    // Taxonomy names must be configured.
+    for name in front.taxonomies.keys() {
+        if config.taxonomy(name).is_none() {
+            let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+            errors.push(
+                loc.at_key("front-matter/unknown-key", name, format!("没有名为 `{name}` 的分类"))
+                    .with_hint(format!("config.yaml 中配置的分类有：{}", known.join("、"))),
+            );
+        }
+    }
+
+    let (dir, stem) = page_dir_and_stem(rel);
+    let raw_slug = front.slug.clone().unwrap_or_else(|| stem.to_string());
+    let slug = sanitize_slug(&raw_slug);
+    if slug.is_empty() {
+        errors.push(loc.at_key("front-matter/value", "slug", format!("无法从“{raw_slug}”得到网址")));
+    }
+    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{dir}/{slug}/") };
+
+    let year = front.year.or_else(|| front.years.as_ref().and_then(|y| y.iter().min().copied())).or(front.date.map(|d| d.year));
+    let mut years: Vec<i32> = match (&front.years, kind) {
+        (Some(ys), Kind::Project) if !ys.is_empty() => ys.clone(),
+        _ => year.into_iter().collect(),
+    };
+    years.sort_unstable();
+    years.dedup();
+    if kind == Kind::Page {
+        years.clear();
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let body = markdown::render(split.body);
+    let (links, warnings, headings) = locate_body(text, split.body_offset, shown, &body);
+    let key_lines = top_level_keys(text, &split);
+    let mut page = Page {
+            rel: rel.to_string(),
+            shown: shown.to_string(),
+            section: section.to_string(),
+            kind,
+            front,
+            slug,
+            path,
+            year,
+            years,
+            body,
+            links,
+            assets,
+            hash: crate::util::hash_of(&(rel, text)),
+            front_hash: crate::util::hash_of(&(rel, split.yaml)),
+            key_lines,
+            headings,
+            warnings,
+    };
+    super::checks::check_page(&mut page, split.body, split.body_offset, text)?;
+    Ok(page)
+}
+
+/// Parses a section's `_index.md`.
+pub fn parse_section(config: &Config, key: &str, rel: &str, shown: &str, text: &str) -> Result<Section, Vec<Diagnostic>> {
+    let text = strip_bom(text);
+    let split = front_matter::split(text, shown).map_err(|d| vec![d])?;
+    let loc = FmLocator { file: shown, text, split };
+    let front = front_matter::parse_section(&loc)?;
+    let title = front
+        .title
+        .clone()
+        .unwrap_or_else(|| if key.is_empty() { config.title.clone() } else { key.rsplit('/').next().unwrap_or(key).to_string() });
+    let body = markdown::render(split.body);
+    let (links, warnings, _) = locate_body(text, split.body_offset, shown, &body);
+    let parent = if key.is_empty() { None } else { Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default()) };
+    Ok(Section {
+            key: key.to_string(),
+            rel: rel.to_string(),
+            shown: shown.to_string(),
+            kind: if key.is_empty() { Kind::Page } else { config.kind_of_section(key) },
+            path: if key.is_empty() { String::new() } else { format!("{key}/") },
+            front,
+            title,
+            body,
+            links,
+            hash: crate::util::hash_of(&(rel, text)),
+            parent,
+            warnings,
+    })
+}
+
+/// `cases/a.md` → (`cases`, `a`); `cases/a/index.md` → (`cases`, `a`).
+pub fn page_dir_and_stem(rel: &str) -> (&str, &str) {
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    if file == "index.md" {
+        let (parent, stem) = dir.rsplit_once('/').unwrap_or(("", dir));
+        return (parent, stem);
+    }
+    (dir, file.strip_suffix(".md").unwrap_or(file))
+}
+
+/// Keeps letters of every script; spaces become `-`; characters unsafe in URLs are dropped.
+pub fn sanitize_slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else if !matches!(c, '?' | '#' | '%' | '"' | '\'' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|' | '/' | '&' | '+' | '*' | ':') && !c.is_control() {
+            out.push(c);
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Maps Markdown byte ranges to file lines: links, warnings and headings.
+fn locate_body(
+    text: &str,
+    body_offset: usize,
+    shown: &str,
+    body: &Rendered,
+) -> (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>) {
+    let line_text = |line: usize| text.split('\n').nth(line - 1).unwrap_or("").trim_end_matches('\r').to_string();
+    let links = body
+        .links
+        .iter()
+        .map(|l| {
+            let (line, col) = line_col(text, body_offset + l.range.start);
+            LinkRef {
+                target: l.target.clone(),
+                anchor: l.anchor.clone(),
+                line,
+                col,
+                len: text.get(body_offset + l.range.start..body_offset + l.range.end).map_or(1, |s| s.chars().count()),
+                source_line: line_text(line),
+            }
+        })
+        .collect();
+    let warnings = body
+        .warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::warning("markdown", w.message.clone())
+                .in_file(shown)
+                .at_offset(text, body_offset + w.range.start, w.range.len())
+                .with_hint(w.hint.clone())
+        })
+        .collect();
+    // Headings with their lines (ATX headings only, which is what the theme and importer write).
+    let mut headings = Vec::new();
+    let mut in_fence = false;
+    for (i, l) in text[body_offset..].split('\n').enumerate() {
+        let t = l.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            continue;
+        }
+        let hashes = t.chars().take_while(|c| *c == '#').count();
+        let line = line_col(text, body_offset).0 + i;
+        if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) {
+            let title = t[hashes..].trim().trim_end_matches('#').trim().to_string();
+            headings.push((hashes as u8, title, line));
+        } else if let Some(rest) = t.strip_prefix("**") {
+            // A bold lead-in: `**2.严格落实第一责任人职责。**正文……`
+            if let Some(end) = rest.find("**") {
+                headings.push((7, rest[..end].trim().to_string(), line));
+            }
+        } else if t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            let lead: String = t.chars().take(40).collect();
+            let digits = lead.chars().take_while(|c| c.is_ascii_digit()).count();
+            if lead[digits..].starts_with(['.', '．', '、']) {
+                let title = lead.split(['。', '：', ':']).next().unwrap_or("").to_string();
+                headings.push((7, title, line));
+            }
+        }
+    }
+    (links, warnings, headings)
+}
+
+/// Lines of the front matter, tagged with the top-level key they belong to.
+fn top_level_keys(text: &str, split: &front_matter::Split) -> Vec<(String, usize, String)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, l) in split.yaml.split('\n').enumerate() {
+        let line = split.yaml_line + i;
+        let l = l.trim_end_matches('\r');
+        if !l.starts_with([' ', '\t', '-', '#']) && l.contains(':') {
+            current = l.split(':').next().unwrap_or("").trim().to_string();
+        }
+        if !l.trim().is_empty() {
+            out.push((current.clone(), line, l.to_string()));
+        }
+    }
+    let _ = text;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config() -> Config {
+        Config::parse(Path::new("/s"), Path::new("/s/config.yaml"), "title: T\nbase_url: https://a.gov.cn/hlz/\ngovernment_site: false\n").unwrap()
+    }
+
+    #[test]
+    fn page_paths_follow_the_file() {
+        assert_eq!(page_dir_and_stem("cases/jinzunfu.md"), ("cases", "jinzunfu"));
+        assert_eq!(page_dir_and_stem("cases/jinzunfu/index.md"), ("cases", "jinzunfu"));
+        assert_eq!(page_dir_and_stem("about.md"), ("", "about"));
+        let p = parse_page(&config(), "cases/金尊府.md", "content/cases/金尊府.md", "---\ntitle: 金尊府\ncase_type: 信访\nyear: 2024\n---\n正文", "cases", vec![]).unwrap();
+        assert_eq!(p.path, "cases/金尊府/");
+        assert_eq!(p.kind, Kind::Case);
+        assert_eq!(p.years, vec![2024]);
+    }
+
+    #[test]
+    fn unknown_taxonomy_is_an_error() {
+        let e = parse_page(&config(), "a.md", "content/a.md", "---\ntitle: A\ntaxonomies:\n  tags: [x]\n---\n", "", vec![]).err().unwrap();
+        assert_eq!(e[0].line, 4);
+    }
+
+    #[test]
+    fn link_locations_are_file_lines() {
+        let p = parse_page(&config(), "a.md", "content/a.md", "---\ntitle: A\n---\n\n见[报告](@/reports/2024.md)。\n", "", vec![]).unwrap();
+        let l = &p.links[0];
+        assert_eq!((l.line, l.col), (5, 6));
+        assert_eq!(l.source_line, "见[报告](@/reports/2024.md)。");
+    }
+
+    #[test]
+    fn slugs_are_sanitised_but_stay_chinese() {
+        assert_eq!(sanitize_slug(" 金尊府 保交房 "), "金尊府-保交房");
+        assert_eq!(sanitize_slug("a?b#c"), "abc");
+    }
+}

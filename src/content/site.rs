@@ -1,0 +1,532 @@
+//! The in-memory site: every page and section, and the indexes derived from them.
+//!
+//! [`Site`] owns the parsed items (as `Arc`s, so serve mode can swap one without copying the
+//! rest) and a [`SiteIndex`] rebuilt from them: section lists (with transparent sections
+//! passed up), subsections, neighbours, taxonomies, years, back-links and project references.
+//! [`Site::assemble`] builds the index, resolves `@/` links into URLs and runs the cross-file
+//! checks (duplicate output paths, broken links and anchors, unknown project references,
+//! duplicate 索引号 ...). Renderers only read a `Site`; serve mode replaces items and calls
+//! `assemble` again, which costs milliseconds even for ten thousand pages.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::front_matter::SortBy;
+use super::loader::Loaded;
+use super::metrics::MetricsIndex;
+use super::page::{Asset, LinkRef, Page, Section};
+use crate::config::{Config, Kind, RESERVED};
+use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::markdown::{resolve_links, slug::slugify};
+
+/// A page or section body with its `@/` links resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Resolved {
+    pub html: Arc<str>,
+    pub summary: Arc<str>,
+}
+
+/// One taxonomy term and the pages filed under it (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<String>,
+}
+
+/// One taxonomy with its terms, by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxonomyIndex {
+    pub name: String,
+    pub title: String,
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// Everything derived from the pages and sections.
+#[derive(Debug, Clone, Default)]
+pub struct SiteIndex {
+    /// Section key → its pages in order, including those of transparent subsections.
+    pub section_pages: HashMap<String, Vec<String>>,
+    /// Section key → subsection keys, by weight then title.
+    pub subsections: HashMap<String, Vec<String>>,
+    /// Page → (the page before it, the page after it) in its own section's order.
+    pub neighbours: HashMap<String, (Option<String>, Option<String>)>,
+    pub taxonomies: Vec<TaxonomyIndex>,
+    /// Year → items filed under it (reports, projects, cases), newest first.
+    pub years: BTreeMap<i32, Vec<String>>,
+    /// Target page rel or section key → pages/sections whose `@/` links point at it.
+    pub backlinks: HashMap<String, BTreeSet<String>>,
+    /// Project slug → project page rel.
+    pub projects_by_slug: HashMap<String, String>,
+    /// Project rel → reports and cases that name it in `projects:`, by date.
+    pub project_refs: HashMap<String, Vec<String>>,
+    /// Output path → who produces it (for the duplicate check and lookups).
+    pub paths: HashMap<String, String>,
+    pub metrics: MetricsIndex,
+}
+
+/// The whole site model.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Arc<Config>,
+    pub pages: BTreeMap<String, Arc<Page>>,
+    /// By section key (`` for the root).
+    pub sections: BTreeMap<String, Arc<Section>>,
+    pub assets: Vec<Asset>,
+    pub drafts: BTreeSet<String>,
+    pub index: SiteIndex,
+    /// Page rel → resolved body.
+    pub resolved: HashMap<String, Resolved>,
+    /// Section key → resolved body.
+    pub resolved_sections: HashMap<String, Resolved>,
+    /// Warnings from loading and checks (errors stop the build instead).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Builds the site from what the loader found.
+    pub fn from_loaded(config: Arc<Config>, loaded: Loaded) -> Result<Site, Error> {
+        let mut site = Site {
+            config,
+            pages: loaded.pages.into_iter().map(|p| (p.rel.clone(), Arc::new(p))).collect(),
+            sections: loaded.sections.into_iter().map(|s| (s.key.clone(), Arc::new(s))).collect(),
+            assets: loaded.assets,
+            drafts: loaded.drafts,
+            index: SiteIndex::default(),
+            resolved: HashMap::new(),
+            resolved_sections: HashMap::new(),
+            warnings: loaded.warnings,
+        };
+        site.assemble(None)?;
+        Ok(site)
+    }
+
+    /// Rebuilds the index, resolves links and runs the cross-file checks.
+    ///
+    /// With `only = Some(set)`, links are resolved again only for the pages/sections in the set
+    /// (and kept from before for the rest); serve mode passes the items an edit can affect.
+    pub fn assemble(&mut self, only: Option<&BTreeSet<String>>) -> Result<(), Error> {
+        let mut errors = Vec::new();
+        self.fix_section_parents();
+        self.index = build_index(self, &mut errors);
+        self.resolve(only, &mut errors);
+        let mut warnings: Vec<Diagnostic> = Vec::new();
+        super::checks::cross_checks(self, &mut errors, &mut warnings);
+        let (errs, warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d: &Diagnostic| d.severity == Severity::Error);
+        self.warnings.retain(|w| w.code != "check" && !w.code.starts_with("check/"));
+        self.warnings.extend(warns);
+        self.warnings.extend(warnings);
+        if !errs.is_empty() {
+            return Err(Error::many(errs));
+        }
+        Ok(())
+    }
+
+    /// Sections whose parent folder has no `_index.md` hang off the nearest one that does.
+    fn fix_section_parents(&mut self) {
+        let keys: BTreeSet<String> = self.sections.keys().cloned().collect();
+        let mut fixes = Vec::new();
+        for (k, s) in &self.sections {
+            if k.is_empty() {
+                continue;
+            }
+            let mut p = k.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+            while !p.is_empty() && !keys.contains(&p) {
+                p = p.rsplit_once('/').map(|(q, _)| q.to_string()).unwrap_or_default();
+            }
+            if s.parent.as_deref() != Some(p.as_str()) {
+                fixes.push((k.clone(), p));
+            }
+        }
+        for (k, p) in fixes {
+            if let Some(s) = self.sections.get_mut(&k) {
+                Arc::make_mut(s).parent = Some(p);
+            }
+        }
+    }
+
+    pub fn page(&self, rel: &str) -> Option<&Arc<Page>> {
+        self.pages.get(rel)
+    }
+
+    pub fn section(&self, key: &str) -> Option<&Arc<Section>> {
+        self.sections.get(key)
+    }
+
+    /// The section of a page.
+    pub fn section_of(&self, page: &Page) -> Option<&Arc<Section>> {
+        self.sections.get(&page.section)
+    }
+
+    /// Resolves an `@/` target (`reports/2024.md`, `cases/_index.md`) to (owner key, path).
+    /// Section owners are returned as `_index` keys: `cases/_index.md`.
+    pub fn lookup(&self, target: &str) -> Option<(String, String)> {
+        let t = target.trim_start_matches('/');
+        if let Some(p) = self.pages.get(t) {
+            return Some((p.rel.clone(), p.path.clone()));
+        }
+        if let Some(stem) = t.strip_suffix(".md") {
+            let bundle = format!("{stem}/index.md");
+            if let Some(p) = self.pages.get(&bundle) {
+                return Some((p.rel.clone(), p.path.clone()));
+            }
+        }
+        let key = t.strip_suffix("_index.md").map(|k| k.trim_end_matches('/')).or_else(|| (!t.ends_with(".md")).then(|| t.trim_end_matches('/')));
+        if let Some(k) = key {
+            if let Some(s) = self.sections.get(k) {
+                return Some((section_owner(&s.key), s.path.clone()));
+            }
+        }
+        None
+    }
+
+    /// The URL of a content file copied to the output (`@/cases/jzf/photo.jpg`).
+    pub fn asset_url(&self, target: &str) -> Option<String> {
+        let t = target.trim_start_matches('/');
+        if t.ends_with(".md") {
+            return None;
+        }
+        let found = self.assets.iter().chain(self.pages.values().flat_map(|p| p.assets.iter())).any(|a| {
+            a.out == t || a.src.ends_with(t)
+        });
+        found.then(|| {
+            let out = self
+                .pages
+                .values()
+                .flat_map(|p| p.assets.iter())
+                .chain(self.assets.iter())
+                .find(|a| a.src.ends_with(t))
+                .map(|a| a.out.clone())
+                .unwrap_or_else(|| t.to_string());
+            self.config.url(&out)
+        })
+    }
+
+    /// Anchors of a lookup owner.
+    pub fn anchors_of(&self, owner: &str) -> Option<&[String]> {
+        if let Some(k) = owner.strip_suffix("_index.md") {
+            let k = k.trim_end_matches('/');
+            return self.sections.get(k).map(|s| s.body.anchors.as_slice());
+        }
+        self.pages.get(owner).map(|p| p.body.anchors.as_slice())
+    }
+
+    fn resolve(&mut self, only: Option<&BTreeSet<String>>, errors: &mut Vec<Diagnostic>) {
+        let do_page = |rel: &str| only.is_none_or(|o| o.contains(rel));
+        let results: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = self
+            .pages
+            .par_iter()
+            .filter(|(rel, _)| do_page(rel))
+            .map(|(rel, p)| (rel.clone(), self.resolve_body(&p.shown, &p.body.html, &p.body.summary_html, &p.links)))
+            .collect();
+        for (rel, r) in results {
+            match r {
+                Ok(res) => {
+                    self.resolved.insert(rel, res);
+                }
+                Err(ds) => errors.extend(ds),
+            }
+        }
+        self.resolved.retain(|rel, _| self.pages.contains_key(rel));
+        let secs: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = self
+            .sections
+            .iter()
+            .filter(|(k, _)| do_page(&section_owner(k)))
+            .map(|(k, s)| (k.clone(), self.resolve_body(&s.shown, &s.body.html, &s.body.summary_html, &s.links)))
+            .collect();
+        for (k, r) in secs {
+            match r {
+                Ok(res) => {
+                    self.resolved_sections.insert(k, res);
+                }
+                Err(ds) => errors.extend(ds),
+            }
+        }
+        self.resolved_sections.retain(|k, _| self.sections.contains_key(k));
+    }
+
+    fn resolve_body(&self, shown: &str, html: &str, summary: &str, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut urls = Vec::with_capacity(links.len());
+        for l in links {
+            if l.target.starts_with('/') {
+                // A site path: add the base path; keep query and fragment as written.
+                let (path, query) = l.target.split_once('?').map_or((l.target.as_str(), None), |(p, q)| (p, Some(q)));
+                let mut url = self.config.url(path);
+                if let Some(q) = query {
+                    url.push('?');
+                    url.push_str(q);
+                }
+                if let Some(a) = &l.anchor {
+                    url.push('#');
+                    url.push_str(a);
+                }
+                urls.push(url);
+                continue;
+            }
+            if let Some(asset) = self.asset_url(&l.target) {
+                urls.push(asset);
+                continue;
+            }
+            match self.lookup(&l.target) {
+                Some((owner, path)) => {
+                    let mut url = self.config.url(&path);
+                    if let Some(a) = &l.anchor {
+                        let anchors = self.anchors_of(&owner).unwrap_or(&[]);
+                        if !anchors.iter().any(|x| x == a) {
+                            let near: Vec<String> = anchors.to_vec();
+                            let hint = match crate::yaml::suggest(a, &near) {
+                                Some(s) => format!("是不是 `#{s}`？锚点来自目标页面的标题。"),
+                                None if anchors.is_empty() => "目标页面没有任何标题锚点。".to_string(),
+                                None => format!("目标页面的锚点有：{}", anchors.iter().take(8).map(|x| format!("#{x}")).collect::<Vec<_>>().join(" ")),
+                            };
+                            errors.push(
+                                l.diagnostic(shown, "link/anchor", format!("链接的锚点 `#{a}` 在 {} 中不存在", l.target))
+                                    .with_hint(hint),
+                            );
+                        }
+                        url.push('#');
+                        url.push_str(a);
+                    }
+                    urls.push(url);
+                }
+                None => {
+                    let hint = if self.drafts.contains(l.target.trim_start_matches('/')) {
+                        "目标页面是草稿（draft: true），发布时不会生成。去掉 draft，或用 --drafts 预览。".to_string()
+                    } else {
+                        "`@/` 后面写 content/ 下的文件路径，如 `@/reports/2024.md`；检查文件名是否写错、文件是否被删除或改名。".to_string()
+                    };
+                    errors.push(l.diagnostic(shown, "link/missing", format!("链接指向的页面不存在：@/{}", l.target)).with_hint(hint));
+                    urls.push(String::new());
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let html = resolve_links(html, |i| urls.get(i).cloned().unwrap_or_default());
+        let summary = resolve_links(summary, |i| urls.get(i).cloned().unwrap_or_default());
+        Ok(Resolved { html: Arc::from(html), summary: Arc::from(summary) })
+    }
+
+    /// The items whose links or references name `target` (a page rel or section owner).
+    pub fn linking_to(&self, target: &str) -> impl Iterator<Item = &String> {
+        self.index.backlinks.get(target).into_iter().flatten()
+    }
+
+    /// Pages of a kind, newest first (by date, then year).
+    pub fn pages_of_kind(&self, kind: Kind) -> Vec<&Arc<Page>> {
+        let mut v: Vec<&Arc<Page>> = self.pages.values().filter(|p| p.kind == kind).collect();
+        v.sort_by(|a, b| newest_first(a, b));
+        v
+    }
+}
+
+/// The owner key used for a section in back-links and lookups.
+pub fn section_owner(key: &str) -> String {
+    if key.is_empty() { "_index.md".to_string() } else { format!("{key}/_index.md") }
+}
+
+/// Newest first: by date, then year, then title, then path.
+pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.front
+        .date
+        .cmp(&a.front.date)
+        .then(b.year.cmp(&a.year))
+        .then_with(|| a.front.title.cmp(&b.front.title))
+        .then_with(|| a.rel.cmp(&b.rel))
+}
+
+fn sort_pages(pages: &mut [&Arc<Page>], by: SortBy) {
+    match by {
+        SortBy::Date => pages.sort_by(|a, b| newest_first(a, b)),
+        SortBy::Year => pages.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| newest_first(a, b))),
+        SortBy::Weight => pages.sort_by(|a, b| {
+            a.front.weight.unwrap_or(i64::MAX).cmp(&b.front.weight.unwrap_or(i64::MAX)).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.rel.cmp(&b.rel))
+        }),
+        SortBy::Title => pages.sort_by(|a, b| a.front.title.cmp(&b.front.title).then_with(|| a.rel.cmp(&b.rel))),
+        SortBy::None => pages.sort_by(|a, b| a.rel.cmp(&b.rel)),
+    }
+}
+
+fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
+    let config = &site.config;
+    let mut idx = SiteIndex::default();
+
+    // Output paths must be unique, and must not take the places pufa generates.
+    let mut reserved: BTreeSet<String> = RESERVED.iter().map(|r| format!("{r}/")).collect();
+    for t in &config.taxonomies {
+        reserved.insert(format!("{}/", t.name));
+    }
+    for s in site.sections.values() {
+        if let Some(prev) = idx.paths.insert(s.path.clone(), s.shown.clone()) {
+            errors.push(dup_path(&s.shown, &prev, &s.path, config));
+        }
+        if reserved.contains(&s.path) {
+            errors.push(reserved_path(&s.shown, &s.path, config));
+        }
+    }
+    for p in site.pages.values() {
+        if let Some(prev) = idx.paths.insert(p.path.clone(), p.shown.clone()) {
+            let mut d = p.at_key("path/duplicate", "slug", String::new());
+            let full = dup_path(&p.shown, &prev, &p.path, config);
+            d.message = full.message;
+            d.hint = full.hint;
+            errors.push(d);
+        }
+        let top = format!("{}/", p.path.split('/').next().unwrap_or(""));
+        if reserved.contains(&p.path) || (p.section.is_empty() && reserved.contains(&top)) {
+            errors.push(reserved_path(&p.shown, &p.path, config));
+        }
+    }
+
+    // Section lists.
+    let mut own: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
+    for p in site.pages.values() {
+        own.entry(p.section.as_str()).or_default().push(p);
+    }
+    let mut children: HashMap<&str, Vec<&Arc<Section>>> = HashMap::new();
+    for s in site.sections.values() {
+        if let Some(parent) = &s.parent {
+            children.entry(parent.as_str()).or_default().push(s);
+        }
+    }
+    for (key, s) in &site.sections {
+        let mut list: Vec<&Arc<Page>> = own.get(key.as_str()).cloned().unwrap_or_default();
+        // Pages of transparent subsections are passed up (recursively).
+        let mut stack: Vec<&Arc<Section>> = children.get(key.as_str()).cloned().unwrap_or_default();
+        while let Some(c) = stack.pop() {
+            if c.front.transparent {
+                list.extend(own.get(c.key.as_str()).cloned().unwrap_or_default());
+                stack.extend(children.get(c.key.as_str()).cloned().unwrap_or_default());
+            }
+        }
+        sort_pages(&mut list, s.sort_by());
+        idx.section_pages.insert(key.clone(), list.iter().map(|p| p.rel.clone()).collect());
+
+        let mut own_list: Vec<&Arc<Page>> = own.get(key.as_str()).cloned().unwrap_or_default();
+        sort_pages(&mut own_list, s.sort_by());
+        for (i, p) in own_list.iter().enumerate() {
+            let before = i.checked_sub(1).map(|j| own_list[j].rel.clone());
+            let after = own_list.get(i + 1).map(|q| q.rel.clone());
+            idx.neighbours.insert(p.rel.clone(), (before, after));
+        }
+
+        let mut subs: Vec<&Arc<Section>> = children.get(key.as_str()).cloned().unwrap_or_default();
+        subs.sort_by(|a, b| a.front.weight.unwrap_or(i64::MAX).cmp(&b.front.weight.unwrap_or(i64::MAX)).then_with(|| a.title.cmp(&b.title)).then_with(|| a.key.cmp(&b.key)));
+        idx.subsections.insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
+    }
+
+    // Taxonomies: terms keep their Chinese names; URLs use their slug.
+    for t in &config.taxonomies {
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        let mut first_name: HashMap<String, (String, String)> = HashMap::new();
+        for p in site.pages.values() {
+            let Some(list) = p.front.taxonomies.get(&t.name) else { continue };
+            for name in &list.0 {
+                let name = name.trim();
+                let slug = slugify(name);
+                if slug.is_empty() {
+                    errors.push(p.at_text("front-matter/value", name, format!("分类词“{name}”不能用作网址（只有标点）")));
+                    continue;
+                }
+                if let Some((other, file)) = first_name.get(&slug) {
+                    if other != name {
+                        errors.push(
+                            p.at_text("taxonomy/clash", name, format!("分类词“{name}”和“{other}”的网址相同（/{}/{slug}/）", t.name))
+                                .with_hint(format!("请统一写法；另一种写法出现在 {file}。")),
+                        );
+                        continue;
+                    }
+                } else {
+                    first_name.insert(slug.clone(), (name.to_string(), p.shown.clone()));
+                }
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term { name: name.to_string(), slug, pages: Vec::new() });
+                if !term.pages.contains(&p.rel) {
+                    term.pages.push(p.rel.clone());
+                }
+            }
+        }
+        for term in terms.values_mut() {
+            term.pages.sort_by(|a, b| newest_first(&site.pages[a], &site.pages[b]));
+        }
+        idx.taxonomies.push(TaxonomyIndex { name: t.name.clone(), title: t.title.clone(), terms });
+    }
+
+    // Years.
+    for p in site.pages.values() {
+        for y in &p.years {
+            idx.years.entry(*y).or_default().push(p.rel.clone());
+        }
+    }
+    for list in idx.years.values_mut() {
+        list.sort_by(|a, b| {
+            let (pa, pb) = (&site.pages[a], &site.pages[b]);
+            pa.kind.cmp(&pb.kind).then_with(|| newest_first(pa, pb))
+        });
+    }
+
+    // Back-links (for serve mode: who must be re-resolved when a target changes).
+    for p in site.pages.values() {
+        for l in &p.links {
+            let key = site.lookup(&l.target).map(|(o, _)| o).unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
+            idx.backlinks.entry(key).or_default().insert(p.rel.clone());
+        }
+    }
+    for s in site.sections.values() {
+        for l in &s.links {
+            let key = site.lookup(&l.target).map(|(o, _)| o).unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
+            idx.backlinks.entry(key).or_default().insert(section_owner(&s.key));
+        }
+    }
+
+    // Projects by slug, and the reports/cases that name them.
+    for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
+        if let Some(prev) = idx.projects_by_slug.insert(p.slug.clone(), p.rel.clone()) {
+            errors.push(
+                p.at_key("project/duplicate-slug", "title", format!("有两个普法项目的 slug 都是 `{}`", p.slug))
+                    .with_hint(format!("另一个是 content/{prev}；报告和案例用 slug 引用项目，请改掉其中一个的文件名或 slug。")),
+            );
+        }
+    }
+    for p in site.pages.values() {
+        let Some(refs) = &p.front.projects else { continue };
+        for slug in &refs.0 {
+            match idx.projects_by_slug.get(slug.trim()) {
+                Some(rel) => idx.project_refs.entry(rel.clone()).or_default().push(p.rel.clone()),
+                None => {
+                    let known: Vec<String> = idx.projects_by_slug.keys().cloned().collect();
+                    let hint = match crate::yaml::suggest(slug, &known) {
+                        Some(s) => format!("是不是 `{s}`？"),
+                        None => format!("现有项目：{}", if known.is_empty() { "（无）".to_string() } else { let mut k = known.clone(); k.sort(); k.join("、") }),
+                    };
+                    errors.push(p.at_text("project/missing", slug, format!("`projects` 中的项目 `{slug}` 不存在")).with_hint(hint));
+                }
+            }
+        }
+    }
+    for list in idx.project_refs.values_mut() {
+        list.sort_by(|a, b| {
+            let (pa, pb) = (&site.pages[a], &site.pages[b]);
+            pa.year.cmp(&pb.year).then(pa.front.date.cmp(&pb.front.date)).then_with(|| pa.rel.cmp(&pb.rel))
+        });
+        list.dedup();
+    }
+
+    idx.metrics = MetricsIndex::build(site, errors);
+    idx
+}
+
+fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {
+    Diagnostic::new("path/duplicate", format!("两个文件会生成同一个网址：{}", config.url(path)))
+        .in_file(shown)
+        .with_hint(format!("另一个文件是 {prev}。请改文件名，或在 front matter 中用 `slug:` 指定不同的网址。"))
+}
+
+fn reserved_path(shown: &str, path: &str, config: &Config) -> Diagnostic {
+    Diagnostic::new("path/reserved", format!("网址 {} 已被 pufa 的内置页面占用", config.url(path)))
+        .in_file(shown)
+        .with_hint("years、search、metrics 和分类名是内置页面的网址，请给这个文件换个名字。")
+}

@@ -1,0 +1,320 @@
+//! Diagnostics: every problem pufa reports about a user's files.
+//!
+//! A [`Diagnostic`] names the file, the 1-based line and column, the offending source line
+//! and a plain-language message (in Chinese, for the clerks who write the content) with an
+//! optional hint saying what to do. The same value is printed in the terminal
+//! ([`Diagnostic::render`]) and sent to the browser overlay in serve mode (it is `Serialize`).
+//! [`Error`] is the library's error type: one or more diagnostics.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a file when it has a location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, as shown to the user (relative to the site root when possible).
+    pub file: Option<String>,
+    /// 1-based line; 0 when unknown.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The source line the location points into, without its line ending.
+    pub source_line: Option<String>,
+    /// How many characters to underline from `col` (at least 1 when there is a location).
+    pub span_chars: usize,
+    /// A short machine-readable code, e.g. `front-matter/unknown-key`, for tests and tools.
+    pub code: &'static str,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no location (yet).
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            line: 0,
+            col: 0,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+            span_chars: 0,
+            code,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(code, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Locates the diagnostic at a 1-based line and column of `source`, remembering the line.
+    pub fn at_line_col(mut self, source: &str, line: usize, col: usize, span_chars: usize) -> Self {
+        self.line = line;
+        self.col = col.max(1);
+        self.span_chars = span_chars.max(1);
+        self.source_line = source
+            .split('\n')
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Locates the diagnostic at a byte offset of `source` (clamped to the text).
+    pub fn at_offset(self, source: &str, offset: usize, span_bytes: usize) -> Self {
+        let (line, col) = line_col(source, offset);
+        let start = floor_char_boundary(source, offset.min(source.len()));
+        let end = floor_char_boundary(source, (offset + span_bytes).min(source.len()));
+        let span_chars = source[start..end]
+            .split('\n')
+            .next()
+            .map(|s| s.chars().count())
+            .unwrap_or(1);
+        self.at_line_col(source, line, col, span_chars)
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        match (&self.file, self.line) {
+            (Some(f), 0) => f.clone(),
+            (Some(f), l) => format!("{f}:{l}:{}", self.col.max(1)),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// The multi-line, rustc-style rendering used in the terminal and in tests.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |s: &str, style: console::Style| -> String {
+            if color {
+                style.apply_to(s).to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let (label, style) = match self.severity {
+            Severity::Error => ("错误", console::Style::new().red().bold()),
+            Severity::Warning => ("警告", console::Style::new().yellow().bold()),
+        };
+        let mut out = format!(
+            "{}: {}",
+            paint(label, style.clone()),
+            paint(&self.message, console::Style::new().bold())
+        );
+        let loc = self.location();
+        let gutter = if self.line > 0 {
+            self.line.to_string().len()
+        } else {
+            1
+        };
+        let pad = " ".repeat(gutter);
+        if !loc.is_empty() {
+            out.push_str(&format!(
+                "\n{pad}{} {loc}",
+                paint("-->", console::Style::new().blue())
+            ));
+        }
+        if let (Some(src), true) = (&self.source_line, self.line > 0) {
+            let bar = paint("|", console::Style::new().blue());
+            let prefix: String = src.chars().take(self.col.saturating_sub(1)).collect();
+            let marked: String = src
+                .chars()
+                .skip(self.col.saturating_sub(1))
+                .take(self.span_chars.max(1))
+                .collect();
+            let underline = format!(
+                "{}{}",
+                " ".repeat(display_width(&prefix)),
+                "^".repeat(display_width(&marked).max(1))
+            );
+            out.push_str(&format!(
+                "\n{pad} {bar}\n{} {bar} {}\n{pad} {bar} {}",
+                paint(&self.line.to_string(), console::Style::new().blue()),
+                src.replace('\t', " "),
+                paint(&underline, style)
+            ));
+        }
+        if let Some(h) = &self.hint {
+            out.push_str(&format!(
+                "\n{pad} {} 提示：{h}",
+                paint("=", console::Style::new().blue())
+            ));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// The library's error: one or more diagnostics (never empty).
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct Error {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Error {
+    pub fn one(d: Diagnostic) -> Self {
+        Error {
+            diagnostics: vec![d],
+        }
+    }
+
+    pub fn many(mut diagnostics: Vec<Diagnostic>) -> Self {
+        sort_diagnostics(&mut diagnostics);
+        Error { diagnostics }
+    }
+
+    /// An I/O problem with a path, in plain words.
+    pub fn io(path: &Path, err: &std::io::Error, what: &str) -> Self {
+        Error::one(io_diagnostic(path, err, what))
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        let mut parts: Vec<String> = self.diagnostics.iter().map(|d| d.render(color)).collect();
+        let n = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        if n > 1 {
+            parts.push(format!("共 {n} 处错误。"));
+        }
+        parts.join("\n\n")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::one(d)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O failure described in plain words.
+pub fn io_diagnostic(path: &Path, err: &std::io::Error, what: &str) -> Diagnostic {
+    let reason = match err.kind() {
+        std::io::ErrorKind::NotFound => "找不到该文件或文件夹".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读写权限".to_string(),
+        _ => err.to_string(),
+    };
+    Diagnostic::new("io", format!("{what}失败：{reason}")).in_file(path.display().to_string())
+}
+
+/// Errors first, then by file, line and column, so output is stable.
+pub fn sort_diagnostics(ds: &mut [Diagnostic]) {
+    ds.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, a.col, &a.message).cmp(&(
+            b.severity, &b.file, b.line, b.col, &b.message,
+        ))
+    });
+}
+
+/// 1-based (line, column in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// The largest char boundary not above `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A path shown relative to `base` when it lies below it, with `/` separators.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// Terminal columns taken by `s`: East Asian wide characters count two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let src = "---\ntitle: 案例\nyear: 二〇二四\n";
+        let off = src.find("二").unwrap();
+        assert_eq!(line_col(src, off), (3, 7));
+    }
+
+    #[test]
+    fn render_points_under_the_offending_text() {
+        let src = "title: x\nauther: 张三\n";
+        let d = Diagnostic::new("t", "未知字段 `auther`")
+            .in_file("content/a.md")
+            .at_offset(src, src.find("auther").unwrap(), 6)
+            .with_hint("删除它");
+        let text = d.render(false);
+        assert!(text.contains("--> content/a.md:2:1"), "{text}");
+        assert!(text.contains("2 | auther: 张三"), "{text}");
+        assert!(text.contains("  | ^^^^^^\n"), "{text}");
+        assert!(text.contains("提示：删除它"), "{text}");
+    }
+
+    #[test]
+    fn underline_accounts_for_wide_characters() {
+        let src = "依据**《民法典》**的规定";
+        let d = Diagnostic::new("t", "m").at_offset(src, src.find("**").unwrap(), 2);
+        let text = d.render(false);
+        // "依据" is 4 columns wide
+        assert!(text.contains("|     ^^"), "{text}");
+    }
+}

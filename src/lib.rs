@@ -1,0 +1,25 @@
+//! pufa (普法): a static site generator for multi-year public law-promotion content.
+//!
+//! The pipeline flows one way: **load → model → render → write**.
+//! [`config`] reads `config.yaml`; [`content`] walks `content/` into the in-memory
+//! [`content::Site`] (parsing [`markdown`] per file); [`render`] turns the site into output
+//! files with the theme's Tera templates; [`output`] writes them to `public/` atomically.
+//! [`serve`] runs the same pipeline in memory and keeps it up to date as files change;
+//! [`import`] turns a report as it arrives (text, .docx, GBK) into a content page.
+//! See ARCHITECTURE.md for the map.
+
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod import;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod theme;
+pub mod util;
+pub mod yaml;
+
+pub use diagnostics::{Diagnostic, Error, Result};

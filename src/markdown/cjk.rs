@@ -1,0 +1,272 @@
+//! The two fixes Chinese text needs on top of CommonMark.
+//!
+//! 1. A soft line break between two Chinese characters is dropped instead of becoming a
+//!    visible space ([`join_soft_breaks`]).
+//! 2. Emphasis next to Chinese punctuation (`依据**《民法典》**的规定`) is not emphasis under the
+//!    CommonMark flanking rules; [`fix_emphasis`] pairs the leftover `**`/`*` delimiters itself
+//!    and reports the ones it still cannot pair, with their offsets.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+/// East Asian "wide" characters: CJK ideographs, kana, hangul, CJK and full-width punctuation.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31FF
+        | 0x3200..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFD)
+        || is_cjk_punct(c)
+}
+
+/// Punctuation used in Chinese text, including the curly quotes, dashes and ellipsis.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
+}
+
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+fn is_inline_wrapper(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+fn last_char(events: &[Ev], before: usize) -> Option<char> {
+    for (e, _) in events[..before].iter().rev() {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = t.chars().last() {
+                    return Some(c);
+                }
+            }
+            e if is_inline_wrapper(e) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn first_char(events: &[Ev], after: usize) -> Option<char> {
+    for (e, _) in events.iter().skip(after + 1) {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = t.chars().next() {
+                    return Some(c);
+                }
+            }
+            e if is_inline_wrapper(e) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Removes soft breaks that sit between two wide characters.
+pub fn join_soft_breaks(events: &mut Vec<Ev>) {
+    let drop: Vec<usize> = (0..events.len())
+        .filter(|&i| matches!(events[i].0, Event::SoftBreak))
+        .filter(|&i| {
+            matches!((last_char(events, i), first_char(events, i)), (Some(a), Some(b)) if is_wide(a) && is_wide(b))
+        })
+        .collect();
+    if drop.is_empty() {
+        return;
+    }
+    let mut k = 0;
+    let mut idx = 0;
+    events.retain(|_| {
+        let keep = !(k < drop.len() && drop[k] == idx);
+        if !keep {
+            k += 1;
+        }
+        idx += 1;
+        keep
+    });
+}
+
+/// A delimiter run left as text by the parser: position in the merged run text, length.
+#[derive(Debug, Clone, Copy)]
+struct Delim {
+    at: usize,
+    len: usize,
+    src: usize,
+}
+
+/// Pairs `**`/`*` delimiters CommonMark left unmatched next to Chinese punctuation.
+/// Returns the source offsets of `**` runs that are still unmatched afterwards.
+pub fn fix_emphasis<'a>(events: &mut Vec<Ev<'a>>, source: &str) -> Vec<Range<usize>> {
+    let mut unmatched = Vec::new();
+    let mut out: Vec<Ev<'a>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    let input = std::mem::take(events);
+    let mut run: Vec<Ev<'a>> = Vec::new();
+    let flush = |run: &mut Vec<Ev<'a>>, out: &mut Vec<Ev<'a>>, unmatched: &mut Vec<Range<usize>>| {
+        if run.is_empty() {
+            return;
+        }
+        let r = std::mem::take(run);
+        out.extend(pair_run(r, source, unmatched));
+    };
+    while i < input.len() {
+        if matches!(input[i].0, Event::Text(_)) {
+            run.push(input[i].clone());
+        } else {
+            flush(&mut run, &mut out, &mut unmatched);
+            out.push(input[i].clone());
+        }
+        i += 1;
+    }
+    flush(&mut run, &mut out, &mut unmatched);
+    *events = out;
+    unmatched
+}
+
+fn pair_run<'a>(run: Vec<Ev<'a>>, source: &str, unmatched: &mut Vec<Range<usize>>) -> Vec<Ev<'a>> {
+    // Only look closer when a literal `*` survived as text.
+    let has_star = run.iter().any(|(e, r)| matches!(e, Event::Text(t) if t.contains('*')) && source.get(r.clone()).is_some_and(|s| s.contains('*')));
+    if !has_star {
+        return run;
+    }
+    let mut text = String::new();
+    let mut delims: Vec<Delim> = Vec::new();
+    for (e, r) in &run {
+        let Event::Text(t) = e else { continue };
+        let verbatim = source.get(r.clone()) == Some(t.as_ref());
+        if verbatim {
+            let bytes = t.as_bytes();
+            let mut j = 0;
+            while j < bytes.len() {
+                if bytes[j] == b'*' {
+                    let start = j;
+                    while j < bytes.len() && bytes[j] == b'*' {
+                        j += 1;
+                    }
+                    delims.push(Delim { at: text.len() + start, len: j - start, src: r.start + start });
+                } else {
+                    j += 1;
+                }
+            }
+        }
+        text.push_str(t);
+    }
+    // Pair delimiters of equal length (1 or 2) left to right.
+    let mut pairs: Vec<(Delim, Delim)> = Vec::new();
+    let mut open: Vec<Delim> = Vec::new();
+    for d in delims.iter().copied() {
+        if d.len > 2 {
+            continue;
+        }
+        let next = text[d.at + d.len..].chars().next();
+        let prev = text[..d.at].chars().last();
+        let can_open = next.is_some_and(|c| !c.is_whitespace());
+        let can_close = prev.is_some_and(|c| !c.is_whitespace());
+        if can_close {
+            if let Some(pos) = open.iter().rposition(|o| o.len == d.len) {
+                let o = open[pos];
+                let inner = &text[o.at + o.len..d.at];
+                let around = [
+                    text[..o.at].chars().last(),
+                    inner.chars().next(),
+                    inner.chars().last(),
+                    text[d.at + d.len..].chars().next(),
+                ];
+                if !inner.is_empty() && around.iter().any(|c| c.is_some_and(is_cjk_punct)) {
+                    open.truncate(pos);
+                    pairs.push((o, d));
+                    continue;
+                }
+            }
+        }
+        if can_open {
+            open.push(d);
+        }
+    }
+    let paired = |d: &Delim| pairs.iter().any(|(a, b)| a.at == d.at || b.at == d.at);
+    for d in &delims {
+        if d.len == 2 && !paired(d) {
+            unmatched.push(d.src..d.src + 2);
+        }
+    }
+    if pairs.is_empty() {
+        return run;
+    }
+    // Rebuild the run: text pieces with Start/End tags at the paired delimiters.
+    let mut marks: Vec<(usize, usize, Event<'a>)> = Vec::new();
+    for (o, c) in &pairs {
+        let (start, end) = if o.len == 2 {
+            (Event::Start(Tag::Strong), Event::End(TagEnd::Strong))
+        } else {
+            (Event::Start(Tag::Emphasis), Event::End(TagEnd::Emphasis))
+        };
+        marks.push((o.at, o.len, start));
+        marks.push((c.at, c.len, end));
+    }
+    marks.sort_by_key(|m| m.0);
+    let range = run.first().map(|r| r.1.start).unwrap_or(0)..run.last().map(|r| r.1.end).unwrap_or(0);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for (at, len, ev) in marks {
+        if at > pos {
+            out.push((Event::Text(CowStr::from(text[pos..at].to_string())), range.clone()));
+        }
+        out.push((ev, range.clone()));
+        pos = at + len;
+    }
+    if pos < text.len() {
+        out.push((Event::Text(CowStr::from(text[pos..].to_string())), range));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::{Options, Parser};
+
+    fn render(src: &str) -> (String, Vec<Range<usize>>) {
+        let mut ev: Vec<Ev> = Parser::new_ext(src, Options::empty()).into_offset_iter().collect();
+        join_soft_breaks(&mut ev);
+        let un = fix_emphasis(&mut ev, src);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, ev.into_iter().map(|(e, _)| e));
+        (html, un)
+    }
+
+    #[test]
+    fn soft_break_between_chinese_is_dropped() {
+        assert_eq!(render("横栏镇坚持\n依法行政。").0, "<p>横栏镇坚持依法行政。</p>\n");
+        assert_eq!(render("全年调解，\n化解纠纷").0, "<p>全年调解，化解纠纷</p>\n");
+        // between Latin words the break stays
+        assert_eq!(render("rule of\nlaw").0, "<p>rule of\nlaw</p>\n");
+        assert_eq!(render("**强调**\n中文").0, "<p><strong>强调</strong>中文</p>\n");
+    }
+
+    #[test]
+    fn emphasis_next_to_chinese_punctuation_is_emphasis() {
+        let (html, un) = render("依据**《民法典》**的规定");
+        assert_eq!(html, "<p>依据<strong>《民法典》</strong>的规定</p>\n");
+        assert!(un.is_empty());
+        let (html, _) = render("他说*“你好”*然后");
+        assert_eq!(html, "<p>他说<em>“你好”</em>然后</p>\n");
+    }
+
+    #[test]
+    fn ordinary_emphasis_is_untouched_and_escapes_are_respected() {
+        assert_eq!(render("依据**民法典**的规定").0, "<p>依据<strong>民法典</strong>的规定</p>\n");
+        assert_eq!(render("依据\\*\\*《民法典》\\*\\*的规定").0, "<p>依据**《民法典》**的规定</p>\n");
+        assert_eq!(render("`**《a》**`").0, "<p><code>**《a》**</code></p>\n");
+    }
+
+    #[test]
+    fn leftover_double_stars_are_reported() {
+        let src = "依据**《[民法典](x)》**的规定";
+        let (_, un) = render(src);
+        assert!(!un.is_empty());
+        assert_eq!(&src[un[0].clone()], "**");
+    }
+}

@@ -1,0 +1,623 @@
+//! Markdown to HTML, with what a Chinese government report needs.
+//!
+//! [`render`] turns one body into a [`Rendered`]: the HTML, its table of contents, summary,
+//! heading/footnote anchors (unique within the page, kept in Chinese), the `@/` internal links
+//! it contains and warnings. Internal links cannot be resolved yet when one file is parsed (the
+//! target may not be loaded), so their `href`s hold placeholders that [`resolve_links`] fills
+//! in once the whole site is known; this keeps Markdown parsing per file, in parallel, and
+//! lets serve mode re-resolve a page's links without parsing it again.
+
+pub mod cjk;
+pub mod slug;
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use slug::{IdAllocator, slugify};
+
+/// Marks an internal-link placeholder inside an `href` (never valid in user text: stripped).
+pub const PLACEHOLDER: char = '\u{1}';
+
+/// A link written as `@/path.md#anchor`, or as a site path `/metrics/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InternalLink {
+    /// Content-relative path of the target, e.g. `reports/2024.md`; a site path keeps its
+    /// leading `/` (e.g. `/metrics/`), to which the base URL's path is added.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte range of the link destination in the body.
+    pub range: Range<usize>,
+}
+
+/// One table-of-contents entry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A problem found while rendering, located by byte range in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MdWarning {
+    pub range: Range<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// The rendered body of one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// HTML with internal links still as placeholders.
+    pub html: String,
+    /// The summary (`<!-- more -->` or first paragraph), HTML with placeholders.
+    pub summary_html: String,
+    /// The summary as plain text.
+    pub summary_text: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id in the page: headings and footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    /// Characters of text (CJK characters count one each; Latin words count one each).
+    pub word_count: usize,
+    pub warnings: Vec<MdWarning>,
+    /// Whether the body contains an image or table (for print and for tests).
+    pub has_tables: bool,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+struct OpenHeading {
+    index: usize,
+    title: String,
+    custom_id: Option<String>,
+    range: Range<usize>,
+}
+
+/// The `href`/`src` for a link or image destination: `@/` content links and root-relative
+/// site paths become placeholders (resolved once the site and its base URL are known);
+/// anything else is kept as written.
+fn link_href(body: &str, range: &Range<usize>, dest: &str, r: &mut Rendered) -> String {
+    let site_path = dest.starts_with('/') && !dest.starts_with("//");
+    if dest.starts_with("@/") || site_path {
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (dest, None),
+        };
+        let target = path.strip_prefix("@/").map(str::to_string).unwrap_or_else(|| path.to_string());
+        let n = r.links.len();
+        r.links.push(InternalLink { target, anchor, range: find_dest(body, range, dest) });
+        return format!("{PLACEHOLDER}{n}{PLACEHOLDER}");
+    }
+    if looks_like_md_link(dest) {
+        r.warnings.push(MdWarning {
+            range: find_dest(body, range, dest),
+            message: format!("链接 `{dest}` 指向 Markdown 文件，发布后会失效"),
+            hint: "链接本站其他内容请写成 `@/栏目/文件名.md`，例如 `@/reports/2024.md`。".into(),
+        });
+    }
+    escape(dest)
+}
+
+/// Renders a Markdown body.
+pub fn render(body: &str) -> Rendered {
+    let cleaned;
+    let body = if body.contains(PLACEHOLDER) {
+        cleaned = body.replace(PLACEHOLDER, "");
+        cleaned.as_str()
+    } else {
+        body
+    };
+    let mut events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut r = Rendered::default();
+
+    cjk::join_soft_breaks(&mut events);
+    for range in cjk::fix_emphasis(&mut events, body) {
+        r.warnings.push(MdWarning {
+            range,
+            message: "这里的 `**` 没有变成粗体".into(),
+            hint: "粗体里有链接等其他格式时无法识别。可以在 `**` 外侧加一个空格，或去掉粗体里的其他格式。".into(),
+        });
+    }
+
+    // Pass 1: footnote ids first (they are fixed by label), then headings avoid them.
+    let mut ids = IdAllocator::default();
+    let mut footnote_order: Vec<String> = Vec::new();
+    for (e, _) in &events {
+        if let Event::FootnoteReference(label) = e {
+            if !footnote_order.iter().any(|l| l == label.as_ref()) {
+                footnote_order.push(label.to_string());
+            }
+        }
+    }
+    let fn_id = |label: &str| format!("fn-{}", slug_or_hash(label));
+    let fnref_id = |label: &str| format!("fnref-{}", slug_or_hash(label));
+    for label in &footnote_order {
+        ids.reserve(&fn_id(label));
+        ids.reserve(&fnref_id(label));
+    }
+    let demote = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    if demote {
+        if let Some((_, range)) = events
+            .iter()
+            .find(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+        {
+            r.warnings.push(MdWarning {
+                range: range.clone(),
+                message: "正文里用了一级标题 `#`，已按二级标题显示".into(),
+                hint: "页面标题由 front matter 的 title 生成；正文的大标题请从 `##` 开始。".into(),
+            });
+        }
+    }
+
+    // Pass 2: rewrite events.
+    let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut footnote_defs: Vec<(String, Vec<Event>)> = Vec::new();
+    let mut in_footnote: Option<(String, Vec<Event>)> = None;
+    let mut fnref_count: std::collections::HashMap<String, usize> = Default::default();
+    let mut summary_end: Option<usize> = None; // index in `out` where the summary ends
+    let mut first_para: Option<(usize, usize)> = None;
+    let mut depth = 0usize; // block nesting, to find the first top-level paragraph
+    let mut text_chars = 0usize;
+    let mut heading: Option<OpenHeading> = None;
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = events[i].clone();
+        i += 1;
+        let in_fn = in_footnote.is_some();
+        let target: &mut Vec<Event> = match &mut in_footnote {
+            Some((_, v)) => v,
+            None => &mut out,
+        };
+        match ev {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let lvl = if demote { demote_level(level) } else { level };
+                heading = Some(OpenHeading {
+                    index: target.len(),
+                    title: String::new(),
+                    custom_id: id.map(|c| c.to_string()),
+                    range: range.clone(),
+                });
+                target.push(Event::Start(Tag::Heading { level: lvl, id: None, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let lvl = if demote { demote_level(level) } else { level };
+                if let Some(h) = heading.take() {
+                    let id = match h.custom_id {
+                        Some(custom) if ids.reserve(&custom) => custom,
+                        Some(custom) => {
+                            r.warnings.push(MdWarning {
+                                range: h.range.clone(),
+                                message: format!("标题 id `{custom}` 在本页重复"),
+                                hint: "同一页里每个标题的 id 必须不同。".into(),
+                            });
+                            ids.unique(&custom)
+                        }
+                        None => ids.unique(&slugify(&h.title)),
+                    };
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut target[h.index] {
+                        *slot = Some(CowStr::from(id.clone()));
+                    }
+                    let title = h.title.trim().to_string();
+                    flat_toc.push((level_num(lvl), id, title));
+                }
+                target.push(Event::End(TagEnd::Heading(lvl)));
+            }
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                let href = link_href(body, &range, &dest_url, &mut r);
+                let mut tag = format!("<a href=\"{href}\"");
+                if !title.is_empty() {
+                    let _ = write!(tag, " title=\"{}\"", escape(&title));
+                }
+                tag.push('>');
+                target.push(Event::InlineHtml(CowStr::from(tag)));
+            }
+            Event::End(TagEnd::Link) => target.push(Event::InlineHtml(CowStr::from("</a>"))),
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                // Render images ourselves: the alt text is the image's inner text.
+                let href = link_href(body, &range, &dest_url, &mut r);
+                let mut alt = String::new();
+                let mut nesting = 0;
+                while i < events.len() {
+                    let (e, _) = &events[i];
+                    i += 1;
+                    match e {
+                        Event::Start(Tag::Image { .. }) => nesting += 1,
+                        Event::End(TagEnd::Image) if nesting == 0 => break,
+                        Event::End(TagEnd::Image) => nesting -= 1,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        _ => {}
+                    }
+                }
+                let mut tag = format!("<img src=\"{href}\" alt=\"{}\" loading=\"lazy\"", escape(&alt));
+                if !title.is_empty() {
+                    let _ = write!(tag, " title=\"{}\"", escape(&title));
+                }
+                tag.push('>');
+                target.push(Event::InlineHtml(CowStr::from(tag)));
+            }
+            Event::FootnoteReference(label) => {
+                let n = footnote_order.iter().position(|l| l == label.as_ref()).map_or(0, |p| p + 1);
+                let count = fnref_count.entry(label.to_string()).or_insert(0);
+                *count += 1;
+                let ref_id = if *count == 1 {
+                    fnref_id(&label)
+                } else {
+                    ids.unique(&format!("{}-{}", fnref_id(&label), count))
+                };
+                target.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"#{}\" role=\"doc-noteref\" aria-label=\"注释 {n}\">[{n}]</a></sup>",
+                    escape(&ref_id),
+                    escape(&fn_id(&label))
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_footnote = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(def) = in_footnote.take() {
+                    footnote_defs.push(def);
+                }
+            }
+            Event::Start(Tag::Table(align)) => {
+                r.has_tables = true;
+                // A preceding paragraph "表1 ……" becomes the caption.
+                let caption = take_caption(target);
+                if !in_fn {
+                    let len = target.len();
+                    if first_para.is_some_and(|(s, _)| s >= len) {
+                        first_para = None;
+                    }
+                    summary_end = summary_end.map(|e| e.min(len));
+                }
+                let label = caption.clone().unwrap_or_else(|| "表格".to_string());
+                target.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
+                    escape(&label)
+                ))));
+                target.push(Event::Start(Tag::Table(align)));
+                if let Some(c) = caption {
+                    target.push(Event::Html(CowStr::from(format!("<caption>{}</caption>\n", escape(&c)))));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Table) => {
+                target.push(Event::End(TagEnd::Table));
+                target.push(Event::Html(CowStr::from("</div>\n")));
+                depth = depth.saturating_sub(1);
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.trim() == "<!-- more -->" => {
+                if summary_end.is_none() && !in_fn {
+                    summary_end = Some(target.len());
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                if depth == 0 && first_para.is_none() && !in_fn {
+                    first_para = Some((target.len(), 0));
+                }
+                depth += 1;
+                target.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                depth = depth.saturating_sub(1);
+                target.push(Event::End(TagEnd::Paragraph));
+                if let Some((s, 0)) = first_para {
+                    if depth == 0 && !in_fn {
+                        first_para = Some((s, target.len()));
+                    }
+                }
+            }
+            Event::Start(t) => {
+                depth += 1;
+                target.push(Event::Start(t));
+            }
+            Event::End(t) => {
+                depth = depth.saturating_sub(1);
+                target.push(Event::End(t));
+            }
+            Event::Text(t) => {
+                text_chars += count_words(&t);
+                if let Some(h) = &mut heading {
+                    h.title.push_str(&t);
+                }
+                target.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                text_chars += count_words(&t);
+                if let Some(h) = &mut heading {
+                    h.title.push_str(&t);
+                }
+                target.push(Event::Code(t));
+            }
+            other => target.push(other),
+        }
+    }
+
+    pulldown_cmark::html::push_html(&mut r.html, out.iter().cloned());
+    if !footnote_defs.is_empty() {
+        // Referenced notes in reference order, then any never referenced.
+        footnote_defs.sort_by_key(|(l, _)| footnote_order.iter().position(|o| o == l).unwrap_or(usize::MAX));
+        r.html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"注释\">\n<ol>\n");
+        for (label, evs) in footnote_defs {
+            let _ = write!(r.html, "<li id=\"{}\">", escape(&fn_id(&label)));
+            let mut inner = String::new();
+            pulldown_cmark::html::push_html(&mut inner, evs.into_iter());
+            let back = if footnote_order.contains(&label) {
+                format!(
+                    " <a href=\"#{}\" role=\"doc-backlink\" aria-label=\"返回正文\">↩</a>",
+                    escape(&fnref_id(&label))
+                )
+            } else {
+                String::new()
+            };
+            // Put the back link inside the last paragraph when there is one.
+            match inner.rfind("</p>") {
+                Some(p) if !back.is_empty() => {
+                    inner.insert_str(p, &back);
+                }
+                _ => inner.push_str(&back),
+            }
+            r.html.push_str(inner.trim_end());
+            r.html.push_str("</li>\n");
+        }
+        r.html.push_str("</ol>\n</section>\n");
+    }
+
+    let summary_events: &[Event] = match (summary_end, first_para) {
+        (Some(end), _) => &out[..end.min(out.len())],
+        (None, Some((s, e))) if e > s && e <= out.len() => &out[s..e],
+        _ => &[],
+    };
+    pulldown_cmark::html::push_html(&mut r.summary_html, summary_events.iter().cloned());
+    r.summary_text = plain_text(summary_events);
+    r.anchors = ids.used_sorted();
+    r.toc = nest_toc(flat_toc);
+    r.word_count = text_chars;
+    r
+}
+
+impl IdAllocator {
+    fn used_sorted(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.ids().cloned().collect();
+        v.sort();
+        v
+    }
+}
+
+fn slug_or_hash(label: &str) -> String {
+    let s = slugify(label);
+    if s.is_empty() { format!("{:x}", crate::util::hash_str(label)) } else { s }
+}
+
+fn demote_level(l: HeadingLevel) -> HeadingLevel {
+    match l {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+fn looks_like_md_link(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    !dest.contains("://") && !dest.starts_with("mailto:") && path.ends_with(".md")
+}
+
+/// The byte range of `dest` inside the link's source range (or the whole link).
+fn find_dest(body: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
+    body.get(range.clone())
+        .and_then(|s| s.find(dest))
+        .map(|p| range.start + p..range.start + p + dest.len())
+        .unwrap_or_else(|| range.clone())
+}
+
+/// If the last block in `out` is a paragraph reading like "表1 ……", removes it and returns its text.
+fn take_caption(out: &mut Vec<Event>) -> Option<String> {
+    if !matches!(out.last(), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let start = out.iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let inner = &out[start + 1..out.len() - 1];
+    if !inner.iter().all(|e| matches!(e, Event::Text(_) | Event::SoftBreak)) {
+        return None;
+    }
+    let text = plain_text(inner);
+    let t = text.trim();
+    let mut chars = t.chars();
+    if chars.next() != Some('表') {
+        return None;
+    }
+    let rest: String = chars.collect();
+    let rest = rest.trim_start();
+    let numbered = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    if !numbered || t.chars().count() > 60 {
+        return None;
+    }
+    let caption = t.to_string();
+    out.truncate(start);
+    Some(caption)
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(TagEnd::Paragraph) => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// Counts CJK characters one each and runs of other letters/digits as one word.
+pub fn count_words(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in s.chars() {
+        if cjk::is_wide(c) {
+            if !cjk::is_cjk_punct(c) {
+                n += 1;
+            }
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                n += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    n
+}
+
+fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
+        if let Some(last) = list.last_mut() {
+            if e.level > last.level {
+                insert(&mut last.children, e);
+                return;
+            }
+        }
+        list.push(e);
+    }
+    let mut out = Vec::new();
+    for (level, id, title) in flat {
+        if level > 4 {
+            continue;
+        }
+        insert(&mut out, TocEntry { level, id, title, children: Vec::new() });
+    }
+    out
+}
+
+/// Replaces link placeholders using `resolve(index) -> href`.
+pub fn resolve_links(html: &str, mut resolve: impl FnMut(usize) -> String) -> String {
+    if !html.contains(PLACEHOLDER) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(p) = rest.find(PLACEHOLDER) {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + PLACEHOLDER.len_utf8()..];
+        match after.find(PLACEHOLDER) {
+            Some(q) => {
+                let idx: usize = after[..q].parse().unwrap_or(usize::MAX);
+                out.push_str(&escape(&resolve(idx)));
+                rest = &after[q + PLACEHOLDER.len_utf8()..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_chinese_ids_and_a_toc() {
+        let r = render("## 一、主要做法及成效\n\n### (一)坚守政治定位\n\n## 二、存在问题\n\n## 二、存在问题\n");
+        assert!(r.html.contains("<h2 id=\"一主要做法及成效\">"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"一坚守政治定位\">"));
+        assert!(r.html.contains("id=\"二存在问题-1\""), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].title, "(一)坚守政治定位");
+    }
+
+    #[test]
+    fn footnote_ids_never_clash_with_heading_ids() {
+        let r = render("## fn 1\n\n正文[^1]。\n\n[^1]: 注释内容。\n");
+        assert!(r.html.contains("id=\"fn-1\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"fn-1-1\">"), "{}", r.html);
+        assert!(r.html.contains("href=\"#fnref-1\""));
+        let ids: std::collections::HashSet<_> = r.anchors.iter().collect();
+        assert_eq!(ids.len(), r.anchors.len());
+    }
+
+    #[test]
+    fn internal_links_become_placeholders_then_urls() {
+        let body = "见[2024年报告](@/reports/2024.md#一主要做法及成效)。";
+        let r = render(body);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].target, "reports/2024.md");
+        assert_eq!(r.links[0].anchor.as_deref(), Some("一主要做法及成效"));
+        assert_eq!(&body[r.links[0].range.clone()], "@/reports/2024.md#一主要做法及成效");
+        let html = resolve_links(&r.html, |_| "/hlz/reports/2024/#一主要做法及成效".into());
+        assert!(html.contains("<a href=\"/hlz/reports/2024/#一主要做法及成效\">2024年报告</a>"), "{html}");
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_more_marker() {
+        assert_eq!(render("第一段。\n\n第二段。").summary_text, "第一段。");
+        let r = render("甲。\n\n乙。\n\n<!-- more -->\n\n丙。");
+        assert!(r.summary_html.contains("乙"), "{}", r.summary_html);
+        assert!(!r.summary_html.contains("丙"));
+    }
+
+    #[test]
+    fn tables_scroll_in_a_labelled_region_with_caption() {
+        let r = render("表1 2024年主要指标\n\n| 指标 | 数值 |\n| --- | ---: |\n| 化解率 | 93.19% |\n");
+        assert!(r.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1 2024年主要指标\">"), "{}", r.html);
+        assert!(r.html.contains("<caption>表1 2024年主要指标</caption>"));
+        assert!(!r.html.contains("<p>表1"));
+    }
+
+    #[test]
+    fn body_h1_is_demoted_with_a_warning() {
+        let r = render("# 大标题\n\n正文");
+        assert!(r.html.contains("<h2"));
+        assert_eq!(r.warnings.len(), 1);
+    }
+
+    #[test]
+    fn counts_chinese_characters() {
+        assert_eq!(count_words("横栏镇，2024年 rule of law"), 9);
+    }
+}

@@ -1,0 +1,92 @@
+//! Machine-read outputs: the Atom feed, `sitemap.xml` and `robots.txt`.
+//!
+//! All three go through templates (`atom.xml`, `sitemap.xml`, `robots.txt`) so a theme can
+//! change them; pufa ships defaults for themes that do not. Dates come from the content, never
+//! from the clock, so the same input gives the same bytes.
+
+use tera::{Context, Value};
+
+use super::values::MapBuilder;
+use super::{Input, OutputKey, RenderData, Renderer, pager_count, pager_path, record};
+use crate::content::site::newest_first;
+use crate::diagnostics::Diagnostic;
+
+pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
+    let site = &d.site;
+    let config = &site.config;
+    let mut ctx = Context::new();
+    ctx.insert_value("config", d.values.config.clone());
+    match key {
+        OutputKey::Feed => {
+            record(Input::Recent);
+            let mut dated: Vec<_> = site.pages.values().filter(|p| p.front.date.is_some()).collect();
+            dated.sort_by(|a, b| newest_first(a, b));
+            dated.truncate(config.feed_limit);
+            let updated = dated.iter().filter_map(|p| p.front.updated.or(p.front.date)).max();
+            let pages: Vec<Value> = dated
+                .iter()
+                .map(|p| {
+                    record(Input::PageMeta(p.rel.clone()));
+                    d.values.page_summary(&p.rel)
+                })
+                .collect();
+            ctx.insert_value("pages", Value::from(pages));
+            ctx.insert("updated", &updated.map(|u| u.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()));
+            ctx.insert("feed_url", &config.permalink("atom.xml"));
+            r.render_template("atom.xml", &ctx)
+        }
+        OutputKey::Sitemap => {
+            record(Input::SectionTree);
+            record(Input::Years);
+            record(Input::Metrics);
+            let mut entries: Vec<(String, Option<String>)> = Vec::new();
+            for (k, s) in &site.sections {
+                record(Input::SectionList(k.clone()));
+                let n = site.index.section_pages.get(k).map_or(0, Vec::len);
+                for pager in 1..=pager_count(n, s.front.paginate_by.unwrap_or(0)) {
+                    entries.push((config.permalink(&pager_path(&s.path, pager)), None));
+                }
+            }
+            for p in site.pages.values() {
+                record(Input::PageMeta(p.rel.clone()));
+                entries.push((config.permalink(&p.path), p.front.updated.or(p.front.date).map(|d| d.ymd_string())));
+            }
+            for t in &site.index.taxonomies {
+                record(Input::Taxonomy(t.name.clone()));
+                entries.push((config.permalink(&format!("{}/", t.name)), None));
+                for term in t.terms.values() {
+                    entries.push((config.permalink(&format!("{}/{}/", t.name, term.slug)), None));
+                }
+            }
+            if !site.index.years.is_empty() {
+                entries.push((config.permalink("years/"), None));
+                for y in site.index.years.keys() {
+                    entries.push((config.permalink(&format!("years/{y}/")), None));
+                }
+            }
+            if !site.index.metrics.series.is_empty() {
+                entries.push((config.permalink("metrics/"), None));
+                for k in site.index.metrics.series.keys() {
+                    entries.push((config.permalink(&format!("metrics/{k}/")), None));
+                }
+            }
+            entries.sort();
+            entries.dedup();
+            let entries: Vec<Value> = entries
+                .into_iter()
+                .map(|(loc, lastmod)| {
+                    let mut m = MapBuilder::new();
+                    m.set("permalink", loc).set("lastmod", lastmod.map(Value::from).unwrap_or_else(Value::none));
+                    m.build()
+                })
+                .collect();
+            ctx.insert_value("entries", Value::from(entries));
+            r.render_template("sitemap.xml", &ctx)
+        }
+        OutputKey::Robots => {
+            ctx.insert("sitemap_url", &config.permalink("sitemap.xml"));
+            r.render_template("robots.txt", &ctx)
+        }
+        _ => Err(Diagnostic::new("internal", format!("{key:?} is not a feed"))),
+    }
+}

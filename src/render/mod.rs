@@ -1,0 +1,435 @@
+//! Model → output: the Tera environment, the list of outputs and how each is rendered.
+//!
+//! [`Renderer`] loads the theme's templates (overridden file by file by the site's own
+//! `templates/`), registers pufa's functions and filters, and renders one [`OutputKey`] at a
+//! time from a shared [`RenderData`] (the site and its prebuilt [`values::Values`]). While an
+//! output renders, every piece of the model it reads is recorded as an [`Input`]; serve mode
+//! keeps these to re-render only what an edit touches. Output families live in their own
+//! files: `pages` (HTML), `feeds` (Atom, sitemap, robots), `metrics` (metric pages, SVG
+//! charts, CSV and JSON), `search` (the Pagefind index).
+
+pub mod feeds;
+pub mod functions;
+pub mod metrics;
+pub mod pages;
+pub mod search;
+pub mod values;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Error, display_path};
+pub use values::Values;
+
+/// One file pufa renders (static files and assets are copied, not rendered).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputKey {
+    Page(String),
+    /// A section list; `pager` counts from 1.
+    Section { key: String, pager: usize },
+    TaxonomyList(String),
+    Term { taxonomy: String, slug: String, pager: usize },
+    Years,
+    Year(i32),
+    Metrics,
+    Metric(String),
+    MetricsCsv,
+    MetricsJson,
+    Search,
+    NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+}
+
+/// A piece of the model an output reads. Serve mode compares fingerprints of inputs before
+/// and after an edit and re-renders the outputs that read a changed one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Input {
+    Config,
+    /// A template and, through the dependency graph, what it extends or includes.
+    Template(String),
+    /// What lists show of a page.
+    PageMeta(String),
+    /// All of a page.
+    PageFull(String),
+    /// A section's own data (title, content, subsections).
+    Section(String),
+    /// The ordered pages of a section.
+    SectionList(String),
+    /// The set of sections and their titles (navigation).
+    SectionTree,
+    /// Which pages sit before and after a page.
+    Neighbours(String),
+    Taxonomy(String),
+    Term(String, String),
+    Years,
+    Year(i32),
+    /// Pages of one kind, newest first (used by `get_pages`).
+    KindList(String),
+    /// All dated pages newest first (the feed).
+    Recent,
+    /// The reports of one publisher and their metrics.
+    Publisher(String),
+    /// The reports and cases naming a project.
+    ProjectRefs(String),
+    /// All metric series.
+    Metrics,
+    /// A path looked up by a template (`get_page` of a missing page).
+    Path(String),
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Vec<Input>>> = const { RefCell::new(None) };
+}
+
+/// Records that the output being rendered on this thread reads `input`.
+pub fn record(input: Input) {
+    RECORDER.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push(input);
+        }
+    });
+}
+
+/// Everything a render reads: the site and its values.
+pub struct RenderData {
+    pub site: Arc<Site>,
+    pub values: Arc<Values>,
+}
+
+impl RenderData {
+    pub fn new(site: Arc<Site>) -> RenderData {
+        let values = Arc::new(Values::build(&site));
+        RenderData { site, values }
+    }
+}
+
+/// One rendered output.
+pub struct RenderedOutput {
+    pub bytes: Vec<u8>,
+    pub inputs: Vec<Input>,
+}
+
+/// A template source and where it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub path: PathBuf,
+    /// As shown in messages: `themes/default/templates/page.html`.
+    pub shown: String,
+    pub text: String,
+}
+
+/// All templates: the theme's, overridden by the site's.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    pub sources: BTreeMap<String, TemplateSource>,
+    /// Template → the templates it extends or includes (direct).
+    pub uses: HashMap<String, BTreeSet<String>>,
+    /// Templates that define components (every template may use them).
+    pub component_files: BTreeSet<String>,
+    pub dirs: Vec<PathBuf>,
+}
+
+impl Templates {
+    /// Loads the theme's templates, then the site's `templates/` (site files win); themes
+    /// without feed, sitemap or robots templates get the built-in ones.
+    pub fn load(config: &Config) -> Result<Templates, Error> {
+        let theme = crate::theme::resolve(config)?;
+        let base = config.root.parent().unwrap_or(&config.root).to_path_buf();
+        let site_dir = config.root.join("templates");
+        let mut t = Templates { dirs: Vec::new(), ..Default::default() };
+        if let crate::theme::Theme::Dir(d) = &theme {
+            t.dirs.push(d.join("templates"));
+        }
+        t.dirs.push(site_dir.clone());
+        let theme_files = crate::theme::files(&theme, "templates");
+        let site_files = crate::theme::dir_files(&site_dir);
+        for (name, src) in theme_files.into_iter().chain(site_files) {
+            let shown = match &src {
+                crate::theme::Source::Path(p) => display_path(p, &base),
+                crate::theme::Source::Embedded(_) => format!("（内置默认主题）templates/{name}"),
+            };
+            let bytes = src.read().map_err(|e| Error::io(Path::new(&shown), &e, "读取模板"))?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::one(Diagnostic::new("encoding", "模板文件不是 UTF-8 编码").in_file(shown.clone())))?;
+            let path = match src {
+                crate::theme::Source::Path(p) => p,
+                crate::theme::Source::Embedded(_) => PathBuf::new(),
+            };
+            t.sources.insert(name, TemplateSource { path, shown, text });
+        }
+        for name in crate::theme::FALLBACK_TEMPLATES {
+            if !t.sources.contains_key(*name) {
+                if let Some(text) = crate::theme::builtin_template(name) {
+                    t.sources.insert(name.to_string(), TemplateSource { path: PathBuf::new(), shown: format!("（内置默认主题）templates/{name}"), text: text.to_string() });
+                }
+            }
+        }
+        t.scan();
+        Ok(t)
+    }
+
+    fn scan(&mut self) {
+        self.uses.clear();
+        self.component_files.clear();
+        for (name, src) in &self.sources {
+            let mut uses = BTreeSet::new();
+            for kw in ["extends", "include"] {
+                let mut rest = src.text.as_str();
+                while let Some(p) = rest.find(kw) {
+                    let after = rest[p + kw.len()..].trim_start();
+                    if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                        if let Some(end) = after[1..].find(q) {
+                            uses.insert(after[1..1 + end].to_string());
+                        }
+                    }
+                    rest = &rest[p + kw.len()..];
+                }
+            }
+            if src.text.contains("{% component ") || src.text.contains("{%- component ") {
+                self.component_files.insert(name.clone());
+            }
+            self.uses.insert(name.clone(), uses);
+        }
+    }
+
+    /// A template and everything it needs, transitively.
+    pub fn closure(&self, name: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut stack = vec![name.to_string()];
+        stack.extend(self.component_files.iter().cloned());
+        while let Some(n) = stack.pop() {
+            if out.insert(n.clone()) {
+                if let Some(u) = self.uses.get(&n) {
+                    stack.extend(u.iter().cloned());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+}
+
+/// The Tera environment and the templates it was built from.
+pub struct Renderer {
+    tera: Tera,
+    pub templates: Templates,
+    data: Arc<RwLock<Option<Arc<RenderData>>>>,
+}
+
+impl Renderer {
+    /// Loads the templates and builds the environment.
+    pub fn new(config: &Config) -> Result<Renderer, Error> {
+        let templates = Templates::load(config)?;
+        Self::with_templates(templates)
+    }
+
+    pub fn with_templates(templates: Templates) -> Result<Renderer, Error> {
+        let data: Arc<RwLock<Option<Arc<RenderData>>>> = Arc::new(RwLock::new(None));
+        let mut tera = Tera::new();
+        functions::register(&mut tera, Arc::clone(&data));
+        tera.add_raw_templates(templates.sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
+            .map_err(|e| Error::one(tera_error(&e, &templates)))?;
+        Ok(Renderer { tera, templates, data })
+    }
+
+    /// Makes `data` what template functions (`get_page` ...) read.
+    pub fn set_data(&self, data: Arc<RenderData>) {
+        if let Ok(mut d) = self.data.write() {
+            *d = Some(data);
+        }
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains(name)
+    }
+
+    /// Renders a template with a context, recording it as an input.
+    pub(crate) fn render_template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        if !self.templates.contains(name) {
+            return Err(Diagnostic::new("template/missing", format!("找不到模板 `{name}`")).with_hint(format!(
+                "模板应放在 {} 中（站点的同名模板优先）。",
+                self.templates.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" 或 ")
+            )));
+        }
+        record(Input::Template(name.to_string()));
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(name, ctx, &mut out).map_err(|e| tera_error(&e, &self.templates))?;
+        Ok(out)
+    }
+
+    /// Renders one output, recording what it read.
+    pub fn render(&self, key: &OutputKey, data: &RenderData) -> Result<RenderedOutput, Diagnostic> {
+        RECORDER.with(|r| *r.borrow_mut() = Some(Vec::with_capacity(16)));
+        record(Input::Config);
+        let res = match key {
+            OutputKey::MetricsCsv | OutputKey::MetricsJson => metrics::render_data_file(key, data),
+            OutputKey::Metrics | OutputKey::Metric(_) => metrics::render_page(self, key, data),
+            OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(self, key, data),
+            _ => pages::render(self, key, data),
+        };
+        let inputs = RECORDER.with(|r| r.borrow_mut().take()).unwrap_or_default();
+        res.map(|bytes| RenderedOutput { bytes, inputs })
+    }
+}
+
+/// Every output the site has, in a stable order.
+pub fn outputs(site: &Site) -> Vec<OutputKey> {
+    let config = &site.config;
+    let mut out = Vec::with_capacity(site.pages.len() + 64);
+    for rel in site.pages.keys() {
+        out.push(OutputKey::Page(rel.clone()));
+    }
+    for (key, s) in &site.sections {
+        let n = site.index.section_pages.get(key).map_or(0, Vec::len);
+        let per = s.front.paginate_by.unwrap_or(0);
+        for pager in 1..=pager_count(n, per) {
+            out.push(OutputKey::Section { key: key.clone(), pager });
+        }
+    }
+    for t in &site.index.taxonomies {
+        out.push(OutputKey::TaxonomyList(t.name.clone()));
+        let per = config.taxonomy(&t.name).and_then(|c| c.paginate_by).unwrap_or(config.paginate_by);
+        for term in t.terms.values() {
+            for pager in 1..=pager_count(term.pages.len(), per) {
+                out.push(OutputKey::Term { taxonomy: t.name.clone(), slug: term.slug.clone(), pager });
+            }
+        }
+    }
+    if !site.index.years.is_empty() {
+        out.push(OutputKey::Years);
+        for y in site.index.years.keys() {
+            out.push(OutputKey::Year(*y));
+        }
+    }
+    if !site.index.metrics.series.is_empty() {
+        out.push(OutputKey::Metrics);
+        for k in site.index.metrics.series.keys() {
+            out.push(OutputKey::Metric(k.clone()));
+        }
+        out.push(OutputKey::MetricsCsv);
+        out.push(OutputKey::MetricsJson);
+    }
+    if config.search.enabled {
+        out.push(OutputKey::Search);
+    }
+    out.extend([OutputKey::NotFound, OutputKey::Feed, OutputKey::Sitemap, OutputKey::Robots]);
+    out
+}
+
+/// How many list pages `n` items make with `per` a page (0 = no pagination).
+pub fn pager_count(n: usize, per: usize) -> usize {
+    if per == 0 { 1 } else { n.div_ceil(per).max(1) }
+}
+
+/// The site path of pager `pager` of a list whose first page is at `base` (`cases/`).
+pub fn pager_path(base: &str, pager: usize) -> String {
+    if pager <= 1 { base.to_string() } else { format!("{base}page/{pager}/") }
+}
+
+/// Where an output is written, relative to the output folder.
+pub fn output_path(key: &OutputKey, site: &Site) -> String {
+    let file = |dir: String| format!("{dir}index.html");
+    match key {
+        OutputKey::Page(rel) => site.pages.get(rel).map(|p| file(p.path.clone())).unwrap_or_default(),
+        OutputKey::Section { key, pager } => site.sections.get(key).map(|s| file(pager_path(&s.path, *pager))).unwrap_or_default(),
+        OutputKey::TaxonomyList(t) => file(format!("{t}/")),
+        OutputKey::Term { taxonomy, slug, pager } => file(pager_path(&format!("{taxonomy}/{slug}/"), *pager)),
+        OutputKey::Years => file("years/".into()),
+        OutputKey::Year(y) => file(format!("years/{y}/")),
+        OutputKey::Metrics => file("metrics/".into()),
+        OutputKey::Metric(k) => file(format!("metrics/{k}/")),
+        OutputKey::MetricsCsv => "metrics.csv".into(),
+        OutputKey::MetricsJson => "metrics.json".into(),
+        OutputKey::Search => file("search/".into()),
+        OutputKey::NotFound => "404.html".into(),
+        OutputKey::Feed => "atom.xml".into(),
+        OutputKey::Sitemap => "sitemap.xml".into(),
+        OutputKey::Robots => "robots.txt".into(),
+    }
+}
+
+/// Turns a Tera error into a diagnostic pointing into the template file.
+pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
+    use tera::ErrorKind;
+    let shown = |name: &str| templates.sources.get(name).map(|s| s.shown.clone()).unwrap_or_else(|| name.to_string());
+    let source = |name: &str| templates.sources.get(name).map(|s| s.text.clone()).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let text = source(r.filename());
+            let code = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template/syntax" } else { "template/render" };
+            let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let mut d = Diagnostic::new(code, format!("模板错误：{}", template_words(r.message())))
+                .in_file(shown(r.filename()))
+                .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
+            let full = e.to_string();
+            if let Some(note) = full.split("note: called from ").nth(1) {
+                let at = note.lines().next().unwrap_or("").trim();
+                d = d.with_hint(format!("由 {at} 调用"));
+            }
+            d
+        }
+        ErrorKind::TemplateNotFound(name) => Diagnostic::new("template/missing", format!("找不到模板 `{name}`")),
+        ErrorKind::MissingParent { current, parent } => {
+            let text = source(current);
+            let mut d = Diagnostic::new("template/missing", format!("模板 `{current}` 继承的模板 `{parent}` 不存在")).in_file(shown(current));
+            if let Some(off) = text.find(parent.as_str()) {
+                d = d.at_offset(&text, off, parent.len());
+            }
+            d
+        }
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+            Diagnostic::new("template/cycle", format!("模板 `{tpl}` 循环继承：{}", inheritance_chain.join(" → "))).in_file(shown(tpl))
+        }
+        ErrorKind::CircularInclude { tpl, include_chain } => {
+            Diagnostic::new("template/cycle", format!("模板 `{tpl}` 循环包含：{}", include_chain.join(" → "))).in_file(shown(tpl))
+        }
+        _ => {
+            // Validation errors arrive as text reports: "error: …\n --> name:line:col".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+            let mut d = Diagnostic::new("template/syntax", format!("模板错误：{}", template_words(&first)));
+            if let Some(loc) = text.lines().find_map(|l| l.trim().strip_prefix("--> ")) {
+                let mut parts = loc.rsplitn(3, ':');
+                let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+                let line: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+                let name = parts.next().unwrap_or("");
+                let src = source(name);
+                d = d.in_file(shown(name)).at_line_col(&src, line, col, 1);
+            }
+            d
+        }
+    }
+}
+
+fn template_words(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("Field `") {
+        if let Some(name) = rest.split('`').next() {
+            if msg.contains("is not defined") {
+                return format!("变量 `{name}` 未定义（{msg}）。可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}` 处理缺少的值");
+            }
+        }
+    }
+    msg.to_string()
+}
+
+/// The output folder's path for a site path.
+pub fn to_fs_path(out_dir: &Path, rel: &str) -> PathBuf {
+    let mut p = out_dir.to_path_buf();
+    for part in rel.split('/') {
+        if !part.is_empty() {
+            p.push(part);
+        }
+    }
+    p
+}

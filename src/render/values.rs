@@ -1,0 +1,483 @@
+//! Template values, built once per page and section and shared by every output.
+//!
+//! A page has two values: `summary` (what lists show: title, URL, dates, kind fields, summary)
+//! and `full` (the summary plus content and table of contents). Values are `tera::Value`s,
+//! which are reference-counted, so putting a page in a section list, a term page, a year
+//! archive and the feed costs a pointer copy each, never a re-serialisation (Zola spent half
+//! its render time re-serialising pages: its issue #420). Each value carries a hash of what
+//! it was built from, so serve mode can tell which outputs an edit changes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::config::{Config, Kind};
+use crate::content::front_matter::{Award, StrList};
+use crate::content::metrics::format_value;
+use crate::content::{Page, Section, Site};
+use crate::markdown::TocEntry;
+use crate::markdown::slug::slugify;
+use crate::util::hash_of;
+use crate::yaml;
+
+/// Builds a `tera::Value` map with keys in insertion order.
+#[derive(Default)]
+pub struct MapBuilder(tera::Map);
+
+impl MapBuilder {
+    pub fn new() -> Self {
+        MapBuilder(tera::Map::with_capacity(32))
+    }
+
+    pub fn set(&mut self, key: &'static str, v: impl Into<Value>) -> &mut Self {
+        self.0.insert(key.into(), v.into());
+        self
+    }
+
+    pub fn set_owned(&mut self, key: String, v: impl Into<Value>) -> &mut Self {
+        self.0.insert(key.into(), v.into());
+        self
+    }
+
+    pub fn build(self) -> Value {
+        Value::from(self.0)
+    }
+}
+
+/// Adds keys to a map value (a shallow copy: the entries are shared).
+pub fn extend_map(base: &Value, extra: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut m = base.as_map().cloned().unwrap_or_default();
+    for (k, v) in extra {
+        m.insert(k.into(), v);
+    }
+    Value::from(m)
+}
+
+/// HTML that must not be escaped again.
+pub fn safe(s: &str) -> Value {
+    Value::safe_string(s)
+}
+
+/// A page's two values and their fingerprints.
+#[derive(Clone)]
+pub struct PageValues {
+    pub summary: Value,
+    pub full: Value,
+    /// Changes when anything a list shows changes.
+    pub meta_hash: u64,
+    /// Changes when anything of the page changes.
+    pub full_hash: u64,
+}
+
+/// All values of a site.
+#[derive(Clone)]
+pub struct Values {
+    pub config: Value,
+    pub nav: Value,
+    pub pages: HashMap<String, PageValues>,
+    /// Section key → (value without its pages, fingerprint).
+    pub sections: HashMap<String, (Value, u64)>,
+}
+
+impl Values {
+    /// Builds every value (pages in parallel).
+    pub fn build(site: &Site) -> Values {
+        let pages: HashMap<String, PageValues> = site.pages.par_iter().map(|(rel, p)| (rel.clone(), page_values(site, p))).collect();
+        let mut v = Values { config: config_value(&site.config), nav: Value::none(), pages, sections: HashMap::new() };
+        v.refresh_sections(site);
+        v
+    }
+
+    /// Rebuilds the values of the given pages (and drops those no longer in the site), then
+    /// every section value (cheap: there are few sections).
+    pub fn update(&mut self, site: &Site, pages: &[String]) {
+        let fresh: Vec<(String, PageValues)> = pages
+            .par_iter()
+            .filter_map(|rel| site.pages.get(rel).map(|p| (rel.clone(), page_values(site, p))))
+            .collect();
+        for rel in pages {
+            if !site.pages.contains_key(rel) {
+                self.pages.remove(rel);
+            }
+        }
+        self.pages.extend(fresh);
+        self.refresh_sections(site);
+    }
+
+    fn refresh_sections(&mut self, site: &Site) {
+        self.sections = site.sections.iter().map(|(k, s)| (k.clone(), section_value(site, s))).collect();
+        self.nav = nav_value(site);
+    }
+
+    pub fn page_summary(&self, rel: &str) -> Value {
+        self.pages.get(rel).map(|p| p.summary.clone()).unwrap_or_else(Value::none)
+    }
+
+    pub fn page_full(&self, rel: &str) -> Value {
+        self.pages.get(rel).map(|p| p.full.clone()).unwrap_or_else(Value::none)
+    }
+
+    pub fn section(&self, key: &str) -> Value {
+        self.sections.get(key).map(|s| s.0.clone()).unwrap_or_else(Value::none)
+    }
+}
+
+/// `yaml::Value` → `tera::Value`, keeping map order.
+pub fn yaml_to_value(v: &yaml::Value) -> Value {
+    match v {
+        yaml::Value::Null => Value::none(),
+        yaml::Value::Bool(b) => Value::from(*b),
+        yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                Value::from(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        yaml::Value::String(s) => Value::from(s.as_str()),
+        yaml::Value::Sequence(seq) => Value::from(seq.iter().map(yaml_to_value).collect::<Vec<_>>()),
+        yaml::Value::Mapping(m) => {
+            let mut out = tera::Map::with_capacity(m.len());
+            for (k, v) in m {
+                let key = match k {
+                    yaml::Value::String(s) => s.clone(),
+                    other => yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                };
+                out.insert(key.into(), yaml_to_value(v));
+            }
+            Value::from(out)
+        }
+        yaml::Value::Tagged(t) => yaml_to_value(&t.value),
+    }
+}
+
+fn strs(v: &StrList) -> Value {
+    Value::from(v.0.clone())
+}
+
+fn opt_str(v: &Option<String>) -> Value {
+    v.as_deref().map(Value::from).unwrap_or_else(Value::none)
+}
+
+fn awards(list: &Option<Vec<Award>>) -> Value {
+    Value::from(
+        list.iter()
+            .flatten()
+            .map(|a| {
+                let mut m = MapBuilder::new();
+                m.set("name", a.name.as_str()).set("by", opt_str(&a.by)).set("level", opt_str(&a.level)).set("year", a.year.map(Value::from).unwrap_or_else(Value::none));
+                m.build()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn date_values(m: &mut MapBuilder, prefix: &'static str, d: Option<crate::content::Date>) {
+    let (plain, cn, iso, hm) = match d {
+        Some(d) => (Value::from(d.ymd_string()), Value::from(d.chinese()), Value::from(d.rfc3339()), Value::from(d.ymd_hm())),
+        None => (Value::none(), Value::none(), Value::none(), Value::none()),
+    };
+    match prefix {
+        "date" => m.set("date", plain).set("date_cn", cn).set("date_iso", iso).set("date_hm", hm),
+        "updated" => m.set("updated", plain).set("updated_cn", cn).set("updated_iso", iso),
+        _ => m.set("written", plain).set("written_cn", cn),
+    };
+}
+
+/// Turns a term name into its URL.
+pub fn term_url(config: &Config, taxonomy: &str, name: &str) -> String {
+    config.url(&format!("{taxonomy}/{}/", slugify(name)))
+}
+
+fn page_values(site: &Site, p: &Page) -> PageValues {
+    let config = &site.config;
+    let resolved = site.resolved.get(&p.rel);
+    let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
+    let content_html: &str = resolved.map(|r| r.html.as_ref()).unwrap_or("");
+    let description = p.front.description.clone().unwrap_or_else(|| truncate_chars(&p.body.summary_text, 120));
+
+    let mut m = MapBuilder::new();
+    m.set("title", p.front.title.as_str())
+        .set("description", description.as_str())
+        .set("kind", p.kind.as_str())
+        .set("kind_label", p.kind.label())
+        .set("url", config.url(&p.path))
+        .set("permalink", config.permalink(&p.path))
+        .set("path", p.rel.as_str())
+        .set("output_path", p.path.as_str())
+        .set("slug", p.slug.as_str())
+        .set("section", p.section.as_str());
+    date_values(&mut m, "date", p.front.date);
+    date_values(&mut m, "updated", p.front.updated.or(p.front.date));
+    m.set("year", p.year.map(Value::from).unwrap_or_else(Value::none))
+        .set("years", Value::from(p.years.clone()))
+        .set("weight", p.front.weight.map(Value::from).unwrap_or_else(Value::none))
+        .set("draft", p.front.draft)
+        .set("summary", safe(summary_html))
+        .set("summary_text", p.body.summary_text.as_str())
+        .set("keywords", p.front.keywords.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+        .set("source", opt_str(&p.front.source))
+        .set("extra", p.front.extra.as_ref().map(yaml_to_value).unwrap_or_else(|| Value::from(tera::Map::new())));
+
+    // Taxonomies: names (as in Zola) and names with URLs.
+    let mut names = tera::Map::new();
+    let mut terms = tera::Map::new();
+    for t in &config.taxonomies {
+        let list: Vec<String> = p.front.taxonomies.get(&t.name).map(|l| l.0.iter().map(|s| s.trim().to_string()).collect()).unwrap_or_default();
+        terms.insert(
+            t.name.clone().into(),
+            Value::from(
+                list.iter()
+                    .map(|n| {
+                        let mut tm = MapBuilder::new();
+                        tm.set("name", n.as_str()).set("url", term_url(config, &t.name, n));
+                        tm.build()
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        names.insert(t.name.clone().into(), Value::from(list));
+    }
+    m.set("taxonomies", Value::from(names)).set("terms", Value::from(terms));
+
+    let f = &p.front;
+    let kind_map = match p.kind {
+        Kind::Report => {
+            let mut r = MapBuilder::new();
+            r.set("publisher", opt_str(&f.publisher)).set("index_no", opt_str(&f.index_no)).set("subject", opt_str(&f.subject)).set("genre", f.genre.as_deref().unwrap_or("工作报告")).set("doc_no", opt_str(&f.doc_no));
+            date_values(&mut r, "written", f.written);
+            let metrics: Vec<Value> = f
+                .metrics
+                .iter()
+                .flatten()
+                .map(|mt| {
+                    let mut mm = MapBuilder::new();
+                    mm.set("key", mt.key.as_str())
+                        .set("label", mt.label.as_str())
+                        .set("value", mt.value)
+                        .set("value_text", format_value(mt.value))
+                        .set("unit", mt.unit.as_str())
+                        .set("url", config.url(&format!("metrics/{}/", mt.key)));
+                    mm.build()
+                })
+                .collect();
+            r.set("metrics", Value::from(metrics)).set("awards", awards(&f.awards)).set("projects", f.projects.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())));
+            Some(("report", r.build()))
+        }
+        Kind::Project => {
+            let mut r = MapBuilder::new();
+            r.set("years", Value::from(p.years.clone()))
+                .set("lead_units", f.lead_units.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set("location", opt_str(&f.location))
+                .set("audience", f.audience.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set("laws", f.laws.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set("awards", awards(&f.awards));
+            Some(("project", r.build()))
+        }
+        Kind::Case => {
+            let mut r = MapBuilder::new();
+            r.set("case_type", opt_str(&f.case_type))
+                .set("location", opt_str(&f.location))
+                .set("summary", opt_str(&f.summary))
+                .set("legal_basis", f.legal_basis.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set("outcome", opt_str(&f.outcome))
+                .set("projects", f.projects.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())));
+            Some(("case", r.build()))
+        }
+        Kind::Page => None,
+    };
+    for k in ["report", "project", "case"] {
+        let v = match &kind_map {
+            Some((name, v)) if *name == k => v.clone(),
+            _ => Value::none(),
+        };
+        m.set(k, v);
+    }
+
+    let summary = m.build();
+    let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text));
+
+    let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
+    let full = extend_map(
+        &summary,
+        [
+            ("content", safe(content_html)),
+            ("toc", toc_value(&p.body.toc)),
+            ("word_count", Value::from(p.body.word_count)),
+            ("reading_time", Value::from(p.body.word_count.div_ceil(400).max(1))),
+            ("assets", Value::from(assets)),
+            ("has_tables", Value::from(p.body.has_tables)),
+        ],
+    );
+    let full_hash = hash_of(&(meta_hash, p.hash, content_html));
+    PageValues { summary, full, meta_hash, full_hash }
+}
+
+fn toc_value(toc: &[TocEntry]) -> Value {
+    Value::from(
+        toc.iter()
+            .map(|e| {
+                let mut m = MapBuilder::new();
+                m.set("level", e.level).set("id", e.id.as_str()).set("title", e.title.as_str()).set("permalink", format!("#{}", e.id)).set("children", toc_value(&e.children));
+                m.build()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn section_value(site: &Site, s: &Arc<Section>) -> (Value, u64) {
+    let config = &site.config;
+    let resolved = site.resolved_sections.get(&s.key);
+    let content: &str = resolved.map(|r| r.html.as_ref()).unwrap_or("");
+    let subs: Vec<(String, String, String)> = site
+        .index
+        .subsections
+        .get(&s.key)
+        .into_iter()
+        .flatten()
+        .filter_map(|k| site.sections.get(k))
+        .map(|c| (c.key.clone(), c.title.clone(), config.url(&c.path)))
+        .collect();
+    let mut m = MapBuilder::new();
+    m.set("title", s.title.as_str())
+        .set("description", s.front.description.as_deref().unwrap_or(""))
+        .set("key", s.key.as_str())
+        .set("path", s.rel.as_str())
+        .set("url", config.url(&s.path))
+        .set("permalink", config.permalink(&s.path))
+        .set("kind", s.kind.as_str())
+        .set("kind_label", s.kind.label())
+        .set("content", safe(content))
+        .set("keywords", s.front.keywords.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+        .set("column_type", s.front.column_type.as_deref().unwrap_or(""))
+        .set("page_count", site.index.section_pages.get(&s.key).map_or(0, Vec::len))
+        .set("is_root", s.key.is_empty())
+        .set("extra", s.front.extra.as_ref().map(yaml_to_value).unwrap_or_else(|| Value::from(tera::Map::new())))
+        .set(
+            "subsections",
+            Value::from(
+                subs.iter()
+                    .map(|(k, t, u)| {
+                        let mut sm = MapBuilder::new();
+                        sm.set("key", k.as_str()).set("title", t.as_str()).set("url", u.as_str());
+                        sm.build()
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    let hash = hash_of(&(s.hash, content, &subs, site.index.section_pages.get(&s.key).map_or(0, Vec::len)));
+    (m.build(), hash)
+}
+
+/// The main navigation: `nav` from the config, else the top-level sections, years, metrics
+/// and search.
+pub fn nav_items(site: &Site) -> Vec<(String, String)> {
+    let config = &site.config;
+    if let Some(nav) = &config.nav {
+        return nav
+            .iter()
+            .map(|n| {
+                let url = if let Some(t) = n.url.strip_prefix("@/") {
+                    site.lookup(t).map(|(_, p)| config.url(&p)).unwrap_or_else(|| config.url(""))
+                } else if n.url.contains("://") {
+                    n.url.clone()
+                } else {
+                    config.url(&n.url)
+                };
+                (n.title.clone(), url)
+            })
+            .collect();
+    }
+    let mut items = vec![("首页".to_string(), config.url(""))];
+    for k in site.index.subsections.get("").into_iter().flatten() {
+        if let Some(s) = site.sections.get(k) {
+            if s.front.in_nav != Some(false) {
+                items.push((s.title.clone(), config.url(&s.path)));
+            }
+        }
+    }
+    if !site.index.years.is_empty() {
+        items.push(("年度归档".to_string(), config.url("years/")));
+    }
+    if !site.index.metrics.series.is_empty() {
+        items.push(("数据指标".to_string(), config.url("metrics/")));
+    }
+    if config.search.enabled {
+        items.push(("搜索".to_string(), config.url("search/")));
+    }
+    items
+}
+
+fn nav_value(site: &Site) -> Value {
+    Value::from(
+        nav_items(site)
+            .into_iter()
+            .map(|(t, u)| {
+                let mut m = MapBuilder::new();
+                m.set("title", t).set("url", u);
+                m.build()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn config_value(c: &Config) -> Value {
+    let o = &c.organisation;
+    let police_code: String = o.police_record.chars().filter(|ch| ch.is_ascii_digit()).collect();
+    let mut org = MapBuilder::new();
+    org.set("name", o.name.as_str())
+        .set("organizer", opt_str(&o.organizer))
+        .set("address", o.address.as_str())
+        .set("phone", o.phone.as_str())
+        .set("email", o.email.as_str())
+        .set("site_code", o.site_code.as_str())
+        .set("icp", o.icp.as_str())
+        .set("icp_url", "https://beian.miit.gov.cn/")
+        .set("police_record", o.police_record.as_str())
+        .set("police_code", police_code.as_str())
+        .set("police_url", format!("https://beian.mps.gov.cn/#/query/webSearch?code={police_code}"))
+        .set("emblem_image", o.emblem_image.as_deref().map(|p| Value::from(c.url(p))).unwrap_or_else(Value::none))
+        .set("emblem_url", opt_str(&o.emblem_url))
+        .set("error_report_url", o.error_report_url.as_str());
+    let taxonomies: Vec<Value> = c
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut m = MapBuilder::new();
+            m.set("name", t.name.as_str()).set("title", t.title.as_str()).set("url", c.url(&format!("{}/", t.name)));
+            m.build()
+        })
+        .collect();
+    let mut m = MapBuilder::new();
+    m.set("title", c.title.as_str())
+        .set("description", c.description.as_str())
+        .set("base_url", c.base_url.as_str())
+        .set("base_path", c.base_path.as_str())
+        .set("origin", c.origin.as_str())
+        .set("host", c.host.as_str())
+        .set("language", c.language.as_str())
+        .set("organisation", org.build())
+        .set("government_site", c.government_site)
+        .set("taxonomies", Value::from(taxonomies))
+        .set("keywords", Value::from(c.keywords.clone()))
+        .set("search_enabled", c.search.enabled)
+        .set("feed_url", c.url("atom.xml"))
+        .set("generator", concat!("pufa ", env!("CARGO_PKG_VERSION")))
+        .set("extra", yaml_to_value(&c.extra));
+    m.build()
+}
+
+/// The first `n` characters of `s` (with … when cut).
+pub fn truncate_chars(s: &str, n: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(n).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,54 @@
+//! Small helpers shared by several stages: a stable hash for fingerprints and ids.
+
+/// 64-bit FNV-1a: stable across runs, platforms and Rust versions (unlike `DefaultHasher`),
+/// so it may end up in output (ids) and in fingerprints compared across rebuilds.
+#[derive(Debug, Clone, Copy)]
+pub struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        StableHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for StableHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Stable hash of a byte string.
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = StableHasher::default();
+    h.write(b);
+    h.finish()
+}
+
+pub fn hash_str(s: &str) -> u64 {
+    hash_bytes(s.as_bytes())
+}
+
+/// Stable hash of anything `Hash` (through [`StableHasher`]).
+pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = StableHasher::default();
+    v.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(super::hash_str(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::hash_str("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -1,0 +1,415 @@
+//! The one place that talks to the YAML library.
+//!
+//! pufa reads YAML through `yaml_serde` (the YAML organisation's maintained drop-in for the
+//! archived `serde_yaml`); everything else calls [`from_str`] and gets a [`YamlError`] with a
+//! 1-based line and column, the key path (e.g. `metrics[2].value`) and a message in plain
+//! Chinese. Swapping the YAML crate means changing this file only.
+
+use serde::de::DeserializeOwned;
+
+/// A YAML document tree, for free-form maps such as `extra`.
+pub type Value = yaml_serde::Value;
+
+/// A YAML problem, located in the YAML text that was parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line within the YAML text (0 when unknown).
+    pub line: usize,
+    /// 1-based column within the YAML text (0 when unknown).
+    pub col: usize,
+    /// Where in the document, as `key`, `list[2].key`; empty at the top level.
+    pub path: String,
+    /// The offending key when the problem is about one key (unknown or missing).
+    pub key: Option<String>,
+    /// Plain-language message.
+    pub message: String,
+    /// A short code: `yaml/syntax`, `yaml/unknown-key`, `yaml/missing-key`, `yaml/type`, `yaml/value`.
+    pub code: &'static str,
+    /// What to do about it, when that can be said.
+    pub hint: Option<String>,
+}
+
+/// Parses `text` into `T`, reporting the first problem with its location.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    let de = yaml_serde::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = clean_path(&e.path().to_string());
+            let inner = e.into_inner();
+            let mut err = translate(&inner, path, text);
+            relocate(&mut err, text);
+            Err(err)
+        }
+    }
+}
+
+/// Serialises a value as YAML (used by `pufa new` and `pufa import`).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    yaml_serde::to_string(value).map_err(|e| e.to_string())
+}
+
+/// Some errors (from untagged or custom types) are reported at the start of the enclosing
+/// mapping; point them at the key the path names instead.
+fn relocate(err: &mut YamlError, text: &str) {
+    if err.code == "yaml/syntax" || err.code == "yaml/missing-key" || err.path.is_empty() {
+        return;
+    }
+    let last = err.path.rsplit('.').next().unwrap_or("");
+    let key = last.split('[').next().unwrap_or(last);
+    if key.is_empty() {
+        return;
+    }
+    let current = text.lines().nth(err.line.saturating_sub(1)).unwrap_or("");
+    if current.contains(key) {
+        return;
+    }
+    if let Some((l, c)) = find_key(text, key, err.line) {
+        err.line = l;
+        err.col = c;
+    }
+}
+
+fn clean_path(p: &str) -> String {
+    if p == "." || p == "?" {
+        String::new()
+    } else {
+        p.to_string()
+    }
+}
+
+fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
+    let (mut line, mut col) = err
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((0, 0));
+    let raw = err.to_string();
+    // Drop the "path: " prefix and " at line L column C" suffix yaml_serde adds.
+    let mut msg = raw.as_str();
+    if let Some(i) = msg.find(" at line ") {
+        msg = &msg[..i];
+    }
+    if !path.is_empty() {
+        if let Some(rest) = msg.strip_prefix(&format!("{path}: ")) {
+            msg = rest;
+        }
+    }
+    let field = path.rsplit('.').next().unwrap_or("").to_string();
+    let shown = if path.is_empty() { String::new() } else { format!("`{path}` ") };
+
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("").to_string();
+        let expected = expected_list(rest);
+        // Point at the key itself rather than at its value.
+        if let Some((l, c)) = find_key(text, &key, line) {
+            line = l;
+            col = c;
+        }
+        let hint = match suggest(&key, &expected) {
+            Some(s) => format!("是不是想写 `{s}`？可用的字段有：{}", expected.join("、")),
+            None if expected.is_empty() => "请删除这个字段。".to_string(),
+            None => format!("可用的字段有：{}。请删除或改正这个字段。", expected.join("、")),
+        };
+        let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        let place = if parent.is_empty() { String::new() } else { format!("（在 `{parent}` 中）") };
+        return YamlError {
+            line,
+            col,
+            key: Some(key.clone()),
+            path,
+            message: format!("不认识的字段 `{key}`{place}"),
+            code: "yaml/unknown-key",
+            hint: Some(hint),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or("").to_string();
+        let full = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        return YamlError {
+            line,
+            col,
+            key: Some(key.clone()),
+            path,
+            message: format!("缺少必填字段 `{full}`"),
+            code: "yaml/missing-key",
+            hint: Some(format!("请加上一行 `{key}: ...`。")),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!(
+                "字段 {shown}的值类型不对：应为{}，实际是{}",
+                describe_expected(expected),
+                describe_found(found)
+            ),
+            code: "yaml/type",
+            hint: type_hint(expected),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!(
+                "字段 {shown}的值不对：应为{}，实际是{}",
+                describe_expected(expected),
+                describe_found(found)
+            ),
+            code: "yaml/value",
+            hint: type_hint(expected),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let val = rest.split('`').next().unwrap_or("");
+        let expected = expected_list(rest);
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!("字段 {shown}的值 `{val}` 不在可选范围内"),
+            code: "yaml/value",
+            hint: Some(format!("可选的值：{}", expected.join("、"))),
+        };
+    }
+    if msg.starts_with("invalid length") {
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!("字段 {shown}的项数不对（{msg}）"),
+            code: "yaml/value",
+            hint: None,
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("pufa: ") {
+        // A message produced by one of pufa's own Deserialize impls: already in plain words.
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!("字段 {shown}{rest}"),
+            code: "yaml/value",
+            hint: None,
+        };
+    }
+    if msg.contains("duplicate entry with key") || msg.contains("duplicate key") {
+        return YamlError {
+            line,
+            col,
+            key: None,
+            path,
+            message: "同一个字段写了两次".to_string(),
+            code: "yaml/syntax",
+            hint: Some("每个字段只能出现一次，请删除重复的那一行。".to_string()),
+        };
+    }
+    // Anything else is a syntax problem reported by the YAML parser.
+    YamlError {
+        line,
+        col,
+        key: None,
+        path,
+        message: format!("YAML 格式错误：{}", syntax_words(msg)),
+        code: "yaml/syntax",
+        hint: Some(
+            "检查这一行及上一行：冒号后要有空格，缩进要对齐，含冒号或引号的文字请整体加上引号。"
+                .to_string(),
+        ),
+    }
+}
+
+fn expected_list(rest: &str) -> Vec<String> {
+    let Some(i) = rest.find("expected ") else {
+        return Vec::new();
+    };
+    rest[i..]
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+/// The candidate closest to `key` by edit distance, when it is close enough to be a typo.
+pub fn suggest<'a>(key: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(key, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .min()
+        .map(|(_, c)| c.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Finds `key:` at the start of a line (after indentation), preferring the line nearest `near`.
+pub fn find_key(text: &str, key: &str, near: usize) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, l) in text.lines().enumerate() {
+        let trimmed = l.trim_start();
+        let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let indent = l.len() - trimmed.len();
+        let bare = trimmed.strip_prefix('{').unwrap_or(trimmed);
+        let hit = bare.starts_with(key)
+            && bare[key.len()..].trim_start().starts_with(':')
+            || trimmed.starts_with(&format!("\"{key}\""))
+            || trimmed.starts_with(&format!("'{key}'"));
+        if hit {
+            let line = i + 1;
+            let col = l[..indent].chars().count() + 1;
+            let better = match best {
+                None => true,
+                Some((bl, _)) => line.abs_diff(near) < bl.abs_diff(near),
+            };
+            if better {
+                best = Some((line, col));
+            }
+        } else if let Some(pos) = l.find(&format!("{key}:")) {
+            // flow mappings: `{key: 1, other: 2}`
+            let before = &l[..pos];
+            if before.ends_with(['{', ' ', ',']) && best.is_none() {
+                best = Some((i + 1, before.chars().count() + 1));
+            }
+        }
+    }
+    best
+}
+
+fn describe_expected(e: &str) -> String {
+    let e = e.trim();
+    match e {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
+            "整数（阿拉伯数字，如 2024）".to_string()
+        }
+        "f32" | "f64" => "数字（如 93.19）".to_string(),
+        "a boolean" => "true 或 false".to_string(),
+        "a string" => "文字".to_string(),
+        "a sequence" => "列表（如 [甲, 乙] 或逐行写 `- 甲`）".to_string(),
+        "a map" => "由“字段: 值”组成的映射".to_string(),
+        _ if e.starts_with("struct ") => "由“字段: 值”组成的映射".to_string(),
+        _ if e.starts_with("a date") => "日期（YYYY-MM-DD，如 2025-01-20）".to_string(),
+        _ if e.contains("number") => "数字（如 93.19）".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn describe_found(f: &str) -> String {
+    let f = f.trim();
+    if let Some(s) = f.strip_prefix("string ") {
+        return format!("文字 {s}");
+    }
+    if let Some(s) = f.strip_prefix("integer `") {
+        return format!("整数 {}", s.trim_end_matches('`'));
+    }
+    if let Some(s) = f.strip_prefix("floating point `") {
+        return format!("数字 {}", s.trim_end_matches('`'));
+    }
+    match f {
+        "sequence" => "列表".to_string(),
+        "map" => "映射".to_string(),
+        "unit value" => "空值".to_string(),
+        _ if f.starts_with("boolean") => f.replace("boolean", "布尔值"),
+        _ => f.to_string(),
+    }
+}
+
+fn type_hint(expected: &str) -> Option<String> {
+    let e = expected.trim();
+    if e.starts_with('u') || e.starts_with('i') {
+        Some("年份和数量请用阿拉伯数字书写，例如 `year: 2024`，不要写成“二〇二四”。".to_string())
+    } else if e == "a sequence" {
+        Some("列表可以写成 `[甲, 乙]`，也可以每项一行、以 `- ` 开头。".to_string())
+    } else {
+        None
+    }
+}
+
+fn syntax_words(msg: &str) -> String {
+    let m = msg.trim();
+    if m.contains("mapping values are not allowed") {
+        "这一行多了一个冒号（值里有冒号时，请把整个值加上引号）".to_string()
+    } else if m.contains("did not find expected key") || m.contains("did not find expected") {
+        "缩进或格式不对，找不到预期的字段".to_string()
+    } else if m.contains("found character that cannot start any token") {
+        "出现了不能作为开头的字符（如制表符 Tab 或 @、`）".to_string()
+    } else if m.contains("found unexpected end of stream") || m.contains("unexpected end") {
+        "内容不完整（引号或括号没有闭合？）".to_string()
+    } else if m.contains("found a tab character") {
+        "缩进里有制表符 Tab，请改用空格".to_string()
+    } else {
+        m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Fm {
+        #[allow(dead_code)]
+        title: String,
+        #[allow(dead_code)]
+        year: Option<u16>,
+        #[allow(dead_code)]
+        tags: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key_and_suggests() {
+        let e = from_str::<Fm>("title: a\nyaer: 2024\n").unwrap_err();
+        assert_eq!(e.code, "yaml/unknown-key");
+        assert_eq!((e.line, e.col), (2, 1));
+        assert_eq!(e.key.as_deref(), Some("yaer"));
+        assert!(e.hint.unwrap().contains("`year`"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_line() {
+        let e = from_str::<Fm>("title: a\nyear: 二〇二四\n").unwrap_err();
+        assert_eq!(e.code, "yaml/type");
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("`year`"), "{}", e.message);
+        assert!(e.message.contains("整数"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let e = from_str::<Fm>("year: 2024\n").unwrap_err();
+        assert_eq!(e.code, "yaml/missing-key");
+        assert!(e.message.contains("`title`"));
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = from_str::<Fm>("title: a\nyear: [2024\n").unwrap_err();
+        assert_eq!(e.code, "yaml/syntax");
+        assert!(e.line >= 2, "{e:?}");
+    }
+}
