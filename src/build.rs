@@ -33,11 +33,18 @@ pub struct SiteSpec {
 
 impl SiteSpec {
     pub fn new(root: impl Into<PathBuf>) -> SiteSpec {
-        SiteSpec { root: root.into(), config_file: None, base_url: None, drafts: false }
+        SiteSpec {
+            root: root.into(),
+            config_file: None,
+            base_url: None,
+            drafts: false,
+        }
     }
 
     pub fn config_path(&self) -> PathBuf {
-        self.config_file.clone().unwrap_or_else(|| self.root.join("config.yaml"))
+        self.config_file
+            .clone()
+            .unwrap_or_else(|| self.root.join("config.yaml"))
     }
 }
 
@@ -45,8 +52,9 @@ impl SiteSpec {
 pub fn load_config(spec: &SiteSpec) -> Result<Config, Error> {
     if !spec.root.is_dir() {
         return Err(Error::one(
-            Diagnostic::new("site/missing", format!("找不到站点文件夹 {}", spec.root.display()))
-                .with_hint("用 --root 指定站点文件夹（里面有 config.yaml 和 content/），或先用 `pufa init 文件夹` 新建一个站点。"),
+            Diagnostic::new("site/missing", format!("找不到站点文件夹 {}", spec.root.display())).with_hint(
+                "用 --root 指定站点文件夹（里面有 config.yaml 和 content/），或先用 `pufa init 文件夹` 新建一个站点。",
+            ),
         ));
     }
     let mut config = Config::load(&spec.root, &spec.config_path())?;
@@ -76,11 +84,18 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
     let config = &site.config;
     let theme = crate::theme::resolve(config)?;
     let mut files: BTreeMap<String, Source> = BTreeMap::new();
-    for (rel, src) in crate::theme::files(&theme, "static").into_iter().chain(crate::theme::dir_files(&config.root.join("static"))) {
+    for (rel, src) in crate::theme::files(&theme, "static")
+        .into_iter()
+        .chain(crate::theme::dir_files(&config.root.join("static")))
+    {
         files.insert(rel, src);
     }
     let mut errors = Vec::new();
-    for a in site.assets.iter().chain(site.pages.values().flat_map(|p| p.assets.iter())) {
+    for a in site
+        .assets
+        .iter()
+        .chain(site.pages.values().flat_map(|p| p.assets.iter()))
+    {
         if let Some(prev) = files.insert(a.out.clone(), Source::Path(a.src.clone())) {
             errors.push(
                 Diagnostic::new("path/duplicate", format!("两个文件会复制到同一个位置：{}", a.out))
@@ -134,7 +149,10 @@ pub fn strict_errors(warnings: &[Diagnostic]) -> Vec<Diagnostic> {
     warnings
         .iter()
         .filter(|w| w.code.starts_with("check/"))
-        .map(|w| Diagnostic { severity: Severity::Error, ..w.clone() })
+        .map(|w| Diagnostic {
+            severity: Severity::Error,
+            ..w.clone()
+        })
         .collect()
 }
 
@@ -153,14 +171,22 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
 
 /// Renders outputs in parallel, handing each result to `sink`; errors are collected and the
 /// same template error hit by many outputs is reported once.
-pub fn render_outputs<F>(renderer: &Renderer, data: &RenderData, keys: &[OutputKey], progress: Option<&indicatif::ProgressBar>, sink: F) -> Result<(), Error>
+pub fn render_outputs<F>(
+    renderer: &Renderer,
+    data: &RenderData,
+    keys: &[OutputKey],
+    progress: Option<&indicatif::ProgressBar>,
+    sink: F,
+) -> Result<(), Error>
 where
     F: Fn(&OutputKey, String, render::RenderedOutput) -> Result<(), Diagnostic> + Sync,
 {
     let errors: Vec<Diagnostic> = keys
         .par_iter()
         .filter_map(|key| {
-            let res = renderer.render(key, data).and_then(|out| sink(key, render::output_path(key, &data.site), out));
+            let res = renderer
+                .render(key, data)
+                .and_then(|out| sink(key, render::output_path(key, &data.site), out));
             if let Some(pb) = progress {
                 pb.inc(1);
             }
@@ -175,7 +201,8 @@ where
 
 /// Keeps one diagnostic per (file, line, col, message), noting how often it occurred.
 pub fn dedupe(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<(Option<String>, usize, usize, String), (Diagnostic, usize)> = BTreeMap::new();
+    type Place = (Option<String>, usize, usize, String);
+    let mut seen: BTreeMap<Place, (Diagnostic, usize)> = BTreeMap::new();
     for e in errors {
         let k = (e.file.clone(), e.line, e.col, e.message.clone());
         seen.entry(k).and_modify(|(_, n)| *n += 1).or_insert((e, 1));
@@ -193,7 +220,14 @@ pub fn dedupe(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Builds the site to disk.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
+    let timings = std::env::var_os("PUFA_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("[timing] {what}: {:.3}s", start.elapsed().as_secs_f64());
+        }
+    };
     let site = load(&opts.spec)?;
+    lap("load + assemble");
     let config = Arc::clone(&site.config);
     let out_dir = opts.output.clone().unwrap_or_else(|| config.output_dir.clone());
     let warnings = warnings(&site);
@@ -204,17 +238,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         }
     }
     let renderer = Renderer::new(&config)?;
-    let data = Arc::new(RenderData::new(Arc::clone(&site)));
+    // Values hold each page's content from here on; release the site's copy.
+    let mut owned = Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone());
+    let values = render::Values::build_releasing(&mut owned);
+    let site = Arc::new(owned);
+    let data = Arc::new(RenderData {
+        site: Arc::clone(&site),
+        values: Arc::new(values),
+    });
     renderer.set_data(Arc::clone(&data));
+    lap("templates + values");
 
     let keys = render::outputs(&site);
-    let by_path: HashMap<String, OutputKey> = keys.iter().map(|k| (render::output_path(k, &site), k.clone())).collect();
+    let by_path: HashMap<String, OutputKey> = keys
+        .iter()
+        .map(|k| (render::output_path(k, &site), k.clone()))
+        .collect();
     let copies = static_files(&site, &by_path)?;
 
     output::check_output_dir(&out_dir, &config.root)?;
     let staging = Staging::new(&out_dir)?;
     let pb = progress_bar(opts.progress, keys.len() + copies.len());
-    render_outputs(&renderer, &data, &keys, pb.as_ref(), |_, rel, out| staging.write(&rel, &out.bytes))?;
+    render_outputs(&renderer, &data, &keys, pb.as_ref(), |_, rel, out| {
+        staging.write(&rel, &out.bytes)
+    })?;
+    lap("render + write");
     let copy_errors: Vec<Diagnostic> = copies
         .par_iter()
         .filter_map(|c| {
@@ -231,6 +279,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if !copy_errors.is_empty() {
         return Err(Error::many(copy_errors));
     }
+    lap("copy");
     let mut search_files = 0;
     if config.search.enabled {
         if let Some(pb) = &pb {
@@ -245,7 +294,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
+    lap("search");
     staging.commit()?;
+    lap("commit");
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
@@ -270,5 +321,10 @@ fn progress_bar(enabled: bool, total: usize) -> Option<indicatif::ProgressBar> {
 
 /// For tests and tools: a build into `out` of the site at `root`.
 pub fn build_to(root: &Path, out: &Path) -> Result<BuildReport, Error> {
-    build(&BuildOptions { spec: SiteSpec::new(root), output: Some(out.to_path_buf()), strict: false, progress: false })
+    build(&BuildOptions {
+        spec: SiteSpec::new(root),
+        output: Some(out.to_path_buf()),
+        strict: false,
+        progress: false,
+    })
 }

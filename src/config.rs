@@ -258,8 +258,16 @@ impl Config {
 
         let taxonomies = raw.taxonomies.unwrap_or_else(|| {
             vec![
-                TaxonomyConfig { name: "topics".into(), title: "主题".into(), paginate_by: None },
-                TaxonomyConfig { name: "departments".into(), title: "部门".into(), paginate_by: None },
+                TaxonomyConfig {
+                    name: "topics".into(),
+                    title: "主题".into(),
+                    paginate_by: None,
+                },
+                TaxonomyConfig {
+                    name: "departments".into(),
+                    title: "部门".into(),
+                    paginate_by: None,
+                },
             ]
         });
         let mut seen = std::collections::BTreeSet::new();
@@ -312,7 +320,10 @@ impl Config {
             if !missing.is_empty() {
                 return Err(locate(
                     "organisation",
-                    format!("政府网站必须填写主办单位信息，缺少：organisation.{}", missing.join("、organisation.")),
+                    format!(
+                        "政府网站必须填写主办单位信息，缺少：organisation.{}",
+                        missing.join("、organisation.")
+                    ),
                     "政府网站页脚须有主办单位、联系方式、网站标识码、ICP备案号、公安机关备案号和“我为政府网站找错”链接。不是政府网站时，可设置 `government_site: false`。",
                 ));
             }
@@ -415,7 +426,9 @@ pub fn theme_dir(root: &Path, theme: &str) -> PathBuf {
 }
 
 fn is_simple_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Splits `https://host[:port]/path` into (origin, host, base path ending in `/`).
@@ -498,7 +511,11 @@ mod tests {
     #[test]
     fn government_sites_need_the_registrations() {
         let e = parse("title: T\nbase_url: https://a.gov.cn/\norganisation:\n  name: 横栏镇人民政府\n").unwrap_err();
-        assert!(e.diagnostics[0].message.contains("organisation.icp"), "{}", e.diagnostics[0].message);
+        assert!(
+            e.diagnostics[0].message.contains("organisation.icp"),
+            "{}",
+            e.diagnostics[0].message
+        );
         assert_eq!(e.diagnostics[0].line, 3);
     }
 

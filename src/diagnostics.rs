@@ -131,17 +131,10 @@ impl Diagnostic {
             paint(&self.message, console::Style::new().bold())
         );
         let loc = self.location();
-        let gutter = if self.line > 0 {
-            self.line.to_string().len()
-        } else {
-            1
-        };
+        let gutter = if self.line > 0 { self.line.to_string().len() } else { 1 };
         let pad = " ".repeat(gutter);
         if !loc.is_empty() {
-            out.push_str(&format!(
-                "\n{pad}{} {loc}",
-                paint("-->", console::Style::new().blue())
-            ));
+            out.push_str(&format!("\n{pad}{} {loc}", paint("-->", console::Style::new().blue())));
         }
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             let bar = paint("|", console::Style::new().blue());
@@ -187,9 +180,7 @@ pub struct Error {
 
 impl Error {
     pub fn one(d: Diagnostic) -> Self {
-        Error {
-            diagnostics: vec![d],
-        }
+        Error { diagnostics: vec![d] }
     }
 
     pub fn many(mut diagnostics: Vec<Diagnostic>) -> Self {
@@ -239,9 +230,7 @@ pub fn io_diagnostic(path: &Path, err: &std::io::Error, what: &str) -> Diagnosti
 /// Errors first, then by file, line and column, so output is stable.
 pub fn sort_diagnostics(ds: &mut [Diagnostic]) {
     ds.sort_by(|a, b| {
-        (a.severity, &a.file, a.line, a.col, &a.message).cmp(&(
-            b.severity, &b.file, b.line, b.col, &b.message,
-        ))
+        (a.severity, &a.file, a.line, a.col, &a.message).cmp(&(b.severity, &b.file, b.line, b.col, &b.message))
     });
 }
 
@@ -268,7 +257,10 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// A path shown relative to `base` when it lies below it, with `/` separators.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let rel: PathBuf = path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = path
+        .strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     rel.to_string_lossy().replace('\\', "/")
 }
 

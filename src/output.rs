@@ -19,24 +19,35 @@ pub struct Staging {
 
 /// Checks that `out` may be replaced by a build of the site in `root`.
 pub fn check_output_dir(out: &Path, root: &Path) -> Result<(), Error> {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
     let (out_abs, root_abs) = (abs(out), abs(root));
     if root_abs.starts_with(&out_abs) {
         return Err(Error::one(
-            Diagnostic::new("output/unsafe", format!("输出文件夹 {} 包含站点本身，生成时会把它清空", out.display()))
-                .with_hint("请用 --output 指定一个单独的文件夹，例如 public。"),
+            Diagnostic::new(
+                "output/unsafe",
+                format!("输出文件夹 {} 包含站点本身，生成时会把它清空", out.display()),
+            )
+            .with_hint("请用 --output 指定一个单独的文件夹，例如 public。"),
         ));
     }
     if out.exists() {
         if !out.is_dir() {
-            return Err(Error::one(Diagnostic::new("output/unsafe", format!("输出位置 {} 是一个文件，不是文件夹", out.display()))));
+            return Err(Error::one(Diagnostic::new(
+                "output/unsafe",
+                format!("输出位置 {} 是一个文件，不是文件夹", out.display()),
+            )));
         }
         let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
         let ours = out.join("404.html").is_file() && out.join("sitemap.xml").is_file();
         if !empty && !ours {
             return Err(Error::one(
-                Diagnostic::new("output/unsafe", format!("输出文件夹 {} 里有其他文件，pufa 不会覆盖它", out.display()))
-                    .with_hint("请换一个输出文件夹（--output），或先把这个文件夹里的文件移走。"),
+                Diagnostic::new(
+                    "output/unsafe",
+                    format!("输出文件夹 {} 里有其他文件，pufa 不会覆盖它", out.display()),
+                )
+                .with_hint("请换一个输出文件夹（--output），或先把这个文件夹里的文件移走。"),
             ));
         }
     }
@@ -46,15 +57,25 @@ pub fn check_output_dir(out: &Path, root: &Path) -> Result<(), Error> {
 impl Staging {
     /// Creates an empty staging folder beside `target`.
     pub fn new(target: &Path) -> Result<Staging, Error> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建输出文件夹"))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let dir = parent.join(format!(".{name}.pufa-staging-{}", std::process::id()));
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);
         }
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e, "创建临时输出文件夹"))?;
-        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            committed: false,
+        })
     }
 
     /// The staging path of an output path (`cases/a/index.html`).
@@ -77,7 +98,9 @@ impl Staging {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_diagnostic(parent, &e, "创建文件夹"))?;
         }
-        std::fs::copy(src, &p).map(|_| ()).map_err(|e| io_diagnostic(src, &e, "复制文件"))
+        std::fs::copy(src, &p)
+            .map(|_| ())
+            .map_err(|e| io_diagnostic(src, &e, "复制文件"))
     }
 
     /// Swaps the staging folder in as the output folder.

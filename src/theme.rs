@@ -78,7 +78,10 @@ fn embedded_files(sub: &str) -> Vec<(String, &'static [u8])> {
         walk(d, &mut out);
     }
     let prefix = format!("{sub}/");
-    let mut out: Vec<(String, &'static [u8])> = out.into_iter().map(|(p, b)| (p.strip_prefix(&prefix).unwrap_or(&p).to_string(), b)).collect();
+    let mut out: Vec<(String, &'static [u8])> = out
+        .into_iter()
+        .map(|(p, b)| (p.strip_prefix(&prefix).unwrap_or(&p).to_string(), b))
+        .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -86,7 +89,10 @@ fn embedded_files(sub: &str) -> Vec<(String, &'static [u8])> {
 /// Files of a theme's sub-folder (`templates` or `static`): (path inside it, source).
 pub fn files(theme: &Theme, sub: &str) -> Vec<(String, Source)> {
     match theme {
-        Theme::Builtin => embedded_files(sub).into_iter().map(|(p, b)| (p, Source::Embedded(b))).collect(),
+        Theme::Builtin => embedded_files(sub)
+            .into_iter()
+            .map(|(p, b)| (p, Source::Embedded(b)))
+            .collect(),
         Theme::Dir(dir) => dir_files(&dir.join(sub)),
     }
 }
@@ -109,5 +115,7 @@ pub fn dir_files(dir: &Path) -> Vec<(String, Source)> {
 
 /// The built-in version of a template.
 pub fn builtin_template(name: &str) -> Option<&'static str> {
-    BUILTIN.get_file(format!("templates/{name}")).and_then(|f| f.contents_utf8())
+    BUILTIN
+        .get_file(format!("templates/{name}"))
+        .and_then(|f| f.contents_utf8())
 }

@@ -79,23 +79,24 @@ fn clean_path(p: &str) -> String {
 }
 
 fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
-    let (mut line, mut col) = err
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((0, 0));
+    let (mut line, mut col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let raw = err.to_string();
     // Drop the "path: " prefix and " at line L column C" suffix yaml_serde adds.
     let mut msg = raw.as_str();
     if let Some(i) = msg.find(" at line ") {
         msg = &msg[..i];
     }
-    if !path.is_empty() {
-        if let Some(rest) = msg.strip_prefix(&format!("{path}: ")) {
-            msg = rest;
-        }
+    if !path.is_empty()
+        && let Some(rest) = msg.strip_prefix(&format!("{path}: "))
+    {
+        msg = rest;
     }
     let field = path.rsplit('.').next().unwrap_or("").to_string();
-    let shown = if path.is_empty() { String::new() } else { format!("`{path}` ") };
+    let shown = if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}` ")
+    };
 
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("").to_string();
@@ -111,7 +112,11 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
             None => format!("可用的字段有：{}。请删除或改正这个字段。", expected.join("、")),
         };
         let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-        let place = if parent.is_empty() { String::new() } else { format!("（在 `{parent}` 中）") };
+        let place = if parent.is_empty() {
+            String::new()
+        } else {
+            format!("（在 `{parent}` 中）")
+        };
         return YamlError {
             line,
             col,
@@ -124,7 +129,11 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or("").to_string();
-        let full = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        let full = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         return YamlError {
             line,
             col,
@@ -222,10 +231,7 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
         path,
         message: format!("YAML 格式错误：{}", syntax_words(msg)),
         code: "yaml/syntax",
-        hint: Some(
-            "检查这一行及上一行：冒号后要有空格，缩进要对齐，含冒号或引号的文字请整体加上引号。"
-                .to_string(),
-        ),
+        hint: Some("检查这一行及上一行：冒号后要有空格，缩进要对齐，含冒号或引号的文字请整体加上引号。".to_string()),
     }
 }
 
@@ -274,8 +280,7 @@ pub fn find_key(text: &str, key: &str, near: usize) -> Option<(usize, usize)> {
         let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
         let indent = l.len() - trimmed.len();
         let bare = trimmed.strip_prefix('{').unwrap_or(trimmed);
-        let hit = bare.starts_with(key)
-            && bare[key.len()..].trim_start().starts_with(':')
+        let hit = bare.starts_with(key) && bare[key.len()..].trim_start().starts_with(':')
             || trimmed.starts_with(&format!("\"{key}\""))
             || trimmed.starts_with(&format!("'{key}'"));
         if hit {
@@ -408,7 +413,7 @@ mod tests {
 
     #[test]
     fn syntax_error_has_a_line() {
-        let e = from_str::<Fm>("title: a\nyear: [2024\n").unwrap_err();
+        let e = from_str::<Fm>("title: a\n- x\n").unwrap_err();
         assert_eq!(e.code, "yaml/syntax");
         assert!(e.line >= 2, "{e:?}");
     }

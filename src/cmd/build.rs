@@ -20,7 +20,12 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
-    let opts = BuildOptions { spec: args.site.spec(), output: args.output, strict: args.strict, progress: true };
+    let opts = BuildOptions {
+        spec: args.site.spec(),
+        output: args.output,
+        strict: args.strict,
+        progress: true,
+    };
     let report = build(&opts)?;
     print_warnings(&report.warnings, 20);
     let out = report.output_dir.display().to_string();
@@ -33,9 +38,17 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
         report.elapsed.as_secs_f64(),
         out
     );
-    let warn = if report.warnings.is_empty() { String::new() } else { format!("（{} 条警告）", report.warnings.len()) };
+    let warn = if report.warnings.is_empty() {
+        String::new()
+    } else {
+        format!("（{} 条警告）", report.warnings.len())
+    };
     if color() || console::Term::stdout().is_term() {
-        println!("{}{}", console::style(line).green().bold(), console::style(warn).yellow());
+        println!(
+            "{}{}",
+            console::style(line).green().bold(),
+            console::style(warn).yellow()
+        );
     } else {
         println!("{line}{warn}");
     }

@@ -31,6 +31,10 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
     if !errors.is_empty() {
         return Err(Error::many(errors));
     }
-    println!("✔ 检查通过：{} 个页面、{} 个输出文件，没有发现问题。", site.pages.len(), keys.len());
+    println!(
+        "✔ 检查通过：{} 个页面、{} 个输出文件，没有发现问题。",
+        site.pages.len(),
+        keys.len()
+    );
     Ok(())
 }

@@ -106,7 +106,8 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
 pub fn create(dir: &Path, title: &str) -> Result<(), Error> {
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(Error::one(
-            Diagnostic::new("init/exists", format!("文件夹 {} 已存在且不是空的", dir.display())).with_hint("请换一个新文件夹名，pufa 不会覆盖已有的文件。"),
+            Diagnostic::new("init/exists", format!("文件夹 {} 已存在且不是空的", dir.display()))
+                .with_hint("请换一个新文件夹名，pufa 不会覆盖已有的文件。"),
         ));
     }
     let year = crate::content::Date::today().year;

@@ -60,7 +60,12 @@ pub struct SiteArgs {
 
 impl SiteArgs {
     pub fn spec(&self) -> SiteSpec {
-        SiteSpec { root: self.root.clone(), config_file: self.config.clone(), base_url: self.base_url.clone(), drafts: self.drafts }
+        SiteSpec {
+            root: self.root.clone(),
+            config_file: self.config.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+        }
     }
 }
 
@@ -78,7 +83,10 @@ pub fn print_warnings(warnings: &[Diagnostic], limit: usize) {
         eprintln!("{}\n", w.render(color()));
     }
     if warnings.len() > limit {
-        eprintln!("……另有 {} 条警告未显示。用 `pufa check` 查看全部。\n", warnings.len() - limit);
+        eprintln!(
+            "……另有 {} 条警告未显示。用 `pufa check` 查看全部。\n",
+            warnings.len() - limit
+        );
     }
 }
 

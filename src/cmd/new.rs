@@ -32,7 +32,11 @@ pub fn template(kind: NewKind, name: &str, publisher: &str, today: Date) -> Stri
     let this_year = today.year;
     match kind {
         NewKind::Report => {
-            let year: i32 = name.parse().ok().filter(|y| (1949..=2200).contains(y)).unwrap_or(this_year - 1);
+            let year: i32 = name
+                .parse()
+                .ok()
+                .filter(|y| (1949..=2200).contains(y))
+                .unwrap_or(this_year - 1);
             format!(
                 r#"---
 title: "{publisher}{year}年法治政府建设年度报告"
@@ -130,16 +134,26 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
         NewKind::Project => Kind::Project,
         NewKind::Case => Kind::Case,
     };
-    let section = config.sections.iter().find(|(_, k)| **k == want).map(|(s, _)| s.clone()).ok_or_else(|| {
-        Error::one(Diagnostic::new("new/section", format!("config.yaml 的 sections 里没有存放{}的栏目", want.label())))
-    })?;
+    let section = config
+        .sections
+        .iter()
+        .find(|(_, k)| **k == want)
+        .map(|(s, _)| s.clone())
+        .ok_or_else(|| {
+            Error::one(Diagnostic::new(
+                "new/section",
+                format!("config.yaml 的 sections 里没有存放{}的栏目", want.label()),
+            ))
+        })?;
     let name = crate::content::page::sanitize_slug(args.name.trim_end_matches(".md"));
     if name.is_empty() {
         return Err(Error::one(Diagnostic::new("new/name", "文件名不能为空")));
     }
     let path: PathBuf = config.content_dir().join(&section).join(format!("{name}.md"));
     if path.exists() {
-        return Err(Error::one(Diagnostic::new("new/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint("请换一个文件名。")));
+        return Err(Error::one(
+            Diagnostic::new("new/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint("请换一个文件名。"),
+        ));
     }
     let text = template(args.kind, &name, &config.organisation.name, Date::today());
     if let Some(parent) = path.parent() {

@@ -22,16 +22,55 @@ use crate::diagnostics::{Diagnostic, Severity};
 pub const REPORT_PARTS: &[(&str, &[&str])] = &[
     (
         "主要举措和成效（当年推进法治政府建设的主要举措、成效）",
-        &["主要做法", "主要举措", "主要成效", "工作成效", "主要工作", "做法及成效", "举措和成效", "举措及成效", "做法和成效", "工作开展情况", "主要进展", "工作情况", "取得的成效", "主要措施"],
+        &[
+            "主要做法",
+            "主要举措",
+            "主要成效",
+            "工作成效",
+            "主要工作",
+            "做法及成效",
+            "举措和成效",
+            "举措及成效",
+            "做法和成效",
+            "工作开展情况",
+            "主要进展",
+            "工作情况",
+            "取得的成效",
+            "主要措施",
+        ],
     ),
-    ("存在的不足和原因", &["存在问题", "存在的问题", "问题和不足", "问题与不足", "不足", "短板", "困难和问题", "薄弱环节", "差距"]),
+    (
+        "存在的不足和原因",
+        &[
+            "存在问题",
+            "存在的问题",
+            "问题和不足",
+            "问题与不足",
+            "不足",
+            "短板",
+            "困难和问题",
+            "薄弱环节",
+            "差距",
+        ],
+    ),
     (
         "党政主要负责人履行推进法治建设第一责任人职责的情况",
         &["第一责任人", "主要负责人履行", "主要负责人职责", "党政主要负责人"],
     ),
     (
         "下一年度推进法治政府建设的主要安排",
-        &["下一步", "工作计划", "工作安排", "工作打算", "工作思路", "下一年度", "明年", "下阶段", "下年度", "主要安排"],
+        &[
+            "下一步",
+            "工作计划",
+            "工作安排",
+            "工作打算",
+            "工作思路",
+            "下一年度",
+            "明年",
+            "下阶段",
+            "下年度",
+            "主要安排",
+        ],
     ),
 ];
 
@@ -39,24 +78,28 @@ pub const REPORT_PARTS: &[(&str, &[&str])] = &[
 pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if page.kind == Kind::Report {
-        if let (Some(w), Some(d)) = (page.front.written, page.front.date) {
-            if (w.year, w.month, w.day) > (d.year, d.month, d.day) {
-                errors.push(
-                    page.at_key("report/written-after-published", "written", format!("成文日期 {} 晚于发布日期 {}", w.ymd_string(), d.ymd_string()))
-                        .with_hint("成文日期（written）应在发布日期（date）当天或之前，请核对两个日期。"),
-                );
-            }
+        if let (Some(w), Some(d)) = (page.front.written, page.front.date)
+            && (w.year, w.month, w.day) > (d.year, d.month, d.day)
+        {
+            errors.push(
+                page.at_key(
+                    "report/written-after-published",
+                    "written",
+                    format!("成文日期 {} 晚于发布日期 {}", w.ymd_string(), d.ymd_string()),
+                )
+                .with_hint("成文日期（written）应在发布日期（date）当天或之前，请核对两个日期。"),
+            );
         }
-        if let (Some(year), Some(d)) = (page.year, page.front.date) {
-            if (d.year, d.month, d.day) > (year + 1, 3, 31) {
-                let mut w = page
+        if let (Some(year), Some(d)) = (page.year, page.front.date)
+            && (d.year, d.month, d.day) > (year + 1, 3, 31)
+        {
+            let mut w = page
                     .at_key("check/late", "date", format!("{year}年度报告的发布日期 {} 晚于 {}年3月31日", d.ymd_string(), year + 1))
                     .with_hint(format!(
                         "《法治政府建设与责任落实督察工作规定》第二十四条要求每年4月1日之前公开上一年度的法治政府建设年度报告。请核对发布日期，或尽快发布{year}年度报告。"
                     ));
-                w.severity = Severity::Warning;
-                page.warnings.push(w);
-            }
+            w.severity = Severity::Warning;
+            page.warnings.push(w);
         }
         if page.front.date.is_none() {
             let mut w = page
@@ -66,7 +109,10 @@ pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -
             page.warnings.push(w);
         }
         for (part, words) in REPORT_PARTS {
-            let found = page.headings.iter().any(|(_, title, _)| words.iter().any(|w| title.contains(w)));
+            let found = page
+                .headings
+                .iter()
+                .any(|(_, title, _)| words.iter().any(|w| title.contains(w)));
             if !found {
                 let mut w = Diagnostic::warning("check/missing-part", format!("报告缺少必备的部分：{part}"))
                     .in_file(&page.shown)
@@ -99,7 +145,10 @@ pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -
 
 fn id_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]").expect("valid regex"))
+    R.get_or_init(|| {
+        Regex::new(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]")
+            .expect("valid regex")
+    })
 }
 
 fn mobile_re() -> &'static Regex {
@@ -111,7 +160,7 @@ fn name_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(concat!(
-            r"(?:当事人|申请人|被申请人|申诉人|信访人|原告|被告|第三人|村民|居民|员工|职工|工人|业主|租户|承租人|出租人|债权人|债务人|老人|一方|负责人|经营者|店主|司机|调解员)",
+            r"(?:当事人|申请人|被申请人|申诉人|信访人|原告|被告|第三人|村民|居民|员工|职工|工人|业主|租户|承租人|出租人|债权人|债务人|店主|司机|车主)",
             r"([\p{Han}]{2,3})"
         ))
         .expect("valid regex")
@@ -130,23 +179,53 @@ pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
         if (m.start() > 0 && digit_at(m.start() - 1)) || digit_at(m.end()) {
             continue;
         }
-        out.push((m.start(), m.len(), format!("18 位身份证号 {}", mask(m.as_str())), "公开的案例不得出现身份证号，请删除。".to_string()));
+        out.push((
+            m.start(),
+            m.len(),
+            format!("18 位身份证号 {}", mask(m.as_str())),
+            "公开的案例不得出现身份证号，请删除。".to_string(),
+        ));
     }
     for m in mobile_re().find_iter(text) {
         if (m.start() > 0 && digit_at(m.start() - 1)) || digit_at(m.end()) {
             continue;
         }
-        out.push((m.start(), m.len(), format!("手机号码 {}", mask(m.as_str())), "公开的案例不得出现当事人的手机号码，请删除。".to_string()));
+        out.push((
+            m.start(),
+            m.len(),
+            format!("手机号码 {}", mask(m.as_str())),
+            "公开的案例不得出现当事人的手机号码，请删除。".to_string(),
+        ));
     }
     for c in name_re().captures_iter(text) {
-        let Some(name) = c.get(1) else { continue };
-        let n = name.as_str();
+        let Some(m) = c.get(1) else { continue };
+        // A name ends where a sentence goes on: punctuation or a joining word follows it.
+        // Try the three-character reading first, then two.
+        let chars: Vec<(usize, char)> = m.as_str().char_indices().collect();
+        let rest_after = |len: usize| -> &str {
+            let end = chars.get(len).map_or(m.as_str().len(), |(i, _)| *i);
+            &text[m.start() + end..]
+        };
+        let boundary = |after: &str| {
+            after.chars().next().is_none_or(|ch| {
+                "，。、；：！？）)（(“”\"与和及等因在向称说对将把被的于要认表同已曾未也均都".contains(ch)
+            })
+        };
+        let len = [3usize, 2]
+            .into_iter()
+            .filter(|l| *l <= chars.len())
+            .find(|l| boundary(rest_after(*l)));
+        let Some(len) = len else { continue };
+        let end = chars.get(len).map_or(m.as_str().len(), |(i, _)| *i);
+        let name = &text[m.start()..m.start() + end];
+        let n = name;
         let first = n.chars().next().unwrap_or(' ');
-        if !SURNAMES.contains(first) || n.contains('某') || POLITE.iter().any(|w| n[first.len_utf8()..].starts_with(w)) {
+        if !SURNAMES.contains(first) || n.contains('某') || POLITE.iter().any(|w| n[first.len_utf8()..].starts_with(w))
+        {
             continue;
         }
         // A pseudonym marked as such: 张三（化名）
-        let after = &text[name.end()..];
+        let after = &text[m.start() + end..];
         if after.starts_with("（化名") || after.starts_with("(化名") || after.starts_with('某') {
             continue;
         }
@@ -155,8 +234,8 @@ pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
             continue;
         }
         out.push((
-            name.start(),
-            name.len(),
+            m.start(),
+            end,
             format!("当事人姓名“{n}”"),
             format!("当事人请用“{first}某”“{first}某某”等化名；确是化名的，请在后面注明“（化名）”。"),
         ));
@@ -166,12 +245,15 @@ pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
 }
 
 /// 张先生, 李女士 ... do not reveal a full name.
-const POLITE: &[&str] = &["先生", "女士", "师傅", "阿姨", "大爷", "大妈", "伯", "叔", "姨", "老", "姓", "氏", "家"];
+const POLITE: &[&str] = &[
+    "先生", "女士", "师傅", "阿姨", "大爷", "大妈", "伯", "叔", "姨", "老", "姓", "氏", "家",
+];
 
 /// Two-character words after a role word that begin with a surname character but are not names.
 const NOT_NAMES: &[&str] = &[
-    "代表", "工资", "方面", "何时", "高度", "同意", "于是", "于当", "万元", "钱款", "程序", "金额", "江门", "江边", "石头", "龙头", "白天",
-    "周边", "黄金", "马上", "林地", "田地", "严重", "向其", "向对", "向法", "向镇", "向村", "汤某", "杜绝", "任何", "常住", "余额", "许可",
+    "代表", "工资", "方面", "何时", "高度", "同意", "于是", "于当", "万元", "钱款", "程序", "金额", "江门", "江边",
+    "石头", "龙头", "白天", "周边", "黄金", "马上", "林地", "田地", "严重", "向其", "向对", "向法", "向镇", "向村",
+    "汤某", "杜绝", "任何", "常住", "余额", "许可",
 ];
 
 fn mask(s: &str) -> String {
@@ -180,12 +262,21 @@ fn mask(s: &str) -> String {
         return s.to_string();
     }
     let keep = 3;
-    chars.iter().enumerate().map(|(i, c)| if i < keep || i >= chars.len() - 4 { *c } else { '*' }).collect()
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < keep || i >= chars.len() - 4 { *c } else { '*' })
+        .collect()
 }
 
 /// Checks across files: 索引号 used twice; two reports of one publisher for one year.
 pub fn cross_checks(site: &Site, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
-    let mut reports: Vec<&Page> = site.pages.values().filter(|p| p.kind == Kind::Report).map(|p| p.as_ref()).collect();
+    let mut reports: Vec<&Page> = site
+        .pages
+        .values()
+        .filter(|p| p.kind == Kind::Report)
+        .map(|p| p.as_ref())
+        .collect();
     reports.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut index_nos: HashMap<&str, &Page> = HashMap::new();
     let mut per_year: HashMap<(&str, i32), &Page> = HashMap::new();
@@ -193,8 +284,12 @@ pub fn cross_checks(site: &Site, errors: &mut Vec<Diagnostic>, warnings: &mut Ve
         if let Some(no) = p.front.index_no.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             if let Some(first) = index_nos.get(no) {
                 errors.push(
-                    p.at_key("report/duplicate-index-no", "index_no", format!("索引号“{no}”已被 {} 使用", first.shown))
-                        .with_hint("索引号在整个网站中必须唯一，请核对并改正。"),
+                    p.at_key(
+                        "report/duplicate-index-no",
+                        "index_no",
+                        format!("索引号“{no}”已被 {} 使用", first.shown),
+                    )
+                    .with_hint("索引号在整个网站中必须唯一，请核对并改正。"),
                 );
             } else {
                 index_nos.insert(no, p);
@@ -203,8 +298,12 @@ pub fn cross_checks(site: &Site, errors: &mut Vec<Diagnostic>, warnings: &mut Ve
         if let (Some(publisher), Some(year)) = (p.front.publisher.as_deref(), p.year) {
             if let Some(first) = per_year.get(&(publisher, year)) {
                 errors.push(
-                    p.at_key("report/duplicate-year", "year", format!("{publisher}的{year}年度报告已有一份：{}", first.shown))
-                        .with_hint("每个发布机构每年只有一份年度报告；请核对 year 和 publisher。"),
+                    p.at_key(
+                        "report/duplicate-year",
+                        "year",
+                        format!("{publisher}的{year}年度报告已有一份：{}", first.shown),
+                    )
+                    .with_hint("每个发布机构每年只有一份年度报告；请核对 year 和 publisher。"),
                 );
             } else {
                 per_year.insert((publisher, year), p);
@@ -233,6 +332,8 @@ mod tests {
         assert!(personal_data("当事人王小明（化名）表示满意。").is_empty());
         assert!(personal_data("村民代表参加了会议。").is_empty());
         assert!(personal_data("业主黄先生反映情况。").is_empty());
+        assert!(personal_data("调解员向双方详细解读了法律规定。").is_empty());
+        assert!(personal_data("村民陈大明与邻居发生纠纷。")[0].2.contains("陈大明"));
         let f = personal_data("申请人张三丰要求赔偿。");
         assert_eq!(f.len(), 1);
         assert!(f[0].2.contains("张三丰"));

@@ -25,7 +25,7 @@ const BEIJING: i16 = 8 * 60;
 
 impl Date {
     pub fn ymd(year: i32, month: u8, day: u8) -> Option<Date> {
-        (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
             year,
             month,
             day,
@@ -183,7 +183,11 @@ impl Date {
 
 fn num2(s: &str, at: usize) -> Option<u8> {
     let p = s.get(at..at + 2)?;
-    if p.bytes().all(|c| c.is_ascii_digit()) { p.parse().ok() } else { None }
+    if p.bytes().all(|c| c.is_ascii_digit()) {
+        p.parse().ok()
+    } else {
+        None
+    }
 }
 
 impl Ord for Date {
@@ -232,9 +236,18 @@ impl<'de> Deserialize<'de> for Date {
 impl Date {
     /// Today in Beijing time (for `pufa new`; builds never read the clock).
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         let (y, m, d) = civil_from_days((secs + i64::from(BEIJING) * 60).div_euclid(86_400));
-        Date { year: y, month: m, day: d, time: None, offset_minutes: None }
+        Date {
+            year: y,
+            month: m,
+            day: d,
+            time: None,
+            offset_minutes: None,
+        }
     }
 }
 

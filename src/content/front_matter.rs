@@ -34,7 +34,13 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     let first = text[..first_line_end].trim_end();
     if first != "---" {
-        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_offset: 0, has_front_matter: false });
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_offset: 0,
+            has_front_matter: false,
+        });
     }
     let yaml_start = first_line_end;
     let mut pos = yaml_start;
@@ -52,10 +58,12 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
         }
         pos = end;
     }
-    Err(Diagnostic::new("front-matter/unclosed", "front matter 没有结束：缺少第二行 `---`")
-        .in_file(file)
-        .at_line_col(text, 1, 1, 3)
-        .with_hint("front matter 要用两行 `---` 包起来，第二行 `---` 之后才是正文。"))
+    Err(
+        Diagnostic::new("front-matter/unclosed", "front matter 没有结束：缺少第二行 `---`")
+            .in_file(file)
+            .at_line_col(text, 1, 1, 3)
+            .with_hint("front matter 要用两行 `---` 包起来，第二行 `---` 之后才是正文。"),
+    )
 }
 
 /// A list that may also be written as a single string.
@@ -336,10 +344,13 @@ impl FmLocator<'_> {
 pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
     if !loc.split.has_front_matter {
         return Err(vec![
-            Diagnostic::new("front-matter/missing", "文件开头缺少 front matter（至少要有标题 title）")
-                .in_file(loc.file)
-                .at_line_col(loc.text, 1, 1, 1)
-                .with_hint("在文件最前面加上：\n---\ntitle: 标题\n---"),
+            Diagnostic::new(
+                "front-matter/missing",
+                "文件开头缺少 front matter（至少要有标题 title）",
+            )
+            .in_file(loc.file)
+            .at_line_col(loc.text, 1, 1, 1)
+            .with_hint("在文件最前面加上：\n---\ntitle: 标题\n---"),
         ]);
     }
     let fm: PageFront = yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])?;
@@ -380,7 +391,11 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
         }
         Kind::Case => {
             require(fm.case_type.is_some(), "case_type", "案例类型，如 人民调解");
-            require(fm.year.is_some() || fm.date.is_some(), "year", "案例年份，或写发布日期 date");
+            require(
+                fm.year.is_some() || fm.date.is_some(),
+                "year",
+                "案例年份，或写发布日期 date",
+            );
         }
         Kind::Project => {
             require(
@@ -391,14 +406,10 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
         }
         Kind::Page => {}
     }
-    if let Some(slug) = &fm.slug {
-        if slug.trim().is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == ".." {
-            errors.push(loc.at_key(
-                "front-matter/value",
-                "slug",
-                format!("`slug` 的值“{slug}”不能用作网址"),
-            ));
-        }
+    if let Some(slug) = &fm.slug
+        && (slug.trim().is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == "..")
+    {
+        errors.push(loc.at_key("front-matter/value", "slug", format!("`slug` 的值“{slug}”不能用作网址")));
     }
     if let Some(metrics) = &fm.metrics {
         let mut seen = BTreeMap::new();
@@ -422,10 +433,10 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
             }
         }
     }
-    if let (Some(year), true) = (fm.year, kind != Kind::Page) {
-        if !(1949..=2200).contains(&year) {
-            errors.push(loc.at_key("front-matter/value", "year", format!("年份 {year} 不合理")));
-        }
+    if let (Some(year), true) = (fm.year, kind != Kind::Page)
+        && !(1949..=2200).contains(&year)
+    {
+        errors.push(loc.at_key("front-matter/value", "year", format!("年份 {year} 不合理")));
     }
     if errors.is_empty() { Ok(fm) } else { Err(errors) }
 }
@@ -444,7 +455,14 @@ mod tests {
 
     fn page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
         let split = split(text, "a.md").map_err(|d| vec![d])?;
-        parse_page(&FmLocator { file: "a.md", text, split }, kind)
+        parse_page(
+            &FmLocator {
+                file: "a.md",
+                text,
+                split,
+            },
+            kind,
+        )
     }
 
     #[test]
@@ -457,7 +475,10 @@ mod tests {
 
     #[test]
     fn unclosed_front_matter_is_an_error() {
-        assert_eq!(split("---\ntitle: 甲\n正文\n", "a.md").unwrap_err().code, "front-matter/unclosed");
+        assert_eq!(
+            split("---\ntitle: 甲\n正文\n", "a.md").unwrap_err().code,
+            "front-matter/unclosed"
+        );
     }
 
     #[test]
@@ -490,7 +511,11 @@ mod tests {
 
     #[test]
     fn audience_may_be_one_string() {
-        let fm = page("---\ntitle: 项目\nyears: [2024]\naudience: 辖区群众\n---\n", Kind::Project).unwrap();
+        let fm = page(
+            "---\ntitle: 项目\nyears: [2024]\naudience: 辖区群众\n---\n",
+            Kind::Project,
+        )
+        .unwrap();
         assert_eq!(fm.audience.unwrap().0, vec!["辖区群众".to_string()]);
     }
 }

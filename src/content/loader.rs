@@ -49,10 +49,16 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// How a file under content/ is treated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileRole {
-    Section { key: String },
-    Page { section: String },
+    Section {
+        key: String,
+    },
+    Page {
+        section: String,
+    },
     /// A file of the page bundle whose `index.md` is `bundle` (content-relative).
-    BundleAsset { bundle: String },
+    BundleAsset {
+        bundle: String,
+    },
     Asset,
     Ignored,
 }
@@ -62,9 +68,13 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, &e, "读取文件").in_file(shown))?;
     String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
-        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        let (line, _) = line_col(&lossy, off);
-        let looks_gbk = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(e.as_bytes()).is_some();
+        let (line, _) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..off]), off);
+        let gbk = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(e.as_bytes());
+        let looks_gbk = gbk.is_some();
+        // Show the line as the editor sees it: decoded as GBK when the file is GBK.
+        let lossy = gbk
+            .map(|t| t.into_owned())
+            .unwrap_or_else(|| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let hint = if looks_gbk {
             "文件看起来是 GBK/GB18030 编码。请用编辑器“另存为 UTF-8”，或用 `pufa import 文件` 自动转换。"
         } else {
@@ -84,7 +94,9 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
         return Err(Error::one(
             Diagnostic::new("content/missing", "找不到内容文件夹 content/")
                 .in_file(display_path(&content, &config.root))
-                .with_hint("站点文件夹里要有 content/ 文件夹，用来存放报告、项目和案例。可以用 `pufa init 文件夹` 新建站点。"),
+                .with_hint(
+                    "站点文件夹里要有 content/ 文件夹，用来存放报告、项目和案例。可以用 `pufa init 文件夹` 新建站点。",
+                ),
         ));
     }
     let mut files: Vec<PathBuf> = Vec::new();
@@ -99,7 +111,9 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
             Ok(_) => {}
             Err(e) => {
                 let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
-                errors.push(Diagnostic::new("io", format!("读取文件夹失败：{e}")).in_file(display_path(&p, &config.root)));
+                errors.push(
+                    Diagnostic::new("io", format!("读取文件夹失败：{e}")).in_file(display_path(&p, &config.root)),
+                );
             }
         }
     }
@@ -132,16 +146,25 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
                 let inner = rel.strip_prefix(dir).unwrap_or(rel).to_string();
                 if inner.ends_with(".md") {
                     warnings.push(
-                        Diagnostic::warning("content/ignored", "页面包（index.md 所在文件夹）里的其他 .md 文件不会生成页面")
-                            .in_file(format!("content/{rel}"))
-                            .with_hint("把它移到栏目文件夹里，或改成附件。"),
+                        Diagnostic::warning(
+                            "content/ignored",
+                            "页面包（index.md 所在文件夹）里的其他 .md 文件不会生成页面",
+                        )
+                        .in_file(format!("content/{rel}"))
+                        .with_hint("把它移到栏目文件夹里，或改成附件。"),
                     );
                     continue;
                 }
                 let bundle_key = bundles.get(bundle.as_str()).map(String::as_str).unwrap_or("");
-                bundle_assets.entry(bundle_key).or_default().push(Asset { src: path.clone(), out: inner });
+                bundle_assets.entry(bundle_key).or_default().push(Asset {
+                    src: path.clone(),
+                    out: inner,
+                });
             }
-            FileRole::Asset => loose.push(Asset { src: path.clone(), out: rel.clone() }),
+            FileRole::Asset => loose.push(Asset {
+                src: path.clone(),
+                out: rel.clone(),
+            }),
             _ => {}
         }
     }
@@ -180,7 +203,11 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
         })
         .collect();
 
-    let mut loaded = Loaded { assets: loose, warnings, ..Default::default() };
+    let mut loaded = Loaded {
+        assets: loose,
+        warnings,
+        ..Default::default()
+    };
     for r in results {
         match r {
             Ok(Some(Item::Page(p))) => loaded.pages.push(*p),
@@ -219,8 +246,14 @@ pub fn classify(rel: &str, section_dirs: &BTreeSet<String>, bundles: &BTreeSet<S
         return FileRole::Section { key: dir.to_string() };
     }
     if name.ends_with(".md") {
-        let page_dir = if bundles.contains(rel) { dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("") } else { dir };
-        return FileRole::Page { section: nearest_section(page_dir, section_dirs) };
+        let page_dir = if bundles.contains(rel) {
+            dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+        } else {
+            dir
+        };
+        return FileRole::Page {
+            section: nearest_section(page_dir, section_dirs),
+        };
     }
     FileRole::Asset
 }
@@ -247,19 +280,53 @@ mod tests {
     fn classifies_sections_pages_bundles_and_assets() {
         let sections: BTreeSet<String> = ["cases".to_string()].into();
         let bundles: BTreeSet<String> = ["cases/jzf/index.md".to_string()].into();
-        assert_eq!(classify("cases/_index.md", &sections, &bundles), FileRole::Section { key: "cases".into() });
-        assert_eq!(classify("cases/a.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
-        assert_eq!(classify("cases/2024/a.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
-        assert_eq!(classify("cases/jzf/index.md", &sections, &bundles), FileRole::Page { section: "cases".into() });
-        assert_eq!(classify("cases/jzf/photo.jpg", &sections, &bundles), FileRole::BundleAsset { bundle: "cases/jzf/index.md".into() });
-        assert_eq!(classify("about.md", &sections, &bundles), FileRole::Page { section: "".into() });
+        assert_eq!(
+            classify("cases/_index.md", &sections, &bundles),
+            FileRole::Section { key: "cases".into() }
+        );
+        assert_eq!(
+            classify("cases/a.md", &sections, &bundles),
+            FileRole::Page {
+                section: "cases".into()
+            }
+        );
+        assert_eq!(
+            classify("cases/2024/a.md", &sections, &bundles),
+            FileRole::Page {
+                section: "cases".into()
+            }
+        );
+        assert_eq!(
+            classify("cases/jzf/index.md", &sections, &bundles),
+            FileRole::Page {
+                section: "cases".into()
+            }
+        );
+        assert_eq!(
+            classify("cases/jzf/photo.jpg", &sections, &bundles),
+            FileRole::BundleAsset {
+                bundle: "cases/jzf/index.md".into()
+            }
+        );
+        assert_eq!(
+            classify("about.md", &sections, &bundles),
+            FileRole::Page { section: "".into() }
+        );
         assert_eq!(classify("cases/a.pdf", &sections, &bundles), FileRole::Asset);
         assert_eq!(classify("cases/.a.md.swp", &sections, &bundles), FileRole::Ignored);
     }
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for n in [".a.md.swp", "a.md~", "#a.md#", "4913", ".DS_Store", "~$报告.docx", "a.md.tmp"] {
+        for n in [
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            "4913",
+            ".DS_Store",
+            "~$报告.docx",
+            "a.md.tmp",
+        ] {
             assert!(is_ignored_name(n), "{n}");
         }
         assert!(!is_ignored_name("a.md"));

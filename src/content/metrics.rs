@@ -59,18 +59,24 @@ impl MetricsIndex {
     /// Collects every report's metrics. The same key with two units is an error at the second
     /// report (by year, then path), naming the first.
     pub fn build(site: &Site, errors: &mut Vec<Diagnostic>) -> MetricsIndex {
-        let mut reports: Vec<_> = site.pages.values().filter(|p| p.kind == Kind::Report && p.front.metrics.is_some()).collect();
+        let mut reports: Vec<_> = site
+            .pages
+            .values()
+            .filter(|p| p.kind == Kind::Report && p.front.metrics.is_some())
+            .collect();
         reports.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.rel.cmp(&b.rel)));
         let mut series: BTreeMap<String, MetricSeries> = BTreeMap::new();
         let mut first_unit: BTreeMap<String, (String, String)> = BTreeMap::new();
         for p in reports {
-            let (Some(year), Some(ms)) = (p.year, &p.front.metrics) else { continue };
+            let (Some(year), Some(ms)) = (p.year, &p.front.metrics) else {
+                continue;
+            };
             let publisher = p.front.publisher.clone().unwrap_or_default();
             for m in ms {
                 if let Some((unit, file)) = first_unit.get(&m.key) {
                     if unit != &m.unit {
                         errors.push(
-                            p.at_text("metric/unit", &format!("{}", m.key), format!("指标 `{}` 的单位是“{}”，与以前报告中的“{}”不同", m.key, m.unit, unit))
+                            p.at_text("metric/unit", &m.key.to_string(), format!("指标 `{}` 的单位是“{}”，与以前报告中的“{}”不同", m.key, m.unit, unit))
                                 .with_hint(format!("同一个指标 key 在各年报告中必须用同一单位（{file} 用的是“{unit}”）；单位不同请换一个 key。")),
                         );
                         continue;
@@ -106,7 +112,10 @@ impl MetricsIndex {
     /// The point of `key` for `publisher` in the year before `year`, when there is one.
     pub fn previous(&self, key: &str, publisher: &str, year: i32) -> Option<&MetricPoint> {
         let pts = self.series.get(key)?.by_publisher.get(publisher)?;
-        pts.iter().filter(|p| p.year < year).max_by_key(|p| p.year).filter(|p| p.year == year - 1)
+        pts.iter()
+            .filter(|p| p.year < year)
+            .max_by_key(|p| p.year)
+            .filter(|p| p.year == year - 1)
     }
 }
 

@@ -146,7 +146,11 @@ pub struct Section {
 
 impl Section {
     pub fn sort_by(&self) -> SortBy {
-        self.front.sort_by.unwrap_or(if self.kind == Kind::Page { SortBy::Weight } else { SortBy::Date })
+        self.front.sort_by.unwrap_or(if self.kind == Kind::Page {
+            SortBy::Weight
+        } else {
+            SortBy::Date
+        })
     }
 
     /// The implicit root section when content/ has no `_index.md`.
@@ -184,7 +188,11 @@ pub fn parse_page(
 ) -> Result<Page, Vec<Diagnostic>> {
     let text = strip_bom(text);
     let split = front_matter::split(text, shown).map_err(|d| vec![d])?;
-    let loc = FmLocator { file: shown, text, split };
+    let loc = FmLocator {
+        file: shown,
+        text,
+        split,
+    };
     let kind = config.kind_of_section(section);
     let front = front_matter::parse_page(&loc, kind)?;
     let mut errors = Vec::new();
@@ -206,9 +214,16 @@ pub fn parse_page(
     if slug.is_empty() {
         errors.push(loc.at_key("front-matter/value", "slug", format!("无法从“{raw_slug}”得到网址")));
     }
-    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{dir}/{slug}/") };
+    let path = if dir.is_empty() {
+        format!("{slug}/")
+    } else {
+        format!("{dir}/{slug}/")
+    };
 
-    let year = front.year.or_else(|| front.years.as_ref().and_then(|y| y.iter().min().copied())).or(front.date.map(|d| d.year));
+    let year = front
+        .year
+        .or_else(|| front.years.as_ref().and_then(|y| y.iter().min().copied()))
+        .or(front.date.map(|d| d.year));
     let mut years: Vec<i32> = match (&front.years, kind) {
         (Some(ys), Kind::Project) if !ys.is_empty() => ys.clone(),
         _ => year.into_iter().collect(),
@@ -227,54 +242,79 @@ pub fn parse_page(
     let (links, warnings, headings) = locate_body(text, split.body_offset, shown, &body);
     let key_lines = top_level_keys(text, &split);
     let mut page = Page {
-            rel: rel.to_string(),
-            shown: shown.to_string(),
-            section: section.to_string(),
-            kind,
-            front,
-            slug,
-            path,
-            year,
-            years,
-            body,
-            links,
-            assets,
-            hash: crate::util::hash_of(&(rel, text)),
-            front_hash: crate::util::hash_of(&(rel, split.yaml)),
-            key_lines,
-            headings,
-            warnings,
+        rel: rel.to_string(),
+        shown: shown.to_string(),
+        section: section.to_string(),
+        kind,
+        front,
+        slug,
+        path,
+        year,
+        years,
+        body,
+        links,
+        assets,
+        hash: crate::util::hash_of(&(rel, text)),
+        front_hash: crate::util::hash_of(&(rel, split.yaml)),
+        key_lines,
+        headings,
+        warnings,
     };
     super::checks::check_page(&mut page, split.body, split.body_offset, text)?;
     Ok(page)
 }
 
 /// Parses a section's `_index.md`.
-pub fn parse_section(config: &Config, key: &str, rel: &str, shown: &str, text: &str) -> Result<Section, Vec<Diagnostic>> {
+pub fn parse_section(
+    config: &Config,
+    key: &str,
+    rel: &str,
+    shown: &str,
+    text: &str,
+) -> Result<Section, Vec<Diagnostic>> {
     let text = strip_bom(text);
     let split = front_matter::split(text, shown).map_err(|d| vec![d])?;
-    let loc = FmLocator { file: shown, text, split };
+    let loc = FmLocator {
+        file: shown,
+        text,
+        split,
+    };
     let front = front_matter::parse_section(&loc)?;
-    let title = front
-        .title
-        .clone()
-        .unwrap_or_else(|| if key.is_empty() { config.title.clone() } else { key.rsplit('/').next().unwrap_or(key).to_string() });
+    let title = front.title.clone().unwrap_or_else(|| {
+        if key.is_empty() {
+            config.title.clone()
+        } else {
+            key.rsplit('/').next().unwrap_or(key).to_string()
+        }
+    });
     let body = markdown::render(split.body);
     let (links, warnings, _) = locate_body(text, split.body_offset, shown, &body);
-    let parent = if key.is_empty() { None } else { Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default()) };
+    let parent = if key.is_empty() {
+        None
+    } else {
+        Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default())
+    };
     Ok(Section {
-            key: key.to_string(),
-            rel: rel.to_string(),
-            shown: shown.to_string(),
-            kind: if key.is_empty() { Kind::Page } else { config.kind_of_section(key) },
-            path: if key.is_empty() { String::new() } else { format!("{key}/") },
-            front,
-            title,
-            body,
-            links,
-            hash: crate::util::hash_of(&(rel, text)),
-            parent,
-            warnings,
+        key: key.to_string(),
+        rel: rel.to_string(),
+        shown: shown.to_string(),
+        kind: if key.is_empty() {
+            Kind::Page
+        } else {
+            config.kind_of_section(key)
+        },
+        path: if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        },
+        front,
+        title,
+        body,
+        links,
+        hash: crate::util::hash_of(&(rel, text)),
+        parent,
+        warnings,
     })
 }
 
@@ -296,21 +336,29 @@ pub fn sanitize_slug(s: &str) -> String {
             if !out.ends_with('-') {
                 out.push('-');
             }
-        } else if !matches!(c, '?' | '#' | '%' | '"' | '\'' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|' | '/' | '&' | '+' | '*' | ':') && !c.is_control() {
+        } else if !matches!(
+            c,
+            '?' | '#' | '%' | '"' | '\'' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|' | '/' | '&' | '+' | '*' | ':'
+        ) && !c.is_control()
+        {
             out.push(c);
         }
     }
     out.trim_matches('-').to_string()
 }
 
+/// A body's links, warnings and structural lines, located in the file.
+type BodyFacts = (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>);
+
 /// Maps Markdown byte ranges to file lines: links, warnings and headings.
-fn locate_body(
-    text: &str,
-    body_offset: usize,
-    shown: &str,
-    body: &Rendered,
-) -> (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>) {
-    let line_text = |line: usize| text.split('\n').nth(line - 1).unwrap_or("").trim_end_matches('\r').to_string();
+fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
+    let line_text = |line: usize| {
+        text.split('\n')
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string()
+    };
     let links = body
         .links
         .iter()
@@ -321,7 +369,9 @@ fn locate_body(
                 anchor: l.anchor.clone(),
                 line,
                 col,
-                len: text.get(body_offset + l.range.start..body_offset + l.range.end).map_or(1, |s| s.chars().count()),
+                len: text
+                    .get(body_offset + l.range.start..body_offset + l.range.end)
+                    .map_or(1, |s| s.chars().count()),
                 source_line: line_text(line),
             }
         })
@@ -339,6 +389,7 @@ fn locate_body(
     // Headings with their lines (ATX headings only, which is what the theme and importer write).
     let mut headings = Vec::new();
     let mut in_fence = false;
+    let first_body_line = line_col(text, body_offset).0;
     for (i, l) in text[body_offset..].split('\n').enumerate() {
         let t = l.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
@@ -348,7 +399,7 @@ fn locate_body(
             continue;
         }
         let hashes = t.chars().take_while(|c| *c == '#').count();
-        let line = line_col(text, body_offset).0 + i;
+        let line = first_body_line + i;
         if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) {
             let title = t[hashes..].trim().trim_end_matches('#').trim().to_string();
             headings.push((hashes as u8, title, line));
@@ -393,7 +444,12 @@ mod tests {
     use std::path::Path;
 
     fn config() -> Config {
-        Config::parse(Path::new("/s"), Path::new("/s/config.yaml"), "title: T\nbase_url: https://a.gov.cn/hlz/\ngovernment_site: false\n").unwrap()
+        Config::parse(
+            Path::new("/s"),
+            Path::new("/s/config.yaml"),
+            "title: T\nbase_url: https://a.gov.cn/hlz/\ngovernment_site: false\n",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -401,7 +457,15 @@ mod tests {
         assert_eq!(page_dir_and_stem("cases/jinzunfu.md"), ("cases", "jinzunfu"));
         assert_eq!(page_dir_and_stem("cases/jinzunfu/index.md"), ("cases", "jinzunfu"));
         assert_eq!(page_dir_and_stem("about.md"), ("", "about"));
-        let p = parse_page(&config(), "cases/金尊府.md", "content/cases/金尊府.md", "---\ntitle: 金尊府\ncase_type: 信访\nyear: 2024\n---\n正文", "cases", vec![]).unwrap();
+        let p = parse_page(
+            &config(),
+            "cases/金尊府.md",
+            "content/cases/金尊府.md",
+            "---\ntitle: 金尊府\ncase_type: 信访\nyear: 2024\n---\n正文",
+            "cases",
+            vec![],
+        )
+        .unwrap();
         assert_eq!(p.path, "cases/金尊府/");
         assert_eq!(p.kind, Kind::Case);
         assert_eq!(p.years, vec![2024]);
@@ -409,15 +473,32 @@ mod tests {
 
     #[test]
     fn unknown_taxonomy_is_an_error() {
-        let e = parse_page(&config(), "a.md", "content/a.md", "---\ntitle: A\ntaxonomies:\n  tags: [x]\n---\n", "", vec![]).err().unwrap();
+        let e = parse_page(
+            &config(),
+            "a.md",
+            "content/a.md",
+            "---\ntitle: A\ntaxonomies:\n  tags: [x]\n---\n",
+            "",
+            vec![],
+        )
+        .err()
+        .unwrap();
         assert_eq!(e[0].line, 4);
     }
 
     #[test]
     fn link_locations_are_file_lines() {
-        let p = parse_page(&config(), "a.md", "content/a.md", "---\ntitle: A\n---\n\n见[报告](@/reports/2024.md)。\n", "", vec![]).unwrap();
+        let p = parse_page(
+            &config(),
+            "a.md",
+            "content/a.md",
+            "---\ntitle: A\n---\n\n见[报告](@/reports/2024.md)。\n",
+            "",
+            vec![],
+        )
+        .unwrap();
         let l = &p.links[0];
-        assert_eq!((l.line, l.col), (5, 6));
+        assert_eq!((l.line, l.col), (5, 7));
         assert_eq!(l.source_line, "见[报告](@/reports/2024.md)。");
     }
 

@@ -21,11 +21,23 @@ use crate::config::{Config, Kind, RESERVED};
 use crate::diagnostics::{Diagnostic, Error, Severity};
 use crate::markdown::{resolve_links, slug::slugify};
 
-/// A page or section body with its `@/` links resolved.
+/// The URLs a body's `@/` links resolve to, and its summary with them filled in. The full
+/// HTML is resolved on demand ([`Site::page_html`]), so a build never holds two copies of
+/// every page body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Resolved {
-    pub html: Arc<str>,
+    pub urls: Vec<String>,
     pub summary: Arc<str>,
+}
+
+impl Resolved {
+    /// `html` (a body with placeholders) with the links filled in.
+    pub fn fill<'a>(&self, html: &'a str) -> std::borrow::Cow<'a, str> {
+        match resolve_links(html, |i| self.urls.get(i).cloned().unwrap_or_default()) {
+            Some(h) => std::borrow::Cow::Owned(h),
+            None => std::borrow::Cow::Borrowed(html),
+        }
+    }
 }
 
 /// One taxonomy term and the pages filed under it (newest first).
@@ -62,6 +74,8 @@ pub struct SiteIndex {
     pub projects_by_slug: HashMap<String, String>,
     /// Project rel → reports and cases that name it in `projects:`, by date.
     pub project_refs: HashMap<String, Vec<String>>,
+    /// Publisher → its reports, by year.
+    pub reports_by_publisher: HashMap<String, Vec<String>>,
     /// Output path → who produces it (for the duplicate check and lookups).
     pub paths: HashMap<String, String>,
     pub metrics: MetricsIndex,
@@ -91,7 +105,11 @@ impl Site {
         let mut site = Site {
             config,
             pages: loaded.pages.into_iter().map(|p| (p.rel.clone(), Arc::new(p))).collect(),
-            sections: loaded.sections.into_iter().map(|s| (s.key.clone(), Arc::new(s))).collect(),
+            sections: loaded
+                .sections
+                .into_iter()
+                .map(|s| (s.key.clone(), Arc::new(s)))
+                .collect(),
             assets: loaded.assets,
             drafts: loaded.drafts,
             index: SiteIndex::default(),
@@ -114,8 +132,11 @@ impl Site {
         self.resolve(only, &mut errors);
         let mut warnings: Vec<Diagnostic> = Vec::new();
         super::checks::cross_checks(self, &mut errors, &mut warnings);
-        let (errs, warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d: &Diagnostic| d.severity == Severity::Error);
-        self.warnings.retain(|w| w.code != "check" && !w.code.starts_with("check/"));
+        let (errs, warns): (Vec<_>, Vec<_>) = errors
+            .into_iter()
+            .partition(|d: &Diagnostic| d.severity == Severity::Error);
+        self.warnings
+            .retain(|w| w.code != "check" && !w.code.starts_with("check/"));
         self.warnings.extend(warns);
         self.warnings.extend(warnings);
         if !errs.is_empty() {
@@ -147,6 +168,22 @@ impl Site {
         }
     }
 
+    /// A page's body with its links resolved.
+    pub fn page_html<'a>(&self, page: &'a Page) -> std::borrow::Cow<'a, str> {
+        match self.resolved.get(&page.rel) {
+            Some(r) => r.fill(&page.body.html),
+            None => std::borrow::Cow::Borrowed(&page.body.html),
+        }
+    }
+
+    /// A section's body with its links resolved.
+    pub fn section_html<'a>(&self, section: &'a Section) -> std::borrow::Cow<'a, str> {
+        match self.resolved_sections.get(&section.key) {
+            Some(r) => r.fill(&section.body.html),
+            None => std::borrow::Cow::Borrowed(&section.body.html),
+        }
+    }
+
     pub fn page(&self, rel: &str) -> Option<&Arc<Page>> {
         self.pages.get(rel)
     }
@@ -173,11 +210,14 @@ impl Site {
                 return Some((p.rel.clone(), p.path.clone()));
             }
         }
-        let key = t.strip_suffix("_index.md").map(|k| k.trim_end_matches('/')).or_else(|| (!t.ends_with(".md")).then(|| t.trim_end_matches('/')));
-        if let Some(k) = key {
-            if let Some(s) = self.sections.get(k) {
-                return Some((section_owner(&s.key), s.path.clone()));
-            }
+        let key = t
+            .strip_suffix("_index.md")
+            .map(|k| k.trim_end_matches('/'))
+            .or_else(|| (!t.ends_with(".md")).then(|| t.trim_end_matches('/')));
+        if let Some(k) = key
+            && let Some(s) = self.sections.get(k)
+        {
+            return Some((section_owner(&s.key), s.path.clone()));
         }
         None
     }
@@ -188,9 +228,11 @@ impl Site {
         if t.ends_with(".md") {
             return None;
         }
-        let found = self.assets.iter().chain(self.pages.values().flat_map(|p| p.assets.iter())).any(|a| {
-            a.out == t || a.src.ends_with(t)
-        });
+        let found = self
+            .assets
+            .iter()
+            .chain(self.pages.values().flat_map(|p| p.assets.iter()))
+            .any(|a| a.out == t || a.src.ends_with(t));
         found.then(|| {
             let out = self
                 .pages
@@ -219,7 +261,7 @@ impl Site {
             .pages
             .par_iter()
             .filter(|(rel, _)| do_page(rel))
-            .map(|(rel, p)| (rel.clone(), self.resolve_body(&p.shown, &p.body.html, &p.body.summary_html, &p.links)))
+            .map(|(rel, p)| (rel.clone(), self.resolve_body(&p.shown, &p.body.summary_html, &p.links)))
             .collect();
         for (rel, r) in results {
             match r {
@@ -234,7 +276,7 @@ impl Site {
             .sections
             .iter()
             .filter(|(k, _)| do_page(&section_owner(k)))
-            .map(|(k, s)| (k.clone(), self.resolve_body(&s.shown, &s.body.html, &s.body.summary_html, &s.links)))
+            .map(|(k, s)| (k.clone(), self.resolve_body(&s.shown, &s.body.summary_html, &s.links)))
             .collect();
         for (k, r) in secs {
             match r {
@@ -247,13 +289,16 @@ impl Site {
         self.resolved_sections.retain(|k, _| self.sections.contains_key(k));
     }
 
-    fn resolve_body(&self, shown: &str, html: &str, summary: &str, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
+    fn resolve_body(&self, shown: &str, summary: &str, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut urls = Vec::with_capacity(links.len());
         for l in links {
             if l.target.starts_with('/') {
                 // A site path: add the base path; keep query and fragment as written.
-                let (path, query) = l.target.split_once('?').map_or((l.target.as_str(), None), |(p, q)| (p, Some(q)));
+                let (path, query) = l
+                    .target
+                    .split_once('?')
+                    .map_or((l.target.as_str(), None), |(p, q)| (p, Some(q)));
                 let mut url = self.config.url(path);
                 if let Some(q) = query {
                     url.push('?');
@@ -280,11 +325,23 @@ impl Site {
                             let hint = match crate::yaml::suggest(a, &near) {
                                 Some(s) => format!("是不是 `#{s}`？锚点来自目标页面的标题。"),
                                 None if anchors.is_empty() => "目标页面没有任何标题锚点。".to_string(),
-                                None => format!("目标页面的锚点有：{}", anchors.iter().take(8).map(|x| format!("#{x}")).collect::<Vec<_>>().join(" ")),
+                                None => format!(
+                                    "目标页面的锚点有：{}",
+                                    anchors
+                                        .iter()
+                                        .take(8)
+                                        .map(|x| format!("#{x}"))
+                                        .collect::<Vec<_>>()
+                                        .join(" ")
+                                ),
                             };
                             errors.push(
-                                l.diagnostic(shown, "link/anchor", format!("链接的锚点 `#{a}` 在 {} 中不存在", l.target))
-                                    .with_hint(hint),
+                                l.diagnostic(
+                                    shown,
+                                    "link/anchor",
+                                    format!("链接的锚点 `#{a}` 在 {} 中不存在", l.target),
+                                )
+                                .with_hint(hint),
                             );
                         }
                         url.push('#');
@@ -298,7 +355,10 @@ impl Site {
                     } else {
                         "`@/` 后面写 content/ 下的文件路径，如 `@/reports/2024.md`；检查文件名是否写错、文件是否被删除或改名。".to_string()
                     };
-                    errors.push(l.diagnostic(shown, "link/missing", format!("链接指向的页面不存在：@/{}", l.target)).with_hint(hint));
+                    errors.push(
+                        l.diagnostic(shown, "link/missing", format!("链接指向的页面不存在：@/{}", l.target))
+                            .with_hint(hint),
+                    );
                     urls.push(String::new());
                 }
             }
@@ -306,9 +366,12 @@ impl Site {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let html = resolve_links(html, |i| urls.get(i).cloned().unwrap_or_default());
-        let summary = resolve_links(summary, |i| urls.get(i).cloned().unwrap_or_default());
-        Ok(Resolved { html: Arc::from(html), summary: Arc::from(summary) })
+        let summary =
+            resolve_links(summary, |i| urls.get(i).cloned().unwrap_or_default()).unwrap_or_else(|| summary.to_string());
+        Ok(Resolved {
+            urls,
+            summary: Arc::from(summary),
+        })
     }
 
     /// The items whose links or references name `target` (a page rel or section owner).
@@ -326,7 +389,11 @@ impl Site {
 
 /// The owner key used for a section in back-links and lookups.
 pub fn section_owner(key: &str) -> String {
-    if key.is_empty() { "_index.md".to_string() } else { format!("{key}/_index.md") }
+    if key.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{key}/_index.md")
+    }
 }
 
 /// Newest first: by date, then year, then title, then path.
@@ -344,7 +411,12 @@ fn sort_pages(pages: &mut [&Arc<Page>], by: SortBy) {
         SortBy::Date => pages.sort_by(|a, b| newest_first(a, b)),
         SortBy::Year => pages.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| newest_first(a, b))),
         SortBy::Weight => pages.sort_by(|a, b| {
-            a.front.weight.unwrap_or(i64::MAX).cmp(&b.front.weight.unwrap_or(i64::MAX)).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.rel.cmp(&b.rel))
+            a.front
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.front.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.front.title.cmp(&b.front.title))
+                .then_with(|| a.rel.cmp(&b.rel))
         }),
         SortBy::Title => pages.sort_by(|a, b| a.front.title.cmp(&b.front.title).then_with(|| a.rel.cmp(&b.rel))),
         SortBy::None => pages.sort_by(|a, b| a.rel.cmp(&b.rel)),
@@ -368,14 +440,21 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             errors.push(reserved_path(&s.shown, &s.path, config));
         }
     }
+    let mut owner_page: HashMap<String, &Arc<Page>> = HashMap::new();
     for p in site.pages.values() {
         if let Some(prev) = idx.paths.insert(p.path.clone(), p.shown.clone()) {
-            let mut d = p.at_key("path/duplicate", "slug", String::new());
-            let full = dup_path(&p.shown, &prev, &p.path, config);
+            // Point at the file whose `slug:` caused the clash, when one of them has one.
+            let (at, other) = match owner_page.get(&p.path) {
+                Some(first) if first.front.slug.is_some() && p.front.slug.is_none() => (*first, p.shown.clone()),
+                _ => (p, prev),
+            };
+            let mut d = at.at_key("path/duplicate", "slug", String::new());
+            let full = dup_path(&at.shown, &other, &at.path, config);
             d.message = full.message;
             d.hint = full.hint;
             errors.push(d);
         }
+        owner_page.insert(p.path.clone(), p);
         let top = format!("{}/", p.path.split('/').next().unwrap_or(""));
         if reserved.contains(&p.path) || (p.section.is_empty() && reserved.contains(&top)) {
             errors.push(reserved_path(&p.shown, &p.path, config));
@@ -404,7 +483,8 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             }
         }
         sort_pages(&mut list, s.sort_by());
-        idx.section_pages.insert(key.clone(), list.iter().map(|p| p.rel.clone()).collect());
+        idx.section_pages
+            .insert(key.clone(), list.iter().map(|p| p.rel.clone()).collect());
 
         let mut own_list: Vec<&Arc<Page>> = own.get(key.as_str()).cloned().unwrap_or_default();
         sort_pages(&mut own_list, s.sort_by());
@@ -415,69 +495,117 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         }
 
         let mut subs: Vec<&Arc<Section>> = children.get(key.as_str()).cloned().unwrap_or_default();
-        subs.sort_by(|a, b| a.front.weight.unwrap_or(i64::MAX).cmp(&b.front.weight.unwrap_or(i64::MAX)).then_with(|| a.title.cmp(&b.title)).then_with(|| a.key.cmp(&b.key)));
-        idx.subsections.insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
+        subs.sort_by(|a, b| {
+            a.front
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.front.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        idx.subsections
+            .insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
     }
 
     // Taxonomies: terms keep their Chinese names; URLs use their slug.
     for t in &config.taxonomies {
+        let mut members: BTreeMap<String, Vec<&Arc<Page>>> = BTreeMap::new();
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         let mut first_name: HashMap<String, (String, String)> = HashMap::new();
         for p in site.pages.values() {
-            let Some(list) = p.front.taxonomies.get(&t.name) else { continue };
+            let Some(list) = p.front.taxonomies.get(&t.name) else {
+                continue;
+            };
             for name in &list.0 {
                 let name = name.trim();
                 let slug = slugify(name);
                 if slug.is_empty() {
-                    errors.push(p.at_text("front-matter/value", name, format!("分类词“{name}”不能用作网址（只有标点）")));
+                    errors.push(p.at_text(
+                        "front-matter/value",
+                        name,
+                        format!("分类词“{name}”不能用作网址（只有标点）"),
+                    ));
                     continue;
                 }
                 if let Some((other, file)) = first_name.get(&slug) {
                     if other != name {
                         errors.push(
-                            p.at_text("taxonomy/clash", name, format!("分类词“{name}”和“{other}”的网址相同（/{}/{slug}/）", t.name))
-                                .with_hint(format!("请统一写法；另一种写法出现在 {file}。")),
+                            p.at_text(
+                                "taxonomy/clash",
+                                name,
+                                format!("分类词“{name}”和“{other}”的网址相同（/{}/{slug}/）", t.name),
+                            )
+                            .with_hint(format!("请统一写法；另一种写法出现在 {file}。")),
                         );
                         continue;
                     }
                 } else {
                     first_name.insert(slug.clone(), (name.to_string(), p.shown.clone()));
                 }
-                let term = terms.entry(slug.clone()).or_insert_with(|| Term { name: name.to_string(), slug, pages: Vec::new() });
-                if !term.pages.contains(&p.rel) {
-                    term.pages.push(p.rel.clone());
+                terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: name.to_string(),
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                });
+                let list = members.entry(slug).or_default();
+                if !list.iter().any(|q| q.rel == p.rel) {
+                    list.push(p);
                 }
             }
         }
-        for term in terms.values_mut() {
-            term.pages.sort_by(|a, b| newest_first(&site.pages[a], &site.pages[b]));
+        for (slug, mut list) in members {
+            list.sort_by(|a, b| newest_first(a, b));
+            if let Some(term) = terms.get_mut(&slug) {
+                term.pages = list.into_iter().map(|p| p.rel.clone()).collect();
+            }
         }
-        idx.taxonomies.push(TaxonomyIndex { name: t.name.clone(), title: t.title.clone(), terms });
+        idx.taxonomies.push(TaxonomyIndex {
+            name: t.name.clone(),
+            title: t.title.clone(),
+            terms,
+        });
     }
 
-    // Years.
+    // Years, and reports by publisher.
+    let mut years: BTreeMap<i32, Vec<&Arc<Page>>> = BTreeMap::new();
+    let mut by_publisher: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
     for p in site.pages.values() {
         for y in &p.years {
-            idx.years.entry(*y).or_default().push(p.rel.clone());
+            years.entry(*y).or_default().push(p);
+        }
+        if p.kind == Kind::Report {
+            by_publisher
+                .entry(p.front.publisher.as_deref().unwrap_or(""))
+                .or_default()
+                .push(p);
         }
     }
-    for list in idx.years.values_mut() {
-        list.sort_by(|a, b| {
-            let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pa.kind.cmp(&pb.kind).then_with(|| newest_first(pa, pb))
-        });
+    for (y, mut list) in years {
+        list.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| newest_first(a, b)));
+        idx.years.insert(y, list.into_iter().map(|p| p.rel.clone()).collect());
+    }
+    for (publisher, mut list) in by_publisher {
+        list.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.rel.cmp(&b.rel)));
+        idx.reports_by_publisher
+            .insert(publisher.to_string(), list.into_iter().map(|p| p.rel.clone()).collect());
     }
 
     // Back-links (for serve mode: who must be re-resolved when a target changes).
     for p in site.pages.values() {
         for l in &p.links {
-            let key = site.lookup(&l.target).map(|(o, _)| o).unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
+            let key = site
+                .lookup(&l.target)
+                .map(|(o, _)| o)
+                .unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
             idx.backlinks.entry(key).or_default().insert(p.rel.clone());
         }
     }
     for s in site.sections.values() {
         for l in &s.links {
-            let key = site.lookup(&l.target).map(|(o, _)| o).unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
+            let key = site
+                .lookup(&l.target)
+                .map(|(o, _)| o)
+                .unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
             idx.backlinks.entry(key).or_default().insert(section_owner(&s.key));
         }
     }
@@ -486,8 +614,14 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
         if let Some(prev) = idx.projects_by_slug.insert(p.slug.clone(), p.rel.clone()) {
             errors.push(
-                p.at_key("project/duplicate-slug", "title", format!("有两个普法项目的 slug 都是 `{}`", p.slug))
-                    .with_hint(format!("另一个是 content/{prev}；报告和案例用 slug 引用项目，请改掉其中一个的文件名或 slug。")),
+                p.at_key(
+                    "project/duplicate-slug",
+                    "title",
+                    format!("有两个普法项目的 slug 都是 `{}`", p.slug),
+                )
+                .with_hint(format!(
+                    "另一个是 content/{prev}；报告和案例用 slug 引用项目，请改掉其中一个的文件名或 slug。"
+                )),
             );
         }
     }
@@ -500,9 +634,21 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
                     let known: Vec<String> = idx.projects_by_slug.keys().cloned().collect();
                     let hint = match crate::yaml::suggest(slug, &known) {
                         Some(s) => format!("是不是 `{s}`？"),
-                        None => format!("现有项目：{}", if known.is_empty() { "（无）".to_string() } else { let mut k = known.clone(); k.sort(); k.join("、") }),
+                        None => format!(
+                            "现有项目：{}",
+                            if known.is_empty() {
+                                "（无）".to_string()
+                            } else {
+                                let mut k = known.clone();
+                                k.sort();
+                                k.join("、")
+                            }
+                        ),
                     };
-                    errors.push(p.at_text("project/missing", slug, format!("`projects` 中的项目 `{slug}` 不存在")).with_hint(hint));
+                    errors.push(
+                        p.at_text("project/missing", slug, format!("`projects` 中的项目 `{slug}` 不存在"))
+                            .with_hint(hint),
+                    );
                 }
             }
         }
@@ -510,7 +656,10 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     for list in idx.project_refs.values_mut() {
         list.sort_by(|a, b| {
             let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pa.year.cmp(&pb.year).then(pa.front.date.cmp(&pb.front.date)).then_with(|| pa.rel.cmp(&pb.rel))
+            pa.year
+                .cmp(&pb.year)
+                .then(pa.front.date.cmp(&pb.front.date))
+                .then_with(|| pa.rel.cmp(&pb.rel))
         });
         list.dedup();
     }
@@ -520,13 +669,21 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
 }
 
 fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {
-    Diagnostic::new("path/duplicate", format!("两个文件会生成同一个网址：{}", config.url(path)))
-        .in_file(shown)
-        .with_hint(format!("另一个文件是 {prev}。请改文件名，或在 front matter 中用 `slug:` 指定不同的网址。"))
+    Diagnostic::new(
+        "path/duplicate",
+        format!("两个文件会生成同一个网址：{}", config.url(path)),
+    )
+    .in_file(shown)
+    .with_hint(format!(
+        "另一个文件是 {prev}。请改文件名，或在 front matter 中用 `slug:` 指定不同的网址。"
+    ))
 }
 
 fn reserved_path(shown: &str, path: &str, config: &Config) -> Diagnostic {
-    Diagnostic::new("path/reserved", format!("网址 {} 已被 pufa 的内置页面占用", config.url(path)))
-        .in_file(shown)
-        .with_hint("years、search、metrics 和分类名是内置页面的网址，请给这个文件换个名字。")
+    Diagnostic::new(
+        "path/reserved",
+        format!("网址 {} 已被 pufa 的内置页面占用", config.url(path)),
+    )
+    .in_file(shown)
+    .with_hint("years、search、metrics 和分类名是内置页面的网址，请给这个文件换个名字。")
 }

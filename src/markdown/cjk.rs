@@ -12,7 +12,14 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 /// East Asian "wide" characters: CJK ideographs, kana, hangul, CJK and full-width punctuation.
 pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
+    let u = c as u32;
+    if u < 0x1100 {
+        return false;
+    }
+    if (0x4E00..=0x9FFF).contains(&u) {
+        return true;
+    }
+    matches!(u,
         0x1100..=0x11FF | 0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31FF
         | 0x3200..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7AF
         | 0xF900..=0xFAFF | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
@@ -22,6 +29,10 @@ pub fn is_wide(c: char) -> bool {
 
 /// Punctuation used in Chinese text, including the curly quotes, dashes and ellipsis.
 pub fn is_cjk_punct(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x2013 || (0x4E00..=0x9FFF).contains(&u) {
+        return false;
+    }
     matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F)
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
 }
@@ -126,33 +137,54 @@ pub fn fix_emphasis<'a>(events: &mut Vec<Ev<'a>>, source: &str) -> Vec<Range<usi
     unmatched
 }
 
+/// Whether the byte at `at` is preceded by an odd number of backslashes.
+fn escaped(source: &str, at: usize) -> bool {
+    source.as_bytes()[..at]
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'\\')
+        .count()
+        % 2
+        == 1
+}
+
 fn pair_run<'a>(run: Vec<Ev<'a>>, source: &str, unmatched: &mut Vec<Range<usize>>) -> Vec<Ev<'a>> {
     // Only look closer when a literal `*` survived as text.
-    let has_star = run.iter().any(|(e, r)| matches!(e, Event::Text(t) if t.contains('*')) && source.get(r.clone()).is_some_and(|s| s.contains('*')));
+    let has_star = run.iter().any(|(e, r)| {
+        matches!(e, Event::Text(t) if t.contains('*')) && source.get(r.clone()).is_some_and(|s| s.contains('*'))
+    });
     if !has_star {
         return run;
     }
+    // Merge the run's text, remembering which `*` came from the source verbatim (not from an
+    // escape `\*` or an entity) and where; the parser may split `**` into two `*` events.
     let mut text = String::new();
-    let mut delims: Vec<Delim> = Vec::new();
+    let mut star_src: Vec<Option<usize>> = Vec::new(); // per byte of `text`
     for (e, r) in &run {
         let Event::Text(t) = e else { continue };
         let verbatim = source.get(r.clone()) == Some(t.as_ref());
-        if verbatim {
-            let bytes = t.as_bytes();
-            let mut j = 0;
-            while j < bytes.len() {
-                if bytes[j] == b'*' {
-                    let start = j;
-                    while j < bytes.len() && bytes[j] == b'*' {
-                        j += 1;
-                    }
-                    delims.push(Delim { at: text.len() + start, len: j - start, src: r.start + start });
-                } else {
-                    j += 1;
-                }
-            }
+        for (i, b) in t.bytes().enumerate() {
+            let at = r.start + i;
+            star_src.push((verbatim && b == b'*' && !escaped(source, at)).then_some(at));
         }
         text.push_str(t);
+    }
+    let mut delims: Vec<Delim> = Vec::new();
+    let mut j = 0;
+    while j < star_src.len() {
+        if let Some(src) = star_src[j] {
+            let start = j;
+            while j < star_src.len() && star_src[j].is_some() {
+                j += 1;
+            }
+            delims.push(Delim {
+                at: start,
+                len: j - start,
+                src,
+            });
+        } else {
+            j += 1;
+        }
     }
     // Pair delimiters of equal length (1 or 2) left to right.
     let mut pairs: Vec<(Delim, Delim)> = Vec::new();
@@ -165,21 +197,19 @@ fn pair_run<'a>(run: Vec<Ev<'a>>, source: &str, unmatched: &mut Vec<Range<usize>
         let prev = text[..d.at].chars().last();
         let can_open = next.is_some_and(|c| !c.is_whitespace());
         let can_close = prev.is_some_and(|c| !c.is_whitespace());
-        if can_close {
-            if let Some(pos) = open.iter().rposition(|o| o.len == d.len) {
-                let o = open[pos];
-                let inner = &text[o.at + o.len..d.at];
-                let around = [
-                    text[..o.at].chars().last(),
-                    inner.chars().next(),
-                    inner.chars().last(),
-                    text[d.at + d.len..].chars().next(),
-                ];
-                if !inner.is_empty() && around.iter().any(|c| c.is_some_and(is_cjk_punct)) {
-                    open.truncate(pos);
-                    pairs.push((o, d));
-                    continue;
-                }
+        if can_close && let Some(pos) = open.iter().rposition(|o| o.len == d.len) {
+            let o = open[pos];
+            let inner = &text[o.at + o.len..d.at];
+            let around = [
+                text[..o.at].chars().last(),
+                inner.chars().next(),
+                inner.chars().last(),
+                text[d.at + d.len..].chars().next(),
+            ];
+            if !inner.is_empty() && around.iter().any(|c| c.is_some_and(is_cjk_punct)) {
+                open.truncate(pos);
+                pairs.push((o, d));
+                continue;
             }
         }
         if can_open {
@@ -257,9 +287,24 @@ mod tests {
 
     #[test]
     fn ordinary_emphasis_is_untouched_and_escapes_are_respected() {
-        assert_eq!(render("依据**民法典**的规定").0, "<p>依据<strong>民法典</strong>的规定</p>\n");
-        assert_eq!(render("依据\\*\\*《民法典》\\*\\*的规定").0, "<p>依据**《民法典》**的规定</p>\n");
+        assert_eq!(
+            render("依据**民法典**的规定").0,
+            "<p>依据<strong>民法典</strong>的规定</p>\n"
+        );
+        assert_eq!(
+            render("依据\\*\\*《民法典》\\*\\*的规定").0,
+            "<p>依据**《民法典》**的规定</p>\n"
+        );
         assert_eq!(render("`**《a》**`").0, "<p><code>**《a》**</code></p>\n");
+    }
+
+    #[test]
+    fn split_delimiters_after_a_joined_line_are_paired() {
+        let (html, _) = render("开展学法活动，\n群众参与踊跃。依据**《民法典》**的规定。");
+        assert_eq!(
+            html,
+            "<p>开展学法活动，群众参与踊跃。依据<strong>《民法典》</strong>的规定。</p>\n"
+        );
     }
 
     #[test]

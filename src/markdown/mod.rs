@@ -52,8 +52,9 @@ pub struct MdWarning {
 /// The rendered body of one file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
-    /// HTML with internal links still as placeholders.
-    pub html: String,
+    /// HTML with internal links still as placeholders (shared: most pages have no links to
+    /// resolve, and their resolved body is this same allocation).
+    pub html: std::sync::Arc<str>,
     /// The summary (`<!-- more -->` or first paragraph), HTML with placeholders.
     pub summary_html: String,
     /// The summary as plain text.
@@ -112,9 +113,16 @@ fn link_href(body: &str, range: &Range<usize>, dest: &str, r: &mut Rendered) -> 
             Some((p, a)) => (p, Some(a.to_string())),
             None => (dest, None),
         };
-        let target = path.strip_prefix("@/").map(str::to_string).unwrap_or_else(|| path.to_string());
+        let target = path
+            .strip_prefix("@/")
+            .map(str::to_string)
+            .unwrap_or_else(|| path.to_string());
         let n = r.links.len();
-        r.links.push(InternalLink { target, anchor, range: find_dest(body, range, dest) });
+        r.links.push(InternalLink {
+            target,
+            anchor,
+            range: find_dest(body, range, dest),
+        });
         return format!("{PLACEHOLDER}{n}{PLACEHOLDER}");
     }
     if looks_like_md_link(dest) {
@@ -152,10 +160,10 @@ pub fn render(body: &str) -> Rendered {
     let mut ids = IdAllocator::default();
     let mut footnote_order: Vec<String> = Vec::new();
     for (e, _) in &events {
-        if let Event::FootnoteReference(label) = e {
-            if !footnote_order.iter().any(|l| l == label.as_ref()) {
-                footnote_order.push(label.to_string());
-            }
+        if let Event::FootnoteReference(label) = e
+            && !footnote_order.iter().any(|l| l == label.as_ref())
+        {
+            footnote_order.push(label.to_string());
         }
     }
     let fn_id = |label: &str| format!("fn-{}", slug_or_hash(label));
@@ -164,20 +172,31 @@ pub fn render(body: &str) -> Rendered {
         ids.reserve(&fn_id(label));
         ids.reserve(&fnref_id(label));
     }
-    let demote = events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
-    if demote {
-        if let Some((_, range)) = events
-            .iter()
-            .find(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
-        {
-            r.warnings.push(MdWarning {
-                range: range.clone(),
-                message: "正文里用了一级标题 `#`，已按二级标题显示".into(),
-                hint: "页面标题由 front matter 的 title 生成；正文的大标题请从 `##` 开始。".into(),
-            });
-        }
+    let demote = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
+    if demote
+        && let Some((_, range)) = events.iter().find(|(e, _)| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                })
+            )
+        })
+    {
+        r.warnings.push(MdWarning {
+            range: range.clone(),
+            message: "正文里用了一级标题 `#`，已按二级标题显示".into(),
+            hint: "页面标题由 front matter 的 title 生成；正文的大标题请从 `##` 开始。".into(),
+        });
     }
 
     // Pass 2: rewrite events.
@@ -191,17 +210,20 @@ pub fn render(body: &str) -> Rendered {
     let mut depth = 0usize; // block nesting, to find the first top-level paragraph
     let mut text_chars = 0usize;
     let mut heading: Option<OpenHeading> = None;
-    let mut i = 0;
-    while i < events.len() {
-        let (ev, range) = events[i].clone();
-        i += 1;
+    let mut it = events.into_iter();
+    while let Some((ev, range)) = it.next() {
         let in_fn = in_footnote.is_some();
         let target: &mut Vec<Event> = match &mut in_footnote {
             Some((_, v)) => v,
             None => &mut out,
         };
         match ev {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let lvl = if demote { demote_level(level) } else { level };
                 heading = Some(OpenHeading {
                     index: target.len(),
@@ -209,7 +231,12 @@ pub fn render(body: &str) -> Rendered {
                     custom_id: id.map(|c| c.to_string()),
                     range: range.clone(),
                 });
-                target.push(Event::Start(Tag::Heading { level: lvl, id: None, classes, attrs }));
+                target.push(Event::Start(Tag::Heading {
+                    level: lvl,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 let lvl = if demote { demote_level(level) } else { level };
@@ -249,10 +276,8 @@ pub fn render(body: &str) -> Rendered {
                 let href = link_href(body, &range, &dest_url, &mut r);
                 let mut alt = String::new();
                 let mut nesting = 0;
-                while i < events.len() {
-                    let (e, _) = &events[i];
-                    i += 1;
-                    match e {
+                for (e, _) in it.by_ref() {
+                    match &e {
                         Event::Start(Tag::Image { .. }) => nesting += 1,
                         Event::End(TagEnd::Image) if nesting == 0 => break,
                         Event::End(TagEnd::Image) => nesting -= 1,
@@ -268,7 +293,10 @@ pub fn render(body: &str) -> Rendered {
                 target.push(Event::InlineHtml(CowStr::from(tag)));
             }
             Event::FootnoteReference(label) => {
-                let n = footnote_order.iter().position(|l| l == label.as_ref()).map_or(0, |p| p + 1);
+                let n = footnote_order
+                    .iter()
+                    .position(|l| l == label.as_ref())
+                    .map_or(0, |p| p + 1);
                 let count = fnref_count.entry(label.to_string()).or_insert(0);
                 *count += 1;
                 let ref_id = if *count == 1 {
@@ -308,7 +336,10 @@ pub fn render(body: &str) -> Rendered {
                 ))));
                 target.push(Event::Start(Tag::Table(align)));
                 if let Some(c) = caption {
-                    target.push(Event::Html(CowStr::from(format!("<caption>{}</caption>\n", escape(&c)))));
+                    target.push(Event::Html(CowStr::from(format!(
+                        "<caption>{}</caption>\n",
+                        escape(&c)
+                    ))));
                 }
                 depth += 1;
             }
@@ -332,10 +363,11 @@ pub fn render(body: &str) -> Rendered {
             Event::End(TagEnd::Paragraph) => {
                 depth = depth.saturating_sub(1);
                 target.push(Event::End(TagEnd::Paragraph));
-                if let Some((s, 0)) = first_para {
-                    if depth == 0 && !in_fn {
-                        first_para = Some((s, target.len()));
-                    }
+                if let Some((s, 0)) = first_para
+                    && depth == 0
+                    && !in_fn
+                {
+                    first_para = Some((s, target.len()));
                 }
             }
             Event::Start(t) => {
@@ -364,13 +396,14 @@ pub fn render(body: &str) -> Rendered {
         }
     }
 
-    pulldown_cmark::html::push_html(&mut r.html, out.iter().cloned());
+    let mut html = String::with_capacity(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
     if !footnote_defs.is_empty() {
         // Referenced notes in reference order, then any never referenced.
         footnote_defs.sort_by_key(|(l, _)| footnote_order.iter().position(|o| o == l).unwrap_or(usize::MAX));
-        r.html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"注释\">\n<ol>\n");
+        html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"注释\">\n<ol>\n");
         for (label, evs) in footnote_defs {
-            let _ = write!(r.html, "<li id=\"{}\">", escape(&fn_id(&label)));
+            let _ = write!(html, "<li id=\"{}\">", escape(&fn_id(&label)));
             let mut inner = String::new();
             pulldown_cmark::html::push_html(&mut inner, evs.into_iter());
             let back = if footnote_order.contains(&label) {
@@ -388,12 +421,13 @@ pub fn render(body: &str) -> Rendered {
                 }
                 _ => inner.push_str(&back),
             }
-            r.html.push_str(inner.trim_end());
-            r.html.push_str("</li>\n");
+            html.push_str(inner.trim_end());
+            html.push_str("</li>\n");
         }
-        r.html.push_str("</ol>\n</section>\n");
+        html.push_str("</ol>\n</section>\n");
     }
 
+    r.html = std::sync::Arc::from(html);
     let summary_events: &[Event] = match (summary_end, first_para) {
         (Some(end), _) => &out[..end.min(out.len())],
         (None, Some((s, e))) if e > s && e <= out.len() => &out[s..e],
@@ -417,7 +451,11 @@ impl IdAllocator {
 
 fn slug_or_hash(label: &str) -> String {
     let s = slugify(label);
-    if s.is_empty() { format!("{:x}", crate::util::hash_str(label)) } else { s }
+    if s.is_empty() {
+        format!("{:x}", crate::util::hash_str(label))
+    } else {
+        s
+    }
 }
 
 fn demote_level(l: HeadingLevel) -> HeadingLevel {
@@ -495,7 +533,16 @@ pub fn count_words(s: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in s.chars() {
-        if cjk::is_wide(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if !in_word {
+                    n += 1;
+                }
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        } else if cjk::is_wide(c) {
             if !cjk::is_cjk_punct(c) {
                 n += 1;
             }
@@ -514,11 +561,11 @@ pub fn count_words(s: &str) -> usize {
 
 fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
-        if let Some(last) = list.last_mut() {
-            if e.level > last.level {
-                insert(&mut last.children, e);
-                return;
-            }
+        if let Some(last) = list.last_mut()
+            && e.level > last.level
+        {
+            insert(&mut last.children, e);
+            return;
         }
         list.push(e);
     }
@@ -527,15 +574,23 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         if level > 4 {
             continue;
         }
-        insert(&mut out, TocEntry { level, id, title, children: Vec::new() });
+        insert(
+            &mut out,
+            TocEntry {
+                level,
+                id,
+                title,
+                children: Vec::new(),
+            },
+        );
     }
     out
 }
 
-/// Replaces link placeholders using `resolve(index) -> href`.
-pub fn resolve_links(html: &str, mut resolve: impl FnMut(usize) -> String) -> String {
+/// Replaces link placeholders using `resolve(index) -> href`; `None` when there are none.
+pub fn resolve_links(html: &str, mut resolve: impl FnMut(usize) -> String) -> Option<String> {
     if !html.contains(PLACEHOLDER) {
-        return html.to_string();
+        return None;
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
@@ -554,7 +609,7 @@ pub fn resolve_links(html: &str, mut resolve: impl FnMut(usize) -> String) -> St
         }
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -589,8 +644,11 @@ mod tests {
         assert_eq!(r.links[0].target, "reports/2024.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("一主要做法及成效"));
         assert_eq!(&body[r.links[0].range.clone()], "@/reports/2024.md#一主要做法及成效");
-        let html = resolve_links(&r.html, |_| "/hlz/reports/2024/#一主要做法及成效".into());
-        assert!(html.contains("<a href=\"/hlz/reports/2024/#一主要做法及成效\">2024年报告</a>"), "{html}");
+        let html = resolve_links(&r.html, |_| "/hlz/reports/2024/#一主要做法及成效".into()).unwrap();
+        assert!(
+            html.contains("<a href=\"/hlz/reports/2024/#一主要做法及成效\">2024年报告</a>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -604,7 +662,13 @@ mod tests {
     #[test]
     fn tables_scroll_in_a_labelled_region_with_caption() {
         let r = render("表1 2024年主要指标\n\n| 指标 | 数值 |\n| --- | ---: |\n| 化解率 | 93.19% |\n");
-        assert!(r.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1 2024年主要指标\">"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1 2024年主要指标\">"
+            ),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<caption>表1 2024年主要指标</caption>"));
         assert!(!r.html.contains("<p>表1"));
     }
@@ -618,6 +682,6 @@ mod tests {
 
     #[test]
     fn counts_chinese_characters() {
-        assert_eq!(count_words("横栏镇，2024年 rule of law"), 9);
+        assert_eq!(count_words("横栏镇，2024年 rule of law"), 8);
     }
 }

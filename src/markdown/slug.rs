@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn keeps_chinese_and_drops_punctuation() {
         assert_eq!(slugify("一、主要做法及成效"), "一主要做法及成效");
-        assert_eq!(slugify("(一)坚守政治定位,法治政府建设根基稳固"), "一坚守政治定位法治政府建设根基稳固");
+        assert_eq!(
+            slugify("(一)坚守政治定位,法治政府建设根基稳固"),
+            "一坚守政治定位法治政府建设根基稳固"
+        );
         assert_eq!(slugify("“1+6+N” Governance System"), "16n-governance-system");
         assert_eq!(slugify("村(社区)干部"), "村社区干部");
         assert_eq!(slugify("  a  b  "), "a-b");

@@ -31,7 +31,12 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                 })
                 .collect();
             ctx.insert_value("pages", Value::from(pages));
-            ctx.insert("updated", &updated.map(|u| u.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()));
+            ctx.insert(
+                "updated",
+                &updated
+                    .map(|u| u.rfc3339())
+                    .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+            );
             ctx.insert("feed_url", &config.permalink("atom.xml"));
             r.render_template("atom.xml", &ctx)
         }
@@ -49,7 +54,10 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
             }
             for p in site.pages.values() {
                 record(Input::PageMeta(p.rel.clone()));
-                entries.push((config.permalink(&p.path), p.front.updated.or(p.front.date).map(|d| d.ymd_string())));
+                entries.push((
+                    config.permalink(&p.path),
+                    p.front.updated.or(p.front.date).map(|d| d.ymd_string()),
+                ));
             }
             for t in &site.index.taxonomies {
                 record(Input::Taxonomy(t.name.clone()));
@@ -76,7 +84,8 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                 .into_iter()
                 .map(|(loc, lastmod)| {
                     let mut m = MapBuilder::new();
-                    m.set("permalink", loc).set("lastmod", lastmod.map(Value::from).unwrap_or_else(Value::none));
+                    m.set("permalink", loc)
+                        .set("lastmod", lastmod.map(Value::from).unwrap_or_else(Value::none));
                     m.build()
                 })
                 .collect();

@@ -102,63 +102,81 @@ pub fn register(tera: &mut Tera, shared: Shared) {
                 d.values.page_summary(rel)
             })
             .collect();
-        Ok(super::values::extend_map(&d.values.section(key), [("pages", Value::from(pages))]))
+        Ok(super::values::extend_map(
+            &d.values.section(key),
+            [("pages", Value::from(pages))],
+        ))
     });
 
     let s = Arc::clone(&shared);
-    tera.register_function("get_taxonomy_url", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let kind: &str = kw.must_get("kind")?;
-        let name: &str = kw.must_get("name")?;
-        let d = data(&s)?;
-        if d.site.config.taxonomy(kind).is_none() {
-            return Err(tera::Error::message(format!("get_taxonomy_url: 没有名为 {kind} 的分类")));
-        }
-        Ok(Value::from(super::values::term_url(&d.site.config, kind, name)))
-    });
+    tera.register_function(
+        "get_taxonomy_url",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let kind: &str = kw.must_get("kind")?;
+            let name: &str = kw.must_get("name")?;
+            let d = data(&s)?;
+            if d.site.config.taxonomy(kind).is_none() {
+                return Err(tera::Error::message(format!(
+                    "get_taxonomy_url: 没有名为 {kind} 的分类"
+                )));
+            }
+            Ok(Value::from(super::values::term_url(&d.site.config, kind, name)))
+        },
+    );
 
     let s = Arc::clone(&shared);
-    tera.register_function("get_taxonomy", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let kind: &str = kw.must_get("kind")?;
-        let with_pages = !kw.get::<bool>("metadata_only")?.unwrap_or(false);
-        let d = data(&s)?;
-        let Some(t) = d.site.index.taxonomies.iter().find(|t| t.name == kind) else {
-            return Err(tera::Error::message(format!("get_taxonomy: 没有名为 {kind} 的分类")));
-        };
-        record(Input::Taxonomy(kind.to_string()));
-        let terms: Vec<Value> = t
-            .terms
-            .values()
-            .map(|term| {
-                let mut m = MapBuilder::new();
-                m.set("name", term.name.as_str())
-                    .set("slug", term.slug.as_str())
-                    .set("url", d.site.config.url(&format!("{kind}/{}/", term.slug)))
-                    .set("count", term.pages.len());
-                if with_pages {
-                    record(Input::Term(kind.to_string(), term.slug.clone()));
-                    let pages: Vec<Value> = term
-                        .pages
-                        .iter()
-                        .map(|rel| {
-                            record(Input::PageMeta(rel.clone()));
-                            d.values.page_summary(rel)
-                        })
-                        .collect();
-                    m.set("pages", Value::from(pages));
-                }
-                m.build()
-            })
-            .collect();
-        let mut m = MapBuilder::new();
-        m.set("name", t.name.as_str()).set("title", t.title.as_str()).set("url", d.site.config.url(&format!("{kind}/"))).set("terms", Value::from(terms));
-        Ok(m.build())
-    });
+    tera.register_function(
+        "get_taxonomy",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let kind: &str = kw.must_get("kind")?;
+            let with_pages = !kw.get::<bool>("metadata_only")?.unwrap_or(false);
+            let d = data(&s)?;
+            let Some(t) = d.site.index.taxonomies.iter().find(|t| t.name == kind) else {
+                return Err(tera::Error::message(format!("get_taxonomy: 没有名为 {kind} 的分类")));
+            };
+            record(Input::Taxonomy(kind.to_string()));
+            let terms: Vec<Value> = t
+                .terms
+                .values()
+                .map(|term| {
+                    let mut m = MapBuilder::new();
+                    m.set("name", term.name.as_str())
+                        .set("slug", term.slug.as_str())
+                        .set("url", d.site.config.url(&format!("{kind}/{}/", term.slug)))
+                        .set("count", term.pages.len());
+                    if with_pages {
+                        record(Input::Term(kind.to_string(), term.slug.clone()));
+                        let pages: Vec<Value> = term
+                            .pages
+                            .iter()
+                            .map(|rel| {
+                                record(Input::PageMeta(rel.clone()));
+                                d.values.page_summary(rel)
+                            })
+                            .collect();
+                        m.set("pages", Value::from(pages));
+                    }
+                    m.build()
+                })
+                .collect();
+            let mut m = MapBuilder::new();
+            m.set("name", t.name.as_str())
+                .set("title", t.title.as_str())
+                .set("url", d.site.config.url(&format!("{kind}/")))
+                .set("terms", Value::from(terms));
+            Ok(m.build())
+        },
+    );
 
     let s = Arc::clone(&shared);
     tera.register_function("get_pages", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let d = data(&s)?;
         let kind = match kw.get::<&str>("kind")? {
-            Some(k) => Some(Kind::parse(k).ok_or_else(|| tera::Error::message(format!("get_pages: kind 只能是 report、project、case 或 page，而不是 {k}")))?),
+            Some(k) => Some(Kind::parse(k).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "get_pages: kind 只能是 report、project、case 或 page，而不是 {k}"
+                ))
+            })?),
             None => None,
         };
         let year: Option<i64> = kw.get("year")?;
@@ -166,7 +184,15 @@ pub fn register(tera: &mut Tera, shared: Shared) {
         let rels: Vec<String> = match (kind, year) {
             (_, Some(y)) => {
                 record(Input::Year(y as i32));
-                d.site.index.years.get(&(y as i32)).cloned().unwrap_or_default().into_iter().filter(|r| kind.is_none_or(|k| d.site.pages[r].kind == k)).collect()
+                d.site
+                    .index
+                    .years
+                    .get(&(y as i32))
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| kind.is_none_or(|k| d.site.pages[r].kind == k))
+                    .collect()
             }
             (Some(k), None) => {
                 record(Input::KindList(k.as_str().to_string()));
@@ -212,10 +238,15 @@ pub fn register(tera: &mut Tera, shared: Shared) {
     });
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| -> String { slugify(v) });
     tera.register_filter("striptags", |v: &str, _: Kwargs, _: &State| -> String { strip_tags(v) });
-    tera.register_filter("json_encode", |v: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        serde_json::to_string(&v).map_err(|e| tera::Error::message(e.to_string()))
+    tera.register_filter(
+        "json_encode",
+        |v: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            serde_json::to_string(&v).map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+    tera.register_filter("number", |v: f64, _: Kwargs, _: &State| -> String {
+        crate::content::metrics::format_value(v)
     });
-    tera.register_filter("number", |v: f64, _: Kwargs, _: &State| -> String { crate::content::metrics::format_value(v) });
 }
 
 /// Removes HTML tags and decodes the few entities Markdown produces.
@@ -230,5 +261,9 @@ pub fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

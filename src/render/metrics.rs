@@ -38,13 +38,29 @@ pub fn change(cur: f64, prev: f64, unit: &str) -> (String, Option<String>, &'sta
     } else {
         "same"
     };
-    let sign = if rounded > 0.0 { "+" } else if rounded < 0.0 { "−" } else { "" };
+    let sign = if rounded > 0.0 {
+        "+"
+    } else if rounded < 0.0 {
+        "−"
+    } else {
+        ""
+    };
     let abs = format!("{sign}{:.*}", places, rounded.abs());
-    let abs = if unit == "%" { format!("{abs}个百分点") } else { format!("{abs}{unit}") };
+    let abs = if unit == "%" {
+        format!("{abs}个百分点")
+    } else {
+        format!("{abs}{unit}")
+    };
     let pct = (prev != 0.0 && unit != "%").then(|| {
         let p = diff / prev.abs() * 100.0;
         let p = (p * 10.0).round() / 10.0;
-        let sign = if p > 0.0 { "+" } else if p < 0.0 { "−" } else { "" };
+        let sign = if p > 0.0 {
+            "+"
+        } else if p < 0.0 {
+            "−"
+        } else {
+            ""
+        };
         format!("{sign}{:.1}%", p.abs())
     });
     (abs, pct, dir)
@@ -61,17 +77,33 @@ pub fn changes_for(d: &RenderData, p: &Page) -> Value {
         .iter()
         .map(|m| {
             let mut v = MapBuilder::new();
-            v.set("key", m.key.as_str()).set("label", m.label.as_str()).set("value_text", format_value(m.value)).set("unit", m.unit.as_str()).set("url", site.config.url(&format!("metrics/{}/", m.key)));
+            v.set("key", m.key.as_str())
+                .set("label", m.label.as_str())
+                .set("value_text", format_value(m.value))
+                .set("unit", m.unit.as_str())
+                .set("url", site.config.url(&format!("metrics/{}/", m.key)));
             match site.index.metrics.previous(&m.key, &publisher, year) {
                 Some(prev) => {
                     let (abs, pct, dir) = change(m.value, prev.value, &m.unit);
-                    let prev_url = site.pages.get(&prev.page).map(|q| site.config.url(&q.path)).unwrap_or_default();
+                    let prev_url = site
+                        .pages
+                        .get(&prev.page)
+                        .map(|q| site.config.url(&q.path))
+                        .unwrap_or_default();
                     let mut pm = MapBuilder::new();
-                    pm.set("year", prev.year).set("value_text", format_value(prev.value)).set("url", prev_url);
-                    v.set("previous", pm.build()).set("change", abs).set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none)).set("direction", dir);
+                    pm.set("year", prev.year)
+                        .set("value_text", format_value(prev.value))
+                        .set("url", prev_url);
+                    v.set("previous", pm.build())
+                        .set("change", abs)
+                        .set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none))
+                        .set("direction", dir);
                 }
                 None => {
-                    v.set("previous", Value::none()).set("change", Value::none()).set("change_pct", Value::none()).set("direction", Value::none());
+                    v.set("previous", Value::none())
+                        .set("change", Value::none())
+                        .set("change_pct", Value::none())
+                        .set("direction", Value::none());
                 }
             }
             v.build()
@@ -116,12 +148,17 @@ pub fn project_timeline(d: &RenderData, p: &Page) -> Value {
                 .filter(|a| a.year == Some(*y))
                 .map(|a| {
                     let mut m = MapBuilder::new();
-                    m.set("name", a.name.as_str()).set("by", a.by.as_deref().map(Value::from).unwrap_or_else(Value::none)).set("level", a.level.as_deref().map(Value::from).unwrap_or_else(Value::none));
+                    m.set("name", a.name.as_str())
+                        .set("by", a.by.as_deref().map(Value::from).unwrap_or_else(Value::none))
+                        .set("level", a.level.as_deref().map(Value::from).unwrap_or_else(Value::none));
                     m.build()
                 })
                 .collect();
             let mut m = MapBuilder::new();
-            m.set("year", *y).set("active", p.years.contains(y)).set("items", Value::from(items)).set("awards", Value::from(awards));
+            m.set("year", *y)
+                .set("active", p.years.contains(y))
+                .set("items", Value::from(items))
+                .set("awards", Value::from(awards));
             m.build()
         })
         .collect();
@@ -143,8 +180,18 @@ pub fn chart_svg(id: &str, series: &MetricSeries, publisher: &str, points: &[Met
     let zero_y = top + plot_h * (max / span);
     let first = points.first().map(|p| p.year).unwrap_or_default();
     let last = points.last().map(|p| p.year).unwrap_or_default();
-    let title = format!("{}（{}）：{}，{}—{}年", series.label, if unit.is_empty() { "数值" } else { unit }, publisher, first, last);
-    let desc: Vec<String> = points.iter().map(|p| format!("{}年 {}{}", p.year, format_value(p.value), unit)).collect();
+    let title = format!(
+        "{}（{}）：{}，{}—{}年",
+        series.label,
+        if unit.is_empty() { "数值" } else { unit },
+        publisher,
+        first,
+        last
+    );
+    let desc: Vec<String> = points
+        .iter()
+        .map(|p| format!("{}年 {}{}", p.year, format_value(p.value), unit))
+        .collect();
     let mut s = String::with_capacity(2048);
     let _ = write!(
         s,
@@ -153,16 +200,38 @@ pub fn chart_svg(id: &str, series: &MetricSeries, publisher: &str, points: &[Met
         escape(&title),
         escape(&desc.join("；"))
     );
-    let _ = write!(s, "<text class=\"chart-label\" x=\"{left}\" y=\"20\">{}</text>", escape(&format!("单位：{}", if unit.is_empty() { "—" } else { unit })));
-    let _ = write!(s, "<line class=\"chart-axis\" x1=\"{left}\" y1=\"{zero_y:.1}\" x2=\"{:.1}\" y2=\"{zero_y:.1}\"/>", w - right);
+    let _ = write!(
+        s,
+        "<text class=\"chart-label\" x=\"{left}\" y=\"20\">{}</text>",
+        escape(&format!("单位：{}", if unit.is_empty() { "—" } else { unit }))
+    );
+    let _ = write!(
+        s,
+        "<line class=\"chart-axis\" x1=\"{left}\" y1=\"{zero_y:.1}\" x2=\"{:.1}\" y2=\"{zero_y:.1}\"/>",
+        w - right
+    );
     for (i, p) in points.iter().enumerate() {
         let cx = left + slot * (i as f64 + 0.5);
         let bh = plot_h * (p.value.abs() / span);
         let y = if p.value >= 0.0 { zero_y - bh } else { zero_y };
-        let _ = write!(s, "<rect class=\"chart-bar\" x=\"{:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"/>", cx - bar / 2.0, bh.max(1.0));
+        let _ = write!(
+            s,
+            "<rect class=\"chart-bar\" x=\"{:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"/>",
+            cx - bar / 2.0,
+            bh.max(1.0)
+        );
         let vy = if p.value >= 0.0 { y - 6.0 } else { y + bh + 16.0 };
-        let _ = write!(s, "<text class=\"chart-value\" x=\"{cx:.1}\" y=\"{vy:.1}\" text-anchor=\"middle\">{}</text>", escape(&format_value(p.value)));
-        let _ = write!(s, "<text class=\"chart-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}年</text>", h - bottom + 22.0, p.year);
+        let _ = write!(
+            s,
+            "<text class=\"chart-value\" x=\"{cx:.1}\" y=\"{vy:.1}\" text-anchor=\"middle\">{}</text>",
+            escape(&format_value(p.value))
+        );
+        let _ = write!(
+            s,
+            "<text class=\"chart-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}年</text>",
+            h - bottom + 22.0,
+            p.year
+        );
     }
     s.push_str("</svg>");
     s
@@ -171,8 +240,18 @@ pub fn chart_svg(id: &str, series: &MetricSeries, publisher: &str, points: &[Met
 fn point_value(d: &RenderData, p: &MetricPoint) -> Value {
     let site = &d.site;
     let mut m = MapBuilder::new();
-    let (url, title) = site.pages.get(&p.page).map(|q| (site.config.url(&q.path), q.front.title.clone())).unwrap_or_default();
-    m.set("year", p.year).set("value", p.value).set("value_text", format_value(p.value)).set("unit", p.unit.as_str()).set("label", p.label.as_str()).set("report_url", url).set("report_title", title);
+    let (url, title) = site
+        .pages
+        .get(&p.page)
+        .map(|q| (site.config.url(&q.path), q.front.title.clone()))
+        .unwrap_or_default();
+    m.set("year", p.year)
+        .set("value", p.value)
+        .set("value_text", format_value(p.value))
+        .set("unit", p.unit.as_str())
+        .set("label", p.label.as_str())
+        .set("report_url", url)
+        .set("report_title", title);
     m.build()
 }
 
@@ -180,14 +259,21 @@ fn latest_value(d: &RenderData, s: &MetricSeries) -> Vec<Value> {
     s.latest()
         .map(|(last, prev)| {
             let mut m = MapBuilder::new();
-            m.set("publisher", last.publisher.as_str()).set("latest", point_value(d, last));
+            m.set("publisher", last.publisher.as_str())
+                .set("latest", point_value(d, last));
             match prev.filter(|p| p.year == last.year - 1) {
                 Some(p) => {
                     let (abs, pct, dir) = change(last.value, p.value, &s.unit);
-                    m.set("previous", point_value(d, p)).set("change", abs).set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none)).set("direction", dir);
+                    m.set("previous", point_value(d, p))
+                        .set("change", abs)
+                        .set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none))
+                        .set("direction", dir);
                 }
                 None => {
-                    m.set("previous", Value::none()).set("change", Value::none()).set("change_pct", Value::none()).set("direction", Value::none());
+                    m.set("previous", Value::none())
+                        .set("change", Value::none())
+                        .set("change_pct", Value::none())
+                        .set("direction", Value::none());
                 }
             }
             m.build()
@@ -216,7 +302,12 @@ pub fn render_page(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<
                 .values()
                 .map(|s| {
                     let mut m = MapBuilder::new();
-                    m.set("key", s.key.as_str()).set("label", s.label.as_str()).set("unit", s.unit.as_str()).set("url", config.url(&format!("metrics/{}/", s.key))).set("years", Value::from(s.years())).set("latest", Value::from(latest_value(d, s)));
+                    m.set("key", s.key.as_str())
+                        .set("label", s.label.as_str())
+                        .set("unit", s.unit.as_str())
+                        .set("url", config.url(&format!("metrics/{}/", s.key)))
+                        .set("years", Value::from(s.years()))
+                        .set("latest", Value::from(latest_value(d, s)));
                     m.build()
                 })
                 .collect();
@@ -238,12 +329,20 @@ pub fn render_page(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<
                     let mut m = MapBuilder::new();
                     let values: Vec<Value> = pts.iter().map(|p| point_value(d, p)).collect();
                     let chart = chart_svg(&format!("chart-{i}"), s, name, pts);
-                    m.set("name", name.as_str()).set("points", Value::from(values)).set("chart", Value::safe_string(&chart));
+                    m.set("name", name.as_str())
+                        .set("points", Value::from(values))
+                        .set("chart", Value::safe_string(&chart));
                     m.build()
                 })
                 .collect();
             let mut m = MapBuilder::new();
-            m.set("key", s.key.as_str()).set("label", s.label.as_str()).set("unit", s.unit.as_str()).set("url", config.url(&path)).set("years", Value::from(s.years())).set("publishers", Value::from(publishers)).set("latest", Value::from(latest_value(d, s)));
+            m.set("key", s.key.as_str())
+                .set("label", s.label.as_str())
+                .set("unit", s.unit.as_str())
+                .set("url", config.url(&path))
+                .set("years", Value::from(s.years()))
+                .set("publishers", Value::from(publishers))
+                .set("latest", Value::from(latest_value(d, s)));
             ctx.insert_value("metric", m.build());
             r.render_template("metric.html", &ctx)
         }
@@ -278,7 +377,11 @@ struct JsonFile<'a> {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// `/metrics.csv` and `/metrics.json`: every value with unit, year, publisher and source URL.
@@ -286,7 +389,12 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
     record(Input::Metrics);
     let site = &d.site;
     let config = &site.config;
-    let report = |p: &MetricPoint| site.pages.get(&p.page).map(|q| (q.front.title.clone(), config.permalink(&q.path))).unwrap_or_default();
+    let report = |p: &MetricPoint| {
+        site.pages
+            .get(&p.page)
+            .map(|q| (q.front.title.clone(), config.permalink(&q.path)))
+            .unwrap_or_default()
+    };
     match key {
         OutputKey::MetricsCsv => {
             let mut out = String::from("\u{feff}指标代码,指标,数值,单位,年度,发布机构,报告,报告网址\r\n");
@@ -294,7 +402,16 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
                 for pts in s.by_publisher.values() {
                     for p in pts {
                         let (title, url) = report(p);
-                        let row = [s.key.clone(), p.label.clone(), format_value(p.value), p.unit.clone(), p.year.to_string(), p.publisher.clone(), title, url];
+                        let row = [
+                            s.key.clone(),
+                            p.label.clone(),
+                            format_value(p.value),
+                            p.unit.clone(),
+                            p.year.to_string(),
+                            p.publisher.clone(),
+                            title,
+                            url,
+                        ];
                         out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
                         out.push_str("\r\n");
                     }
@@ -318,12 +435,24 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
                         .flatten()
                         .map(|p| {
                             let (title, url) = report(p);
-                            JsonValue { year: p.year, value: p.value, unit: &p.unit, label: &p.label, publisher: &p.publisher, report: title, url }
+                            JsonValue {
+                                year: p.year,
+                                value: p.value,
+                                unit: &p.unit,
+                                label: &p.label,
+                                publisher: &p.publisher,
+                                report: title,
+                                url,
+                            }
                         })
                         .collect(),
                 })
                 .collect();
-            let file = JsonFile { site: &config.title, source: config.permalink(""), metrics };
+            let file = JsonFile {
+                site: &config.title,
+                source: config.permalink(""),
+                metrics,
+            };
             let mut s = serde_json::to_string_pretty(&file).map_err(|e| Diagnostic::new("internal", e.to_string()))?;
             s.push('\n');
             Ok(s.into_bytes())
@@ -334,7 +463,11 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
 
 /// Reports with metrics, for tests and tools.
 pub fn reports_with_metrics(d: &RenderData) -> usize {
-    d.site.pages.values().filter(|p| p.kind == Kind::Report && p.front.metrics.as_ref().is_some_and(|m| !m.is_empty())).count()
+    d.site
+        .pages
+        .values()
+        .filter(|p| p.kind == Kind::Report && p.front.metrics.as_ref().is_some_and(|m| !m.is_empty()))
+        .count()
 }
 
 #[cfg(test)]

@@ -32,9 +32,16 @@ pub use values::Values;
 pub enum OutputKey {
     Page(String),
     /// A section list; `pager` counts from 1.
-    Section { key: String, pager: usize },
+    Section {
+        key: String,
+        pager: usize,
+    },
     TaxonomyList(String),
-    Term { taxonomy: String, slug: String, pager: usize },
+    Term {
+        taxonomy: String,
+        slug: String,
+        pager: usize,
+    },
     Years,
     Year(i32),
     Metrics,
@@ -144,7 +151,10 @@ impl Templates {
         let theme = crate::theme::resolve(config)?;
         let base = config.root.parent().unwrap_or(&config.root).to_path_buf();
         let site_dir = config.root.join("templates");
-        let mut t = Templates { dirs: Vec::new(), ..Default::default() };
+        let mut t = Templates {
+            dirs: Vec::new(),
+            ..Default::default()
+        };
         if let crate::theme::Theme::Dir(d) = &theme {
             t.dirs.push(d.join("templates"));
         }
@@ -157,7 +167,9 @@ impl Templates {
                 crate::theme::Source::Embedded(_) => format!("（内置默认主题）templates/{name}"),
             };
             let bytes = src.read().map_err(|e| Error::io(Path::new(&shown), &e, "读取模板"))?;
-            let text = String::from_utf8(bytes).map_err(|_| Error::one(Diagnostic::new("encoding", "模板文件不是 UTF-8 编码").in_file(shown.clone())))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::one(Diagnostic::new("encoding", "模板文件不是 UTF-8 编码").in_file(shown.clone()))
+            })?;
             let path = match src {
                 crate::theme::Source::Path(p) => p,
                 crate::theme::Source::Embedded(_) => PathBuf::new(),
@@ -165,10 +177,17 @@ impl Templates {
             t.sources.insert(name, TemplateSource { path, shown, text });
         }
         for name in crate::theme::FALLBACK_TEMPLATES {
-            if !t.sources.contains_key(*name) {
-                if let Some(text) = crate::theme::builtin_template(name) {
-                    t.sources.insert(name.to_string(), TemplateSource { path: PathBuf::new(), shown: format!("（内置默认主题）templates/{name}"), text: text.to_string() });
-                }
+            if !t.sources.contains_key(*name)
+                && let Some(text) = crate::theme::builtin_template(name)
+            {
+                t.sources.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        path: PathBuf::new(),
+                        shown: format!("（内置默认主题）templates/{name}"),
+                        text: text.to_string(),
+                    },
+                );
             }
         }
         t.scan();
@@ -184,10 +203,10 @@ impl Templates {
                 let mut rest = src.text.as_str();
                 while let Some(p) = rest.find(kw) {
                     let after = rest[p + kw.len()..].trim_start();
-                    if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                        if let Some(end) = after[1..].find(q) {
-                            uses.insert(after[1..1 + end].to_string());
-                        }
+                    if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'')
+                        && let Some(end) = after[1..].find(q)
+                    {
+                        uses.insert(after[1..1 + end].to_string());
                     }
                     rest = &rest[p + kw.len()..];
                 }
@@ -205,10 +224,10 @@ impl Templates {
         let mut stack = vec![name.to_string()];
         stack.extend(self.component_files.iter().cloned());
         while let Some(n) = stack.pop() {
-            if out.insert(n.clone()) {
-                if let Some(u) = self.uses.get(&n) {
-                    stack.extend(u.iter().cloned());
-                }
+            if out.insert(n.clone())
+                && let Some(u) = self.uses.get(&n)
+            {
+                stack.extend(u.iter().cloned());
             }
         }
         out
@@ -256,14 +275,23 @@ impl Renderer {
     /// Renders a template with a context, recording it as an input.
     pub(crate) fn render_template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         if !self.templates.contains(name) {
-            return Err(Diagnostic::new("template/missing", format!("找不到模板 `{name}`")).with_hint(format!(
-                "模板应放在 {} 中（站点的同名模板优先）。",
-                self.templates.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" 或 ")
-            )));
+            return Err(
+                Diagnostic::new("template/missing", format!("找不到模板 `{name}`")).with_hint(format!(
+                    "模板应放在 {} 中（站点的同名模板优先）。",
+                    self.templates
+                        .dirs
+                        .iter()
+                        .map(|d| d.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" 或 ")
+                )),
+            );
         }
         record(Input::Template(name.to_string()));
         let mut out = Vec::with_capacity(32 * 1024);
-        self.tera.render_to(name, ctx, &mut out).map_err(|e| tera_error(&e, &self.templates))?;
+        self.tera
+            .render_to(name, ctx, &mut out)
+            .map_err(|e| tera_error(&e, &self.templates))?;
         Ok(out)
     }
 
@@ -293,15 +321,25 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         let n = site.index.section_pages.get(key).map_or(0, Vec::len);
         let per = s.front.paginate_by.unwrap_or(0);
         for pager in 1..=pager_count(n, per) {
-            out.push(OutputKey::Section { key: key.clone(), pager });
+            out.push(OutputKey::Section {
+                key: key.clone(),
+                pager,
+            });
         }
     }
     for t in &site.index.taxonomies {
         out.push(OutputKey::TaxonomyList(t.name.clone()));
-        let per = config.taxonomy(&t.name).and_then(|c| c.paginate_by).unwrap_or(config.paginate_by);
+        let per = config
+            .taxonomy(&t.name)
+            .and_then(|c| c.paginate_by)
+            .unwrap_or(config.paginate_by);
         for term in t.terms.values() {
             for pager in 1..=pager_count(term.pages.len(), per) {
-                out.push(OutputKey::Term { taxonomy: t.name.clone(), slug: term.slug.clone(), pager });
+                out.push(OutputKey::Term {
+                    taxonomy: t.name.clone(),
+                    slug: term.slug.clone(),
+                    pager,
+                });
             }
         }
     }
@@ -322,7 +360,12 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
     if config.search.enabled {
         out.push(OutputKey::Search);
     }
-    out.extend([OutputKey::NotFound, OutputKey::Feed, OutputKey::Sitemap, OutputKey::Robots]);
+    out.extend([
+        OutputKey::NotFound,
+        OutputKey::Feed,
+        OutputKey::Sitemap,
+        OutputKey::Robots,
+    ]);
     out
 }
 
@@ -333,7 +376,11 @@ pub fn pager_count(n: usize, per: usize) -> usize {
 
 /// The site path of pager `pager` of a list whose first page is at `base` (`cases/`).
 pub fn pager_path(base: &str, pager: usize) -> String {
-    if pager <= 1 { base.to_string() } else { format!("{base}page/{pager}/") }
+    if pager <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{pager}/")
+    }
 }
 
 /// Where an output is written, relative to the output folder.
@@ -341,7 +388,11 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
     let file = |dir: String| format!("{dir}index.html");
     match key {
         OutputKey::Page(rel) => site.pages.get(rel).map(|p| file(p.path.clone())).unwrap_or_default(),
-        OutputKey::Section { key, pager } => site.sections.get(key).map(|s| file(pager_path(&s.path, *pager))).unwrap_or_default(),
+        OutputKey::Section { key, pager } => site
+            .sections
+            .get(key)
+            .map(|s| file(pager_path(&s.path, *pager)))
+            .unwrap_or_default(),
         OutputKey::TaxonomyList(t) => file(format!("{t}/")),
         OutputKey::Term { taxonomy, slug, pager } => file(pager_path(&format!("{taxonomy}/{slug}/"), *pager)),
         OutputKey::Years => file("years/".into()),
@@ -361,14 +412,28 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
 /// Turns a Tera error into a diagnostic pointing into the template file.
 pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
     use tera::ErrorKind;
-    let shown = |name: &str| templates.sources.get(name).map(|s| s.shown.clone()).unwrap_or_else(|| name.to_string());
+    let shown = |name: &str| {
+        templates
+            .sources
+            .get(name)
+            .map(|s| s.shown.clone())
+            .unwrap_or_else(|| name.to_string())
+    };
     let source = |name: &str| templates.sources.get(name).map(|s| s.text.clone()).unwrap_or_default();
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
             let text = source(r.filename());
-            let code = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template/syntax" } else { "template/render" };
-            let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let code = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                "template/syntax"
+            } else {
+                "template/render"
+            };
+            let width = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
             let mut d = Diagnostic::new(code, format!("模板错误：{}", template_words(r.message())))
                 .in_file(shown(r.filename()))
                 .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
@@ -382,22 +447,35 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
         ErrorKind::TemplateNotFound(name) => Diagnostic::new("template/missing", format!("找不到模板 `{name}`")),
         ErrorKind::MissingParent { current, parent } => {
             let text = source(current);
-            let mut d = Diagnostic::new("template/missing", format!("模板 `{current}` 继承的模板 `{parent}` 不存在")).in_file(shown(current));
+            let mut d = Diagnostic::new(
+                "template/missing",
+                format!("模板 `{current}` 继承的模板 `{parent}` 不存在"),
+            )
+            .in_file(shown(current));
             if let Some(off) = text.find(parent.as_str()) {
                 d = d.at_offset(&text, off, parent.len());
             }
             d
         }
-        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
-            Diagnostic::new("template/cycle", format!("模板 `{tpl}` 循环继承：{}", inheritance_chain.join(" → "))).in_file(shown(tpl))
-        }
-        ErrorKind::CircularInclude { tpl, include_chain } => {
-            Diagnostic::new("template/cycle", format!("模板 `{tpl}` 循环包含：{}", include_chain.join(" → "))).in_file(shown(tpl))
-        }
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::new(
+            "template/cycle",
+            format!("模板 `{tpl}` 循环继承：{}", inheritance_chain.join(" → ")),
+        )
+        .in_file(shown(tpl)),
+        ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::new(
+            "template/cycle",
+            format!("模板 `{tpl}` 循环包含：{}", include_chain.join(" → ")),
+        )
+        .in_file(shown(tpl)),
         _ => {
             // Validation errors arrive as text reports: "error: …\n --> name:line:col".
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
             let mut d = Diagnostic::new("template/syntax", format!("模板错误：{}", template_words(&first)));
             if let Some(loc) = text.lines().find_map(|l| l.trim().strip_prefix("--> ")) {
                 let mut parts = loc.rsplitn(3, ':');
@@ -413,12 +491,13 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
 }
 
 fn template_words(msg: &str) -> String {
-    if let Some(rest) = msg.strip_prefix("Field `") {
-        if let Some(name) = rest.split('`').next() {
-            if msg.contains("is not defined") {
-                return format!("变量 `{name}` 未定义（{msg}）。可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}` 处理缺少的值");
-            }
-        }
+    if let Some(rest) = msg.strip_prefix("Field `")
+        && let Some(name) = rest.split('`').next()
+        && msg.contains("is not defined")
+    {
+        return format!(
+            "变量 `{name}` 未定义（{msg}）。可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}` 处理缺少的值"
+        );
     }
     msg.to_string()
 }

@@ -76,7 +76,13 @@ fn breadcrumbs(d: &RenderData, key: &str, include_self: bool) -> Vec<Value> {
 fn template_for_page(r: &Renderer, d: &RenderData, p: &Page) -> Result<String, Diagnostic> {
     if let Some(t) = &p.front.template {
         if !r.has_template(t) {
-            return Err(p.at_key("template/missing", "template", format!("找不到 `template` 指定的模板 `{t}`")).with_hint("模板放在站点的 templates/ 或主题的 templates/ 文件夹里。"));
+            return Err(p
+                .at_key(
+                    "template/missing",
+                    "template",
+                    format!("找不到 `template` 指定的模板 `{t}`"),
+                )
+                .with_hint("模板放在站点的 templates/ 或主题的 templates/ 文件夹里。"));
         }
         return Ok(t.clone());
     }
@@ -84,7 +90,11 @@ fn template_for_page(r: &Renderer, d: &RenderData, p: &Page) -> Result<String, D
         return Ok(t);
     }
     let by_kind = format!("{}.html", p.kind.as_str());
-    Ok(if r.has_template(&by_kind) { by_kind } else { "page.html".to_string() })
+    Ok(if r.has_template(&by_kind) {
+        by_kind
+    } else {
+        "page.html".to_string()
+    })
 }
 
 fn page(r: &Renderer, rel: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
@@ -103,7 +113,10 @@ fn page(r: &Renderer, rel: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> 
         None => Value::none(),
     };
     // Zola's names: `higher` is the page before (newer in date order), `lower` the one after.
-    let page = extend_map(&d.values.page_full(rel), [("higher", neighbour(&before)), ("lower", neighbour(&after))]);
+    let page = extend_map(
+        &d.values.page_full(rel),
+        [("higher", neighbour(&before)), ("lower", neighbour(&after))],
+    );
     let mut ctx = base_context(d, &p.path);
     ctx.insert_value("page", page);
     record(Input::Section(p.section.clone()));
@@ -144,19 +157,29 @@ fn related(d: &RenderData, p: &Page) -> Value {
     if p.kind == Kind::Report {
         let publisher = p.front.publisher.clone().unwrap_or_default();
         record(Input::Publisher(publisher.clone()));
-        let mut same: Vec<&std::sync::Arc<Page>> = site.pages.values().filter(|q| q.kind == Kind::Report && q.front.publisher.as_deref() == Some(publisher.as_str())).collect();
-        same.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.rel.cmp(&b.rel)));
-        let years: Vec<Value> = same
-            .iter()
+        let years: Vec<Value> = site
+            .index
+            .reports_by_publisher
+            .get(&publisher)
+            .into_iter()
+            .flatten()
+            .filter_map(|rel| site.pages.get(rel))
             .map(|q| {
                 let mut ym = MapBuilder::new();
-                ym.set("year", q.year.map(Value::from).unwrap_or_else(Value::none)).set("title", q.front.title.as_str()).set("url", config.url(&q.path)).set("current", q.rel == p.rel);
+                ym.set("year", q.year.map(Value::from).unwrap_or_else(Value::none))
+                    .set("title", q.front.title.as_str())
+                    .set("url", config.url(&q.path))
+                    .set("current", q.rel == p.rel);
                 ym.build()
             })
             .collect();
         m.set("report_years", Value::from(years));
         let changes = super::metrics::changes_for(d, p);
-        let has_previous = changes.as_array().unwrap_or(&[]).iter().any(|c| c.as_map().and_then(|m| m.get(&tera::value::Key::from("previous"))).is_some_and(|v| !v.is_none()));
+        let has_previous = changes.as_array().unwrap_or(&[]).iter().any(|c| {
+            c.as_map()
+                .and_then(|m| m.get(&tera::value::Key::from("previous")))
+                .is_some_and(|v| !v.is_none())
+        });
         m.set("metric_changes", changes).set("has_previous", has_previous);
     }
     if p.kind == Kind::Project {
@@ -170,7 +193,11 @@ fn related(d: &RenderData, p: &Page) -> Value {
 fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &str) -> Value {
     let config = &d.site.config;
     let total = pager_count(rels.len(), per);
-    let (start, end) = if per == 0 { (0, rels.len()) } else { ((pager - 1) * per, (pager * per).min(rels.len())) };
+    let (start, end) = if per == 0 {
+        (0, rels.len())
+    } else {
+        ((pager - 1) * per, (pager * per).min(rels.len()))
+    };
     let pages: Vec<Value> = rels[start.min(rels.len())..end]
         .iter()
         .map(|rel| {
@@ -179,7 +206,14 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
         })
         .collect();
     let url = |n: usize| config.url(&pager_path(base, n));
-    let pagers: Vec<Value> = (1..=total)
+    // Links to the first and last pager and to the two on either side of the current one
+    // (not all of them: a 300-pager list would make every pager quadratic).
+    let mut shown: Vec<usize> = vec![1, total];
+    shown.extend(pager.saturating_sub(2).max(1)..=(pager + 2).min(total));
+    shown.sort_unstable();
+    shown.dedup();
+    let pagers: Vec<Value> = shown
+        .into_iter()
         .map(|n| {
             let mut m = MapBuilder::new();
             m.set("index", n).set("url", url(n)).set("current", n == pager);
@@ -194,8 +228,22 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
         .set("total_pages", rels.len())
         .set("first", url(1))
         .set("last", url(total))
-        .set("previous", if pager > 1 { Value::from(url(pager - 1)) } else { Value::none() })
-        .set("next", if pager < total { Value::from(url(pager + 1)) } else { Value::none() })
+        .set(
+            "previous",
+            if pager > 1 {
+                Value::from(url(pager - 1))
+            } else {
+                Value::none()
+            },
+        )
+        .set(
+            "next",
+            if pager < total {
+                Value::from(url(pager + 1))
+            } else {
+                Value::none()
+            },
+        )
         .set("pagers", Value::from(pagers));
     m.build()
 }
@@ -225,7 +273,10 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
     let base = d.values.section(key);
     if per > 0 {
         // As in Zola: a paginated section has no `pages`; they are in `paginator.pages`.
-        ctx.insert_value("section", extend_map(&base, [("pages", Value::from(Vec::<Value>::new()))]));
+        ctx.insert_value(
+            "section",
+            extend_map(&base, [("pages", Value::from(Vec::<Value>::new()))]),
+        );
         ctx.insert_value("paginator", paginator(d, &rels, per, pager, &s.path));
     } else {
         ctx.insert_value("section", extend_map(&base, [("pages", summaries(d, &rels))]));
@@ -249,7 +300,9 @@ fn taxonomy_value(d: &RenderData, name: &str) -> Value {
     let config = &d.site.config;
     let title = config.taxonomy(name).map(|t| t.title.clone()).unwrap_or_default();
     let mut m = MapBuilder::new();
-    m.set("name", name).set("title", title).set("url", config.url(&format!("{name}/")));
+    m.set("name", name)
+        .set("title", title)
+        .set("url", config.url(&format!("{name}/")));
     m.build()
 }
 
@@ -265,7 +318,10 @@ fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Di
         .iter()
         .map(|term| {
             let mut m = MapBuilder::new();
-            m.set("name", term.name.as_str()).set("slug", term.slug.as_str()).set("url", site.config.url(&format!("{name}/{}/", term.slug))).set("count", term.pages.len());
+            m.set("name", term.name.as_str())
+                .set("slug", term.slug.as_str())
+                .set("url", site.config.url(&format!("{name}/{}/", term.slug)))
+                .set("count", term.pages.len());
             m.build()
         })
         .collect();
@@ -279,20 +335,24 @@ fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Di
 fn by_year(d: &RenderData, page_values: &Value) -> Value {
     let mut groups: Vec<(Option<i64>, Vec<Value>)> = Vec::new();
     for v in page_values.as_array().unwrap_or(&[]) {
-        let y = v.as_map().and_then(|m| m.get(&tera::value::Key::from("year"))).and_then(|y| y.as_i64());
+        let y = v
+            .as_map()
+            .and_then(|m| m.get(&tera::value::Key::from("year")))
+            .and_then(|y| y.as_i64());
         match groups.iter_mut().find(|(gy, _)| *gy == y) {
             Some((_, list)) => list.push(v.clone()),
             None => groups.push((y, vec![v.clone()])),
         }
     }
-    groups.sort_by(|a, b| b.0.cmp(&a.0));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.0));
     let _ = d;
     Value::from(
         groups
             .into_iter()
             .map(|(y, pages)| {
                 let mut m = MapBuilder::new();
-                m.set("year", y.map(Value::from).unwrap_or_else(Value::none)).set("pages", Value::from(pages));
+                m.set("year", y.map(Value::from).unwrap_or_else(Value::none))
+                    .set("pages", Value::from(pages));
                 m.build()
             })
             .collect::<Vec<_>>(),
@@ -303,15 +363,30 @@ fn term(r: &Renderer, taxonomy: &str, slug: &str, pager: usize, d: &RenderData) 
     let site = &d.site;
     let config = &site.config;
     record(Input::Term(taxonomy.to_string(), slug.to_string()));
-    let Some(t) = site.index.taxonomies.iter().find(|t| t.name == taxonomy).and_then(|t| t.terms.get(slug)) else {
+    let Some(t) = site
+        .index
+        .taxonomies
+        .iter()
+        .find(|t| t.name == taxonomy)
+        .and_then(|t| t.terms.get(slug))
+    else {
         return Err(Diagnostic::new("internal", format!("no term {taxonomy}/{slug}")));
     };
-    let per = config.taxonomy(taxonomy).and_then(|c| c.paginate_by).unwrap_or(config.paginate_by);
+    let per = config
+        .taxonomy(taxonomy)
+        .and_then(|c| c.paginate_by)
+        .unwrap_or(config.paginate_by);
     let base = format!("{taxonomy}/{slug}/");
     let pg = paginator(d, &t.pages, per, pager, &base);
-    let pages = pg.as_map().and_then(|m| m.get(&tera::value::Key::from("pages")).cloned()).unwrap_or_else(Value::none);
+    let pages = pg
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("pages")).cloned())
+        .unwrap_or_else(Value::none);
     let mut tm = MapBuilder::new();
-    tm.set("name", t.name.as_str()).set("slug", slug).set("url", config.url(&base)).set("count", t.pages.len());
+    tm.set("name", t.name.as_str())
+        .set("slug", slug)
+        .set("url", config.url(&base))
+        .set("count", t.pages.len());
     let mut ctx = base_context(d, &pager_path(&base, pager));
     ctx.insert_value("taxonomy", taxonomy_value(d, taxonomy));
     ctx.insert_value("term", tm.build());
@@ -373,7 +448,10 @@ fn year(r: &Renderer, y: i32, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
         .set("reports", summaries(d, &of(Kind::Report)))
         .set("projects", summaries(d, &of(Kind::Project)))
         .set("cases", summaries(d, &of(Kind::Case)))
-        .set("previous", link(pos.and_then(|p| p.checked_sub(1)).and_then(|p| all_years.get(p))))
+        .set(
+            "previous",
+            link(pos.and_then(|p| p.checked_sub(1)).and_then(|p| all_years.get(p))),
+        )
         .set("next", link(pos.and_then(|p| all_years.get(p + 1))));
     let mut ctx = base_context(d, &format!("years/{y}/"));
     ctx.insert_value("year", m.build());
@@ -395,7 +473,10 @@ fn simple(r: &Renderer, template: &str, path: &str, title: &str, d: &RenderData)
         .filter_map(|k| d.site.sections.get(k))
         .map(|s| {
             let mut m = MapBuilder::new();
-            m.set("title", s.title.as_str()).set("url", d.site.config.url(&s.path)).set("kind", s.kind.as_str()).set("kind_label", s.kind.label());
+            m.set("title", s.title.as_str())
+                .set("url", d.site.config.url(&s.path))
+                .set("kind", s.kind.as_str())
+                .set("kind_label", s.kind.label());
             m.build()
         })
         .collect();

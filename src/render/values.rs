@@ -84,8 +84,43 @@ pub struct Values {
 impl Values {
     /// Builds every value (pages in parallel).
     pub fn build(site: &Site) -> Values {
-        let pages: HashMap<String, PageValues> = site.pages.par_iter().map(|(rel, p)| (rel.clone(), page_values(site, p))).collect();
-        let mut v = Values { config: config_value(&site.config), nav: Value::none(), pages, sections: HashMap::new() };
+        let pages: HashMap<String, PageValues> = site
+            .pages
+            .par_iter()
+            .map(|(rel, p)| (rel.clone(), page_values(site, p)))
+            .collect();
+        let mut v = Values {
+            config: config_value(&site.config),
+            nav: Value::none(),
+            pages,
+            sections: HashMap::new(),
+        };
+        v.refresh_sections(site);
+        v
+    }
+
+    /// Like [`Values::build`], but drops each page's Markdown body as soon as its value holds
+    /// the content, so a one-shot build never holds two copies of every body. The site keeps
+    /// everything else; it can no longer rebuild these values afterwards.
+    pub fn build_releasing(site: &mut Site) -> Values {
+        let mut pages = std::mem::take(&mut site.pages);
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        let view: &Site = site;
+        let built: HashMap<String, PageValues> = pages
+            .par_iter_mut()
+            .map(|(rel, p)| {
+                let v = page_values(view, p);
+                std::sync::Arc::make_mut(p).body.html = std::sync::Arc::clone(&empty);
+                (rel.clone(), v)
+            })
+            .collect();
+        site.pages = pages;
+        let mut v = Values {
+            config: config_value(&site.config),
+            nav: Value::none(),
+            pages: built,
+            sections: HashMap::new(),
+        };
         v.refresh_sections(site);
         v
     }
@@ -107,12 +142,19 @@ impl Values {
     }
 
     fn refresh_sections(&mut self, site: &Site) {
-        self.sections = site.sections.iter().map(|(k, s)| (k.clone(), section_value(site, s))).collect();
+        self.sections = site
+            .sections
+            .iter()
+            .map(|(k, s)| (k.clone(), section_value(site, s)))
+            .collect();
         self.nav = nav_value(site);
     }
 
     pub fn page_summary(&self, rel: &str) -> Value {
-        self.pages.get(rel).map(|p| p.summary.clone()).unwrap_or_else(Value::none)
+        self.pages
+            .get(rel)
+            .map(|p| p.summary.clone())
+            .unwrap_or_else(Value::none)
     }
 
     pub fn page_full(&self, rel: &str) -> Value {
@@ -169,7 +211,10 @@ fn awards(list: &Option<Vec<Award>>) -> Value {
             .flatten()
             .map(|a| {
                 let mut m = MapBuilder::new();
-                m.set("name", a.name.as_str()).set("by", opt_str(&a.by)).set("level", opt_str(&a.level)).set("year", a.year.map(Value::from).unwrap_or_else(Value::none));
+                m.set("name", a.name.as_str())
+                    .set("by", opt_str(&a.by))
+                    .set("level", opt_str(&a.level))
+                    .set("year", a.year.map(Value::from).unwrap_or_else(Value::none));
                 m.build()
             })
             .collect::<Vec<_>>(),
@@ -178,11 +223,20 @@ fn awards(list: &Option<Vec<Award>>) -> Value {
 
 fn date_values(m: &mut MapBuilder, prefix: &'static str, d: Option<crate::content::Date>) {
     let (plain, cn, iso, hm) = match d {
-        Some(d) => (Value::from(d.ymd_string()), Value::from(d.chinese()), Value::from(d.rfc3339()), Value::from(d.ymd_hm())),
+        Some(d) => (
+            Value::from(d.ymd_string()),
+            Value::from(d.chinese()),
+            Value::from(d.rfc3339()),
+            Value::from(d.ymd_hm()),
+        ),
         None => (Value::none(), Value::none(), Value::none(), Value::none()),
     };
     match prefix {
-        "date" => m.set("date", plain).set("date_cn", cn).set("date_iso", iso).set("date_hm", hm),
+        "date" => m
+            .set("date", plain)
+            .set("date_cn", cn)
+            .set("date_iso", iso)
+            .set("date_hm", hm),
         "updated" => m.set("updated", plain).set("updated_cn", cn).set("updated_iso", iso),
         _ => m.set("written", plain).set("written_cn", cn),
     };
@@ -197,8 +251,13 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     let config = &site.config;
     let resolved = site.resolved.get(&p.rel);
     let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
-    let content_html: &str = resolved.map(|r| r.html.as_ref()).unwrap_or("");
-    let description = p.front.description.clone().unwrap_or_else(|| truncate_chars(&p.body.summary_text, 120));
+    let content = site.page_html(p);
+    let content_html: &str = &content;
+    let description = p
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| truncate_chars(&p.body.summary_text, 120));
 
     let mut m = MapBuilder::new();
     m.set("title", p.front.title.as_str())
@@ -219,15 +278,34 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         .set("draft", p.front.draft)
         .set("summary", safe(summary_html))
         .set("summary_text", p.body.summary_text.as_str())
-        .set("keywords", p.front.keywords.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+        .set(
+            "keywords",
+            p.front
+                .keywords
+                .as_ref()
+                .map(strs)
+                .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+        )
         .set("source", opt_str(&p.front.source))
-        .set("extra", p.front.extra.as_ref().map(yaml_to_value).unwrap_or_else(|| Value::from(tera::Map::new())));
+        .set(
+            "extra",
+            p.front
+                .extra
+                .as_ref()
+                .map(yaml_to_value)
+                .unwrap_or_else(|| Value::from(tera::Map::new())),
+        );
 
     // Taxonomies: names (as in Zola) and names with URLs.
     let mut names = tera::Map::new();
     let mut terms = tera::Map::new();
     for t in &config.taxonomies {
-        let list: Vec<String> = p.front.taxonomies.get(&t.name).map(|l| l.0.iter().map(|s| s.trim().to_string()).collect()).unwrap_or_default();
+        let list: Vec<String> = p
+            .front
+            .taxonomies
+            .get(&t.name)
+            .map(|l| l.0.iter().map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default();
         terms.insert(
             t.name.clone().into(),
             Value::from(
@@ -248,7 +326,11 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     let kind_map = match p.kind {
         Kind::Report => {
             let mut r = MapBuilder::new();
-            r.set("publisher", opt_str(&f.publisher)).set("index_no", opt_str(&f.index_no)).set("subject", opt_str(&f.subject)).set("genre", f.genre.as_deref().unwrap_or("工作报告")).set("doc_no", opt_str(&f.doc_no));
+            r.set("publisher", opt_str(&f.publisher))
+                .set("index_no", opt_str(&f.index_no))
+                .set("subject", opt_str(&f.subject))
+                .set("genre", f.genre.as_deref().unwrap_or("工作报告"))
+                .set("doc_no", opt_str(&f.doc_no));
             date_values(&mut r, "written", f.written);
             let metrics: Vec<Value> = f
                 .metrics
@@ -265,16 +347,42 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
                     mm.build()
                 })
                 .collect();
-            r.set("metrics", Value::from(metrics)).set("awards", awards(&f.awards)).set("projects", f.projects.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())));
+            r.set("metrics", Value::from(metrics))
+                .set("awards", awards(&f.awards))
+                .set(
+                    "projects",
+                    f.projects
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                );
             Some(("report", r.build()))
         }
         Kind::Project => {
             let mut r = MapBuilder::new();
             r.set("years", Value::from(p.years.clone()))
-                .set("lead_units", f.lead_units.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set(
+                    "lead_units",
+                    f.lead_units
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                )
                 .set("location", opt_str(&f.location))
-                .set("audience", f.audience.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
-                .set("laws", f.laws.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set(
+                    "audience",
+                    f.audience
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                )
+                .set(
+                    "laws",
+                    f.laws
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                )
                 .set("awards", awards(&f.awards));
             Some(("project", r.build()))
         }
@@ -283,9 +391,21 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
             r.set("case_type", opt_str(&f.case_type))
                 .set("location", opt_str(&f.location))
                 .set("summary", opt_str(&f.summary))
-                .set("legal_basis", f.legal_basis.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+                .set(
+                    "legal_basis",
+                    f.legal_basis
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                )
                 .set("outcome", opt_str(&f.outcome))
-                .set("projects", f.projects.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())));
+                .set(
+                    "projects",
+                    f.projects
+                        .as_ref()
+                        .map(strs)
+                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+                );
             Some(("case", r.build()))
         }
         Kind::Page => None,
@@ -314,7 +434,12 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         ],
     );
     let full_hash = hash_of(&(meta_hash, p.hash, content_html));
-    PageValues { summary, full, meta_hash, full_hash }
+    PageValues {
+        summary,
+        full,
+        meta_hash,
+        full_hash,
+    }
 }
 
 fn toc_value(toc: &[TocEntry]) -> Value {
@@ -322,7 +447,11 @@ fn toc_value(toc: &[TocEntry]) -> Value {
         toc.iter()
             .map(|e| {
                 let mut m = MapBuilder::new();
-                m.set("level", e.level).set("id", e.id.as_str()).set("title", e.title.as_str()).set("permalink", format!("#{}", e.id)).set("children", toc_value(&e.children));
+                m.set("level", e.level)
+                    .set("id", e.id.as_str())
+                    .set("title", e.title.as_str())
+                    .set("permalink", format!("#{}", e.id))
+                    .set("children", toc_value(&e.children));
                 m.build()
             })
             .collect::<Vec<_>>(),
@@ -331,8 +460,8 @@ fn toc_value(toc: &[TocEntry]) -> Value {
 
 fn section_value(site: &Site, s: &Arc<Section>) -> (Value, u64) {
     let config = &site.config;
-    let resolved = site.resolved_sections.get(&s.key);
-    let content: &str = resolved.map(|r| r.html.as_ref()).unwrap_or("");
+    let content_cow = site.section_html(s);
+    let content: &str = &content_cow;
     let subs: Vec<(String, String, String)> = site
         .index
         .subsections
@@ -352,24 +481,45 @@ fn section_value(site: &Site, s: &Arc<Section>) -> (Value, u64) {
         .set("kind", s.kind.as_str())
         .set("kind_label", s.kind.label())
         .set("content", safe(content))
-        .set("keywords", s.front.keywords.as_ref().map(strs).unwrap_or_else(|| Value::from(Vec::<String>::new())))
+        .set(
+            "keywords",
+            s.front
+                .keywords
+                .as_ref()
+                .map(strs)
+                .unwrap_or_else(|| Value::from(Vec::<String>::new())),
+        )
         .set("column_type", s.front.column_type.as_deref().unwrap_or(""))
         .set("page_count", site.index.section_pages.get(&s.key).map_or(0, Vec::len))
         .set("is_root", s.key.is_empty())
-        .set("extra", s.front.extra.as_ref().map(yaml_to_value).unwrap_or_else(|| Value::from(tera::Map::new())))
+        .set(
+            "extra",
+            s.front
+                .extra
+                .as_ref()
+                .map(yaml_to_value)
+                .unwrap_or_else(|| Value::from(tera::Map::new())),
+        )
         .set(
             "subsections",
             Value::from(
                 subs.iter()
                     .map(|(k, t, u)| {
                         let mut sm = MapBuilder::new();
-                        sm.set("key", k.as_str()).set("title", t.as_str()).set("url", u.as_str());
+                        sm.set("key", k.as_str())
+                            .set("title", t.as_str())
+                            .set("url", u.as_str());
                         sm.build()
                     })
                     .collect::<Vec<_>>(),
             ),
         );
-    let hash = hash_of(&(s.hash, content, &subs, site.index.section_pages.get(&s.key).map_or(0, Vec::len)));
+    let hash = hash_of(&(
+        s.hash,
+        content,
+        &subs,
+        site.index.section_pages.get(&s.key).map_or(0, Vec::len),
+    ));
     (m.build(), hash)
 }
 
@@ -382,7 +532,9 @@ pub fn nav_items(site: &Site) -> Vec<(String, String)> {
             .iter()
             .map(|n| {
                 let url = if let Some(t) = n.url.strip_prefix("@/") {
-                    site.lookup(t).map(|(_, p)| config.url(&p)).unwrap_or_else(|| config.url(""))
+                    site.lookup(t)
+                        .map(|(_, p)| config.url(&p))
+                        .unwrap_or_else(|| config.url(""))
                 } else if n.url.contains("://") {
                     n.url.clone()
                 } else {
@@ -394,10 +546,10 @@ pub fn nav_items(site: &Site) -> Vec<(String, String)> {
     }
     let mut items = vec![("首页".to_string(), config.url(""))];
     for k in site.index.subsections.get("").into_iter().flatten() {
-        if let Some(s) = site.sections.get(k) {
-            if s.front.in_nav != Some(false) {
-                items.push((s.title.clone(), config.url(&s.path)));
-            }
+        if let Some(s) = site.sections.get(k)
+            && s.front.in_nav != Some(false)
+        {
+            items.push((s.title.clone(), config.url(&s.path)));
         }
     }
     if !site.index.years.is_empty() {
@@ -439,8 +591,17 @@ fn config_value(c: &Config) -> Value {
         .set("icp_url", "https://beian.miit.gov.cn/")
         .set("police_record", o.police_record.as_str())
         .set("police_code", police_code.as_str())
-        .set("police_url", format!("https://beian.mps.gov.cn/#/query/webSearch?code={police_code}"))
-        .set("emblem_image", o.emblem_image.as_deref().map(|p| Value::from(c.url(p))).unwrap_or_else(Value::none))
+        .set(
+            "police_url",
+            format!("https://beian.mps.gov.cn/#/query/webSearch?code={police_code}"),
+        )
+        .set(
+            "emblem_image",
+            o.emblem_image
+                .as_deref()
+                .map(|p| Value::from(c.url(p)))
+                .unwrap_or_else(Value::none),
+        )
         .set("emblem_url", opt_str(&o.emblem_url))
         .set("error_report_url", o.error_report_url.as_str());
     let taxonomies: Vec<Value> = c
@@ -448,7 +609,9 @@ fn config_value(c: &Config) -> Value {
         .iter()
         .map(|t| {
             let mut m = MapBuilder::new();
-            m.set("name", t.name.as_str()).set("title", t.title.as_str()).set("url", c.url(&format!("{}/", t.name)));
+            m.set("name", t.name.as_str())
+                .set("title", t.title.as_str())
+                .set("url", c.url(&format!("{}/", t.name)));
             m.build()
         })
         .collect();

@@ -1,0 +1,147 @@
+//! Every class of bad input: a non-zero exit, a message naming the file and line, and the
+//! previous output left exactly as it was.
+
+mod common;
+
+use common::*;
+
+/// Builds the good fixture, then the fixture with `overlay` on top; returns stderr of the
+/// failed build after checking the exit code and that public/ is untouched.
+fn fails(overlay: &str) -> String {
+    let f = Fixture::new(&[]);
+    assert!(f.build(&[]).status.success());
+    let before = snapshot(&f.out());
+    copy_dir(&fixtures().join("bad").join(overlay), &f.site());
+    let o = f.build(&[]);
+    assert!(!o.status.success(), "{overlay}: the build should fail");
+    assert_eq!(o.status.code(), Some(1));
+    let after = snapshot(&f.out());
+    assert!(before == after, "{overlay}: a failed build changed public/");
+    let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pufa-staging"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{overlay}: staging folder left behind: {leftovers:?}"
+    );
+    stderr(&o)
+}
+
+fn has(err: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn malformed_yaml() {
+    let e = fails("malformed_yaml");
+    has(&e, &["content/cases/wuye.md:4:", "YAML"]);
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    let e = fails("unknown_key");
+    has(&e, &["content/cases/wuye.md:5:1", "`auther`", "5 | auther: 张某"]);
+}
+
+#[test]
+fn missing_required_field() {
+    let e = fails("missing_required");
+    has(&e, &["content/reports/2024.md:1:1", "`publisher`"]);
+}
+
+#[test]
+fn wrong_type() {
+    let e = fails("wrong_type");
+    has(&e, &["content/reports/2024.md:5:", "`year`", "整数", "二〇二四"]);
+}
+
+#[test]
+fn invalid_date() {
+    let e = fails("invalid_date");
+    has(&e, &["content/cases/wuye.md:5:", "`date`", "2023-02-30", "28天"]);
+}
+
+#[test]
+fn missing_template() {
+    let e = fails("missing_template");
+    has(&e, &["content/about.md:3:1", "nothere.html"]);
+}
+
+#[test]
+fn template_syntax_error() {
+    let e = fails("template_syntax");
+    has(&e, &["templates/page.html:4:", "模板错误"]);
+}
+
+#[test]
+fn broken_internal_link() {
+    let e = fails("broken_link");
+    has(&e, &["content/about.md:7:", "@/reports/2030.md", "不存在"]);
+}
+
+#[test]
+fn broken_anchor() {
+    let e = fails("broken_anchor");
+    has(&e, &["content/about.md:5:", "#不存在的标题", "reports/2024.md"]);
+}
+
+#[test]
+fn two_pages_with_the_same_output_path() {
+    let e = fails("duplicate_path");
+    has(
+        &e,
+        &["content/cases/other.md:5:1", "/cases/wuye/", "content/cases/wuye.md"],
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    let e = fails("non_utf8");
+    has(&e, &["content/cases/gbk.md:2:", "UTF-8", "GBK", "title: 编码错误"]);
+}
+
+#[test]
+fn config_with_an_unknown_key() {
+    let e = fails("config_unknown_key");
+    has(&e, &["config.yaml:4:1", "`titel`", "title"]);
+}
+
+#[test]
+fn errors_from_several_files_are_all_reported() {
+    let f = Fixture::new(&["bad/unknown_key", "bad/invalid_date"]);
+    // invalid_date overwrote wuye.md; add another broken file.
+    f.write(
+        "content/cases/x.md",
+        "---\ntitle: x\ncase_type: 信访\nyear: 二〇二四\n---\n",
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    has(&e, &["content/cases/wuye.md", "content/cases/x.md:4:", "共 2 处错误"]);
+}
+
+#[test]
+fn output_folder_holding_other_files_is_never_replaced() {
+    let f = Fixture::new(&[]);
+    std::fs::create_dir_all(f.out()).unwrap();
+    std::fs::write(f.out().join("thesis.docx"), "important").unwrap();
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(f.out().join("thesis.docx")).unwrap(),
+        "important"
+    );
+}
+
+#[test]
+fn missing_site_folder_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = pufa(dir.path(), &["build", "--root", "nosuchsite"]);
+    assert!(!o.status.success());
+    has(&stderr(&o), &["nosuchsite", "pufa init"]);
+}

@@ -1,0 +1,236 @@
+//! Helpers shared by the integration tests: fixture copies, running the `pufa` binary, and a
+//! link checker that resolves every `href`/`src` in a built site against the files on disk.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    manifest_dir().join("tests/fixtures")
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for e in walkdir::WalkDir::new(src).into_iter().filter_map(Result::ok) {
+        let rel = e.path().strip_prefix(src).unwrap();
+        let to = dst.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// A temp folder holding a copy of `tests/fixtures/basic` as `site/`, with `overlays`
+/// (folders under `tests/fixtures/`) copied on top.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(overlays: &[&str]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join("basic"), &dir.path().join("site"));
+        for o in overlays {
+            copy_dir(&fixtures().join(o), &dir.path().join("site"));
+        }
+        Fixture { dir }
+    }
+
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.site().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Runs `pufa build --root site --output public ARGS`.
+    pub fn build(&self, args: &[&str]) -> Output {
+        let mut all = vec!["build", "--root", "site", "--output", "public"];
+        all.extend_from_slice(args);
+        pufa(self.dir.path(), &all)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+pub fn pufa(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .current_dir(cwd)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run pufa")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every file under `dir`, relative, `/`-separated.
+pub fn files(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// Every file's bytes.
+pub fn snapshot(dir: &Path) -> HashMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let pat = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(p) = rest.find(&pat) {
+        let after = &rest[p + pat.len()..];
+        if let Some(end) = after.find('"') {
+            out.push(&after[..end]);
+            rest = &after[end..];
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn ids(html: &str) -> BTreeSet<String> {
+    attr_values(html, "id")
+        .into_iter()
+        .map(|s| s.replace("&amp;", "&"))
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Checks every internal `href` and `src` of every HTML page (and every `<loc>` of the
+/// sitemap) against the files in `out`, served under `base_path` (`/` or `/hlz/`);
+/// fragments must name an id in the target page. Returns the broken ones.
+pub fn broken_links(out: &Path, base_path: &str, origin: &str) -> Vec<String> {
+    let all = files(out);
+    let mut id_cache: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut broken = Vec::new();
+    for f in all.iter().filter(|f| f.ends_with(".html") || f.ends_with(".xml")) {
+        let html = std::fs::read_to_string(out.join(f)).unwrap();
+        let mut links: Vec<String> = attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+            .map(|s| s.replace("&amp;", "&"))
+            .collect();
+        if f.ends_with(".xml") {
+            links.clear();
+            let mut rest = html.as_str();
+            while let Some(p) = rest.find("<loc>") {
+                let after = &rest[p + 5..];
+                let end = after.find("</loc>").unwrap();
+                links.push(after[..end].to_string());
+                rest = &after[end..];
+            }
+        }
+        let page_dir = f.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        for link in links {
+            let link = link.strip_prefix(origin).map(|s| s.to_string()).unwrap_or(link);
+            if link.contains("://")
+                || link.starts_with("mailto:")
+                || link.starts_with("tel:")
+                || link.starts_with("data:")
+                || link.starts_with("//")
+            {
+                continue;
+            }
+            let (path_q, frag) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path_q.split('?').next().unwrap();
+            let target = if path.is_empty() {
+                f.clone()
+            } else if let Some(rest) = path.strip_prefix(base_path) {
+                percent_decode(rest)
+            } else if path.starts_with('/') {
+                broken.push(format!("{f}: {link} (outside the base path {base_path})"));
+                continue;
+            } else {
+                format!("{page_dir}{}", percent_decode(path))
+            };
+            let target = normalize(&target);
+            let file = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target.clone()
+            };
+            if !all.contains(&file) {
+                broken.push(format!("{f}: {link} → {file} missing"));
+                continue;
+            }
+            if let Some(frag) = frag.filter(|fr| !fr.is_empty()) {
+                let frag = percent_decode(frag);
+                let ids = id_cache
+                    .entry(file.clone())
+                    .or_insert_with(|| ids(&std::fs::read_to_string(out.join(&file)).unwrap_or_default()));
+                if !ids.contains(&frag) {
+                    broken.push(format!("{f}: {link} → #{frag} not in {file}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+fn normalize(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
