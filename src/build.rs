@@ -285,7 +285,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         if let Some(pb) = &pb {
             pb.set_message("搜索索引");
         }
-        let files = render::search::index_directory(&staging.dir)?;
+        let docs = render::search::documents(&site, &data.values);
+        let (files, _) = render::search::build_index(&docs);
         search_files = files.len();
         for (rel, bytes) in files {
             staging.write(&rel, &bytes)?;

@@ -407,7 +407,7 @@ impl Config {
 }
 
 /// URL segments pufa itself generates at the top level.
-pub const RESERVED: &[&str] = &["years", "search", "metrics", "pagefind", "__pufa"];
+pub const RESERVED: &[&str] = &["years", "search", "metrics", "__pufa"];
 
 /// Where a theme lives: `ROOT/themes/NAME`, else the `themes/NAME` folder next to the site
 /// (the bundled example keeps its theme at the repository's top level).

@@ -24,6 +24,30 @@ impl std::hash::Hasher for StableHasher {
     }
 }
 
+/// A fast, non-cryptographic hasher for in-memory maps keyed by numbers (the Fx hash used
+/// by rustc). Not for anything an attacker controls; not stable across versions.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
 /// Stable hash of a byte string.
 pub fn hash_bytes(b: &[u8]) -> u64 {
     use std::hash::Hasher;

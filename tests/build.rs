@@ -42,7 +42,9 @@ fn builds_every_kind_of_output() {
         "css/site.css",
         "js/a11y.js",
         "favicon.svg",
-        "pagefind/pagefind.js",
+        "search/index/meta.json",
+        "search/index/docs.bin",
+        "search/index/d/0.json",
         "about/index.html",
     ] {
         assert!(out.contains(expected), "missing {expected}; have {out:?}");

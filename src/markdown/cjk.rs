@@ -3,8 +3,11 @@
 //! 1. A soft line break between two Chinese characters is dropped instead of becoming a
 //!    visible space ([`join_soft_breaks`]).
 //! 2. Emphasis next to Chinese punctuation (`依据**《民法典》**的规定`) is not emphasis under the
-//!    CommonMark flanking rules; [`fix_emphasis`] pairs the leftover `**`/`*` delimiters itself
-//!    and reports the ones it still cannot pair, with their offsets.
+//!    CommonMark flanking rules. Before parsing, [`mark_strong`] pairs `**` runs on a line with
+//!    the flanking rules relaxed next to Chinese characters and replaces the pairs by two
+//!    invisible marker characters of the same byte length (so offsets stay true);
+//!    [`expand_markers`] turns them into strong emphasis after parsing. [`fix_emphasis`] then
+//!    pairs leftover single `*` delimiters and reports `**` runs still unpaired.
 
 use std::ops::Range;
 
@@ -38,6 +41,174 @@ pub fn is_cjk_punct(c: char) -> bool {
 }
 
 type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// Replaces a paired opening `**` (same UTF-8 length: 2 bytes).
+pub const STRONG_OPEN: char = '\u{91}';
+/// Replaces a paired closing `**`.
+pub const STRONG_CLOSE: char = '\u{92}';
+
+fn is_space(c: Option<char>) -> bool {
+    c.is_none_or(char::is_whitespace)
+}
+
+fn is_punct(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_punctuation() || (!c.is_alphanumeric() && !c.is_whitespace() && !is_wide_letter(c)))
+}
+
+fn is_wide_letter(c: char) -> bool {
+    is_wide(c) && !is_cjk_punct(c)
+}
+
+/// Pairs `**` runs that CommonMark would not, next to Chinese text; returns the source with
+/// the paired runs replaced by [`STRONG_OPEN`]/[`STRONG_CLOSE`], or `None` when nothing changed.
+/// Code blocks, code spans, escapes and link destinations are left alone.
+pub fn mark_strong(src: &str) -> Option<String> {
+    if !src.contains("**") {
+        return None;
+    }
+    let mut out: Option<String> = None;
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if let Some(f) = fence {
+            if indent < 4 && trimmed.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if indent < 4 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        if indent >= 4 || line.starts_with('\t') || !line.contains("**") {
+            continue;
+        }
+        for (open, close) in pair_line(line) {
+            let o = out.get_or_insert_with(|| src.to_string());
+            // Same byte length: `**` (2 bytes) becomes one 2-byte marker character.
+            o.replace_range(start + open..start + open + 2, &STRONG_OPEN.to_string());
+            o.replace_range(start + close..start + close + 2, &STRONG_CLOSE.to_string());
+        }
+    }
+    out
+}
+
+/// Byte offsets of the `**` runs of one line to pair: (opener, closer).
+fn pair_line(line: &str) -> Vec<(usize, usize)> {
+    let b = line.as_bytes();
+    let mut runs: Vec<(usize, bool, bool, bool)> = Vec::new(); // at, can_open, can_close, cjk
+    let mut i = 0;
+    let mut in_code: Option<usize> = None; // backtick run length
+    let mut in_dest = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' {
+            i += 2;
+            continue;
+        }
+        if c == b'`' {
+            let n = b[i..].iter().take_while(|x| **x == b'`').count();
+            match in_code {
+                Some(m) if m == n => in_code = None,
+                None => in_code = Some(n),
+                _ => {}
+            }
+            i += n;
+            continue;
+        }
+        if in_code.is_some() {
+            i += 1;
+            continue;
+        }
+        if c == b']' && b.get(i + 1) == Some(&b'(') {
+            in_dest = true;
+        } else if c == b')' && in_dest {
+            in_dest = false;
+        }
+        if c == b'*' && !in_dest {
+            let n = b[i..].iter().take_while(|x| **x == b'*').count();
+            if n == 2 {
+                let prev = line[..i].chars().next_back();
+                let next = line[i + 2..].chars().next();
+                let cjk = prev.is_some_and(is_wide) || next.is_some_and(is_wide);
+                let (can_open, can_close) = if cjk {
+                    (!is_space(next), !is_space(prev))
+                } else {
+                    let left = !is_space(next) && (!is_punct(next) || is_space(prev) || is_punct(prev));
+                    let right = !is_space(prev) && (!is_punct(prev) || is_space(next) || is_punct(next));
+                    (left, right)
+                };
+                runs.push((i, can_open, can_close, cjk));
+            }
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+    let mut pairs = Vec::new();
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    for (at, can_open, can_close, cjk) in runs {
+        if can_close && let Some((o, ocjk)) = stack.pop() {
+            if ocjk || cjk {
+                pairs.push((o, at));
+            }
+            continue;
+        }
+        if can_open {
+            stack.push((at, cjk));
+        }
+    }
+    pairs
+}
+
+/// Turns marker characters left by [`mark_strong`] into strong emphasis events.
+pub fn expand_markers<'a>(events: &mut Vec<Ev<'a>>) {
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Text(t) if t.contains([STRONG_OPEN, STRONG_CLOSE])))
+    {
+        return;
+    }
+    let mut out: Vec<Ev<'a>> = Vec::with_capacity(events.len() + 8);
+    let mut open = 0usize;
+    for (e, r) in std::mem::take(events) {
+        let Event::Text(t) = &e else {
+            out.push((e, r));
+            continue;
+        };
+        if !t.contains([STRONG_OPEN, STRONG_CLOSE]) {
+            out.push((e, r));
+            continue;
+        }
+        let mut piece = String::new();
+        for c in t.chars() {
+            if c == STRONG_OPEN || c == STRONG_CLOSE {
+                if !piece.is_empty() {
+                    out.push((Event::Text(CowStr::from(std::mem::take(&mut piece))), r.clone()));
+                }
+                if c == STRONG_OPEN {
+                    open += 1;
+                    out.push((Event::Start(Tag::Strong), r.clone()));
+                } else if open > 0 {
+                    open -= 1;
+                    out.push((Event::End(TagEnd::Strong), r.clone()));
+                } else {
+                    piece.push_str("**");
+                }
+            } else {
+                piece.push(c);
+            }
+        }
+        if !piece.is_empty() {
+            out.push((Event::Text(CowStr::from(piece)), r));
+        }
+    }
+    *events = out;
+}
 
 fn is_inline_wrapper(e: &Event) -> bool {
     matches!(
@@ -123,8 +294,14 @@ pub fn fix_emphasis<'a>(events: &mut Vec<Ev<'a>>, source: &str) -> Vec<Range<usi
         let r = std::mem::take(run);
         out.extend(pair_run(r, source, unmatched));
     };
+    let mut in_code = false;
     while i < input.len() {
-        if matches!(input[i].0, Event::Text(_)) {
+        match &input[i].0 {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        if matches!(input[i].0, Event::Text(_)) && !in_code {
             run.push(input[i].clone());
         } else {
             flush(&mut run, &mut out, &mut unmatched);
@@ -259,7 +436,10 @@ mod tests {
     use pulldown_cmark::{Options, Parser};
 
     fn render(src: &str) -> (String, Vec<Range<usize>>) {
+        let marked = mark_strong(src);
+        let src = marked.as_deref().unwrap_or(src);
         let mut ev: Vec<Ev> = Parser::new_ext(src, Options::empty()).into_offset_iter().collect();
+        expand_markers(&mut ev);
         join_soft_breaks(&mut ev);
         let un = fix_emphasis(&mut ev, src);
         let mut html = String::new();
@@ -308,10 +488,35 @@ mod tests {
     }
 
     #[test]
-    fn leftover_double_stars_are_reported() {
-        let src = "依据**《[民法典](x)》**的规定";
-        let (_, un) = render(src);
-        assert!(!un.is_empty());
-        assert_eq!(&src[un[0].clone()], "**");
+    fn several_pairs_on_one_line_pair_correctly() {
+        let (html, un) = render("探索**“预重整+重整+共益债”**模式，作为**全市唯一的项目**推进。");
+        assert_eq!(
+            html,
+            "<p>探索<strong>“预重整+重整+共益债”</strong>模式，作为<strong>全市唯一的项目</strong>推进。</p>\n"
+        );
+        assert!(un.is_empty());
+    }
+
+    #[test]
+    fn strong_around_a_link_next_to_punctuation() {
+        let (html, _) = render("依据**《[民法典](x)》**的规定");
+        assert_eq!(html, "<p>依据<strong>《<a href=\"x\">民法典</a>》</strong>的规定</p>\n");
+    }
+
+    #[test]
+    fn code_and_latin_are_left_to_commonmark() {
+        assert_eq!(render("`a**《b》**c`").0, "<p><code>a**《b》**c</code></p>\n");
+        assert_eq!(render("a ** b ** c").0, "<p>a ** b ** c</p>\n");
+        assert_eq!(render("**bold** text").0, "<p><strong>bold</strong> text</p>\n");
+        assert_eq!(
+            render("```\n依据**《民法典》**\n```").0,
+            "<pre><code>依据**《民法典》**\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn offsets_are_unchanged() {
+        let src = "依据**《民法典》**的规定";
+        assert_eq!(mark_strong(src).unwrap().len(), src.len());
     }
 }

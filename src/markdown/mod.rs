@@ -138,13 +138,16 @@ fn link_href(body: &str, range: &Range<usize>, dest: &str, r: &mut Rendered) -> 
 /// Renders a Markdown body.
 pub fn render(body: &str) -> Rendered {
     let cleaned;
-    let body = if body.contains(PLACEHOLDER) {
-        cleaned = body.replace(PLACEHOLDER, "");
+    let body = if body.contains([PLACEHOLDER, cjk::STRONG_OPEN, cjk::STRONG_CLOSE]) {
+        cleaned = body.replace([PLACEHOLDER, cjk::STRONG_OPEN, cjk::STRONG_CLOSE], "");
         cleaned.as_str()
     } else {
         body
     };
-    let mut events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let marked = cjk::mark_strong(body);
+    let parse_src = marked.as_deref().unwrap_or(body);
+    let mut events: Vec<Ev> = Parser::new_ext(parse_src, options()).into_offset_iter().collect();
+    cjk::expand_markers(&mut events);
     let mut r = Rendered::default();
 
     cjk::join_soft_breaks(&mut events);
