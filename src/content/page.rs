@@ -69,6 +69,9 @@ pub struct Page {
     pub hash: u64,
     /// Fingerprint of the front matter alone (what lists show changes with it).
     pub front_hash: u64,
+    /// Fingerprint of everything the site index reads from this page: front matter, output
+    /// path, section and link targets. Equal before and after an edit = the index still holds.
+    pub index_hash: u64,
     /// 1-based line of the `title:` key, and of the file's first line of each top-level key,
     /// kept for checks that run after loading.
     pub key_lines: Vec<(String, usize, String)>,
@@ -256,11 +259,19 @@ pub fn parse_page(
         assets,
         hash: crate::util::hash_of(&(rel, text)),
         front_hash: crate::util::hash_of(&(rel, split.yaml)),
+        index_hash: 0,
         key_lines,
         headings,
         warnings,
     };
     super::checks::check_page(&mut page, split.body, split.body_offset, text)?;
+    page.index_hash = crate::util::hash_of(&(
+        page.front_hash,
+        &page.path,
+        &page.section,
+        page.links.iter().map(|l| &l.target).collect::<Vec<_>>(),
+        &page.assets,
+    ));
     Ok(page)
 }
 

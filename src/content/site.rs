@@ -76,6 +76,10 @@ pub struct SiteIndex {
     pub project_refs: HashMap<String, Vec<String>>,
     /// Publisher → its reports, by year.
     pub reports_by_publisher: HashMap<String, Vec<String>>,
+    /// Pages of each kind, newest first.
+    pub by_kind: HashMap<Kind, Vec<String>>,
+    /// All pages, newest first.
+    pub recent: Vec<String>,
     /// Output path → who produces it (for the duplicate check and lookups).
     pub paths: HashMap<String, String>,
     pub metrics: MetricsIndex,
@@ -90,7 +94,8 @@ pub struct Site {
     pub sections: BTreeMap<String, Arc<Section>>,
     pub assets: Vec<Asset>,
     pub drafts: BTreeSet<String>,
-    pub index: SiteIndex,
+    /// Shared, so an update that cannot change it (a body edit) reuses it as it is.
+    pub index: Arc<SiteIndex>,
     /// Page rel → resolved body.
     pub resolved: HashMap<String, Resolved>,
     /// Section key → resolved body.
@@ -112,7 +117,7 @@ impl Site {
                 .collect(),
             assets: loaded.assets,
             drafts: loaded.drafts,
-            index: SiteIndex::default(),
+            index: Arc::new(SiteIndex::default()),
             resolved: HashMap::new(),
             resolved_sections: HashMap::new(),
             warnings: loaded.warnings,
@@ -126,12 +131,33 @@ impl Site {
     /// With `only = Some(set)`, links are resolved again only for the pages/sections in the set
     /// (and kept from before for the rest); serve mode passes the items an edit can affect.
     pub fn assemble(&mut self, only: Option<&BTreeSet<String>>) -> Result<(), Error> {
+        self.assemble_with(only, false)
+    }
+
+    /// Like [`Site::assemble`]; with `keep_index`, the current index is kept (the caller knows
+    /// no page's index-relevant facts changed: see [`Page::index_hash`]).
+    pub fn assemble_with(&mut self, only: Option<&BTreeSet<String>>, keep_index: bool) -> Result<(), Error> {
+        let t = std::time::Instant::now();
+        let timings = std::env::var_os("PUFA_TIMINGS").is_some();
+        let lap = |what: &str| {
+            if timings {
+                eprintln!(
+                    "[timing]   assemble/{what}: {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        };
         let mut errors = Vec::new();
-        self.fix_section_parents();
-        self.index = build_index(self, &mut errors);
+        if !keep_index {
+            self.fix_section_parents();
+            self.index = Arc::new(build_index(self, &mut errors));
+            lap("index");
+        }
         self.resolve(only, &mut errors);
+        lap("resolve");
         let mut warnings: Vec<Diagnostic> = Vec::new();
         super::checks::cross_checks(self, &mut errors, &mut warnings);
+        lap("checks");
         let (errs, warns): (Vec<_>, Vec<_>) = errors
             .into_iter()
             .partition(|d: &Diagnostic| d.severity == Severity::Error);
@@ -256,12 +282,37 @@ impl Site {
     }
 
     fn resolve(&mut self, only: Option<&BTreeSet<String>>, errors: &mut Vec<Diagnostic>) {
-        let do_page = |rel: &str| only.is_none_or(|o| o.contains(rel));
-        let results: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = self
-            .pages
+        // Which pages and sections to resolve: all, or those named in `only`.
+        let (pages, sections): (Vec<String>, Vec<String>) = match only {
+            None => (
+                self.pages.keys().cloned().collect(),
+                self.sections.keys().cloned().collect(),
+            ),
+            Some(o) => {
+                for rel in o {
+                    if !self.pages.contains_key(rel) {
+                        self.resolved.remove(rel);
+                    }
+                }
+                let secs: Vec<String> = self
+                    .sections
+                    .keys()
+                    .filter(|k| o.contains(&section_owner(k)))
+                    .cloned()
+                    .collect();
+                (
+                    o.iter().filter(|r| self.pages.contains_key(*r)).cloned().collect(),
+                    secs,
+                )
+            }
+        };
+        let results: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = pages
             .par_iter()
-            .filter(|(rel, _)| do_page(rel))
-            .map(|(rel, p)| (rel.clone(), self.resolve_body(&p.shown, &p.body.summary_html, &p.links)))
+            .filter_map(|rel| {
+                self.pages
+                    .get(rel)
+                    .map(|p| (rel.clone(), self.resolve_body(&p.shown, &p.body.summary_html, &p.links)))
+            })
             .collect();
         for (rel, r) in results {
             match r {
@@ -271,12 +322,16 @@ impl Site {
                 Err(ds) => errors.extend(ds),
             }
         }
-        self.resolved.retain(|rel, _| self.pages.contains_key(rel));
-        let secs: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = self
-            .sections
+        if only.is_none() {
+            self.resolved.retain(|rel, _| self.pages.contains_key(rel));
+        }
+        let secs: Vec<(String, Result<Resolved, Vec<Diagnostic>>)> = sections
             .iter()
-            .filter(|(k, _)| do_page(&section_owner(k)))
-            .map(|(k, s)| (k.clone(), self.resolve_body(&s.shown, &s.body.summary_html, &s.links)))
+            .filter_map(|k| {
+                self.sections
+                    .get(k)
+                    .map(|s| (k.clone(), self.resolve_body(&s.shown, &s.body.summary_html, &s.links)))
+            })
             .collect();
         for (k, r) in secs {
             match r {
@@ -381,9 +436,28 @@ impl Site {
 
     /// Pages of a kind, newest first (by date, then year).
     pub fn pages_of_kind(&self, kind: Kind) -> Vec<&Arc<Page>> {
-        let mut v: Vec<&Arc<Page>> = self.pages.values().filter(|p| p.kind == kind).collect();
-        v.sort_by(|a, b| newest_first(a, b));
-        v
+        self.index
+            .by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| self.pages.get(r))
+            .collect()
+    }
+
+    /// A copy to update (the index is shared until [`Site::assemble`] rebuilds it).
+    pub fn clone_for_update(&self) -> Site {
+        Site {
+            config: Arc::clone(&self.config),
+            pages: self.pages.clone(),
+            sections: self.sections.clone(),
+            assets: self.assets.clone(),
+            drafts: self.drafts.clone(),
+            index: Arc::clone(&self.index),
+            resolved: self.resolved.clone(),
+            resolved_sections: self.resolved_sections.clone(),
+            warnings: self.warnings.clone(),
+        }
     }
 }
 
@@ -424,6 +498,16 @@ fn sort_pages(pages: &mut [&Arc<Page>], by: SortBy) {
 }
 
 fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
+    let t = std::time::Instant::now();
+    let timings = std::env::var_os("PUFA_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "[timing]     index/{what}: {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    };
     let config = &site.config;
     let mut idx = SiteIndex::default();
 
@@ -461,6 +545,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         }
     }
 
+    lap("paths");
     // Section lists.
     let mut own: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
     for p in site.pages.values() {
@@ -507,6 +592,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             .insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
     }
 
+    lap("sections");
     // Taxonomies: terms keep their Chinese names; URLs use their slug.
     for t in &config.taxonomies {
         let mut members: BTreeMap<String, Vec<&Arc<Page>>> = BTreeMap::new();
@@ -547,10 +633,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
                     slug: slug.clone(),
                     pages: Vec::new(),
                 });
-                let list = members.entry(slug).or_default();
-                if !list.iter().any(|q| q.rel == p.rel) {
-                    list.push(p);
-                }
+                members.entry(slug).or_default().push(p);
             }
         }
         for (slug, mut list) in members {
@@ -566,6 +649,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         });
     }
 
+    lap("taxonomies");
     // Years, and reports by publisher.
     let mut years: BTreeMap<i32, Vec<&Arc<Page>>> = BTreeMap::new();
     let mut by_publisher: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
@@ -590,6 +674,16 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             .insert(publisher.to_string(), list.into_iter().map(|p| p.rel.clone()).collect());
     }
 
+    lap("years");
+    // Newest first, overall and per kind.
+    let mut all: Vec<&Arc<Page>> = site.pages.values().collect();
+    all.sort_by(|a, b| newest_first(a, b));
+    for p in &all {
+        idx.by_kind.entry(p.kind).or_default().push(p.rel.clone());
+    }
+    idx.recent = all.iter().map(|p| p.rel.clone()).collect();
+
+    lap("recent");
     // Back-links (for serve mode: who must be re-resolved when a target changes).
     for p in site.pages.values() {
         for l in &p.links {
@@ -610,6 +704,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         }
     }
 
+    lap("backlinks");
     // Projects by slug, and the reports/cases that name them.
     for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
         if let Some(prev) = idx.projects_by_slug.insert(p.slug.clone(), p.rel.clone()) {
@@ -664,7 +759,9 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         list.dedup();
     }
 
+    lap("projects");
     idx.metrics = MetricsIndex::build(site, errors);
+    lap("metrics");
     idx
 }
 

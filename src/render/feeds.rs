@@ -8,7 +8,6 @@ use tera::{Context, Value};
 
 use super::values::MapBuilder;
 use super::{Input, OutputKey, RenderData, Renderer, pager_count, pager_path, record};
-use crate::content::site::newest_first;
 use crate::diagnostics::Diagnostic;
 
 pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
@@ -19,9 +18,14 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
     match key {
         OutputKey::Feed => {
             record(Input::Recent);
-            let mut dated: Vec<_> = site.pages.values().filter(|p| p.front.date.is_some()).collect();
-            dated.sort_by(|a, b| newest_first(a, b));
-            dated.truncate(config.feed_limit);
+            let dated: Vec<_> = site
+                .index
+                .recent
+                .iter()
+                .filter_map(|r| site.pages.get(r))
+                .filter(|p| p.front.date.is_some())
+                .take(config.feed_limit)
+                .collect();
             let updated = dated.iter().filter_map(|p| p.front.updated.or(p.front.date)).max();
             let pages: Vec<Value> = dated
                 .iter()

@@ -200,9 +200,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             }
             (None, None) => {
                 record(Input::Recent);
-                let mut all: Vec<_> = d.site.pages.values().collect();
-                all.sort_by(|a, b| crate::content::site::newest_first(a, b));
-                all.into_iter().map(|p| p.rel.clone()).collect()
+                d.site.index.recent.clone()
             }
         };
         let n = limit.unwrap_or(usize::MAX);

@@ -268,6 +268,13 @@ impl Renderer {
         }
     }
 
+    /// Drops the site data (so the caller can update the site in place).
+    pub fn clear_data(&self) {
+        if let Ok(mut d) = self.data.write() {
+            *d = None;
+        }
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.templates.contains(name)
     }

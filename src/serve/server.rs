@@ -1,0 +1,209 @@
+//! The preview HTTP server: serves the published files under the site's base path with
+//! correct content types, `index.html` for folders and the site's 404 page for misses;
+//! injects the live-reload script into HTML; streams page events as server-sent events.
+//! Paths are decoded once and looked up in the published file map, so nothing outside the
+//! site can ever be reached; traversal attempts are refused outright.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::{PageEvent, Published, Shared};
+
+const LIVERELOAD: &str = include_str!("livereload.js");
+
+pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    let app = Router::new().fallback(handle).with_state(shared);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        eprintln!("服务器出错：{e}");
+    }
+}
+
+/// Decodes a request path below the base path; `None` for anything that tries to climb out
+/// or is not valid UTF-8.
+pub fn decode_path(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') || decoded.starts_with('/') {
+        return None;
+    }
+    if decoded.split('/').any(|seg| seg == ".." || seg == ".") {
+        return None;
+    }
+    Some(decoded.into_owned())
+}
+
+fn content_type(path: &str) -> String {
+    let ext = path.rsplit('.').next().unwrap_or("");
+    match ext {
+        "html" => "text/html; charset=utf-8".into(),
+        "css" => "text/css; charset=utf-8".into(),
+        "js" => "text/javascript; charset=utf-8".into(),
+        "json" => "application/json".into(),
+        "xml" => "application/xml; charset=utf-8".into(),
+        "txt" => "text/plain; charset=utf-8".into(),
+        "csv" => "text/csv; charset=utf-8".into(),
+        "svg" => "image/svg+xml".into(),
+        "bin" => "application/octet-stream".into(),
+        _ => mime_guess::from_path(path)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string(),
+    }
+}
+
+fn inject(bytes: &[u8], p: &Published) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{}__pufa/livereload.js\" data-base=\"{}\" data-generation=\"{}\"></script>",
+        p.base_path, p.base_path, p.generation
+    );
+    let text = String::from_utf8_lossy(bytes);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}\n{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+fn respond(status: StatusCode, ctype: &str, body: Vec<u8>, head: bool) -> Response {
+    let len = body.len();
+    let mut r = Response::new(if head { Body::empty() } else { Body::from(body) });
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(ctype).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
+fn redirect(to: &str) -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"method not allowed".to_vec(),
+            false,
+        );
+    }
+    let head = method == Method::HEAD;
+    let p = shared.current();
+    let raw = uri.path();
+    let base = p.base_path.as_str();
+    if raw == format!("{base}__pufa/events") {
+        return events(shared).await;
+    }
+    if raw == format!("{base}__pufa/livereload.js") {
+        return respond(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+            LIVERELOAD.as_bytes().to_vec(),
+            head,
+        );
+    }
+    let Some(rest) = raw.strip_prefix(base) else {
+        if base.starts_with(raw) || raw == "/" {
+            return redirect(base);
+        }
+        return not_found(&shared, &p, head);
+    };
+    let Some(key) = decode_path(rest) else {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            "错误的路径".as_bytes().to_vec(),
+            head,
+        );
+    };
+    let file = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.clone()
+    };
+    match shared.file(&file) {
+        Some(entry) => match entry.bytes() {
+            Ok(bytes) => {
+                let body = if file.ends_with(".html") {
+                    inject(&bytes, &p)
+                } else {
+                    bytes.to_vec()
+                };
+                respond(StatusCode::OK, &content_type(&file), body, head)
+            }
+            Err(_) => not_found(&shared, &p, head),
+        },
+        None if shared.has_file(&format!("{key}/index.html")) => redirect(&format!("{raw}/")),
+        None => not_found(&shared, &p, head),
+    }
+}
+
+fn not_found(shared: &Shared, p: &Published, head: bool) -> Response {
+    let body = match shared.file("404.html").and_then(|e| e.bytes().ok()) {
+        Some(b) => inject(&b, p),
+        None => inject("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>pufa</title><body><h1>页面未找到</h1></body></html>".as_bytes(), p),
+    };
+    respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body, head)
+}
+
+async fn events(shared: Arc<Shared>) -> Response {
+    let p = shared.current();
+    let hello =
+        serde_json::json!({ "generation": p.generation, "errors": p.errors.as_ref().filter(|e| !e.is_empty()) });
+    let first = tokio_stream::once(Ok::<Event, Infallible>(
+        Event::default().event("hello").data(hello.to_string()),
+    ));
+    let rest = BroadcastStream::new(shared.events.subscribe()).filter_map(|r: Result<PageEvent, _>| {
+        r.ok().map(|e| {
+            Ok::<Event, Infallible>(
+                Event::default()
+                    .event(e.kind)
+                    .data(serde_json::to_string(&e).unwrap_or_default()),
+            )
+        })
+    });
+    Sse::new(first.chain(rest))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_path;
+
+    #[test]
+    fn traversal_is_refused() {
+        for bad in [
+            "../etc/passwd",
+            "%2e%2e/etc/passwd",
+            "a/%2E%2E/%2e%2e/b",
+            "..%5c..%5cwindows",
+            "%2fetc/passwd",
+            "a/./b",
+            "%00",
+        ] {
+            assert_eq!(decode_path(bad), None, "{bad}");
+        }
+        assert_eq!(decode_path("cases/%E9%87%91/"), Some("cases/金/".to_string()));
+        assert_eq!(decode_path(""), Some(String::new()));
+    }
+}
