@@ -28,7 +28,7 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
     };
     let report = build(&opts)?;
     print_warnings(&report.warnings, 20);
-    let out = report.output_dir.display().to_string();
+    let out = normalize(&report.output_dir).display().to_string();
     let line = format!(
         "✔ 已生成 {} 个页面、{} 个栏目，共写出 {} 个文件（含搜索索引 {} 个），用时 {:.2} 秒 → {}",
         report.pages,
@@ -53,4 +53,24 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
         println!("{line}{warn}");
     }
     Ok(())
+}
+
+/// `site/../public` → `public` (for display; the path is not resolved on disk).
+fn normalize(p: &std::path::Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir
+                if out
+                    .components()
+                    .next_back()
+                    .is_some_and(|l| matches!(l, std::path::Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -178,6 +178,41 @@ impl Engine {
         Some(old.path)
     }
 
+    /// Re-lists the copied files; returns the output paths that appeared, went, changed
+    /// source, or whose source file is among `changed` (absolute or content-relative paths).
+    fn refresh_statics_diff(&mut self, changed: &[String]) -> Result<Vec<String>, Error> {
+        let before = self.statics.clone();
+        self.refresh_statics()?;
+        let content = abs(&self.site.config.content_dir());
+        let touched: HashSet<PathBuf> = changed
+            .iter()
+            .map(|c| {
+                let p = PathBuf::from(c);
+                if p.is_absolute() {
+                    abs(&p)
+                } else {
+                    abs(&crate::render::to_fs_path(&content, c))
+                }
+            })
+            .collect();
+        let source_path = |s: &Source| match s {
+            Source::Path(p) => Some(abs(p)),
+            Source::Embedded(_) => None,
+        };
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for (k, v) in &self.statics {
+            if before.get(k) != Some(v) || source_path(v).is_some_and(|p| touched.contains(&p)) {
+                out.insert(k.clone());
+            }
+        }
+        for k in before.keys() {
+            if !self.statics.contains_key(k) {
+                out.insert(k.clone());
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
     fn refresh_statics(&mut self) -> Result<(), Error> {
         let rendered: HashMap<String, OutputKey> = self.by_path.clone();
         self.statics = static_files(&self.site, &rendered)?
@@ -399,9 +434,8 @@ impl Engine {
             if statics_changed.is_empty() {
                 return Ok(changed);
             }
-            self.refresh_statics()?;
-            changed.css_only = statics_changed.iter().all(|p| p.ends_with(".css"));
-            changed.paths = statics_changed;
+            changed.paths = self.refresh_statics_diff(&statics_changed)?;
+            changed.css_only = !changed.paths.is_empty() && changed.paths.iter().all(|p| p.ends_with(".css"));
             self.generation += 1;
             return Ok(changed);
         }
@@ -647,9 +681,9 @@ impl Engine {
         for (k, v) in new_fp {
             self.fingerprints.insert(k, v);
         }
-        if !statics_changed.is_empty() || changed.paths.iter().any(|p| self.statics.contains_key(p)) {
-            self.refresh_statics()?;
-            changed.paths.extend(statics_changed);
+        if !statics_changed.is_empty() {
+            let paths = self.refresh_statics_diff(&statics_changed)?;
+            changed.paths.extend(paths);
         }
         changed.paths.sort();
         changed.paths.dedup();
