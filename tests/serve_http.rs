@@ -90,10 +90,10 @@ fn events(addr: &str, path: &str) -> Receiver<(String, String)> {
             let Ok(line) = line else { break };
             if let Some(e) = line.strip_prefix("event:") {
                 event = e.trim().to_string();
-            } else if let Some(d) = line.strip_prefix("data:") {
-                if tx.send((event.clone(), d.trim().to_string())).is_err() {
-                    break;
-                }
+            } else if let Some(d) = line.strip_prefix("data:")
+                && tx.send((event.clone(), d.trim().to_string())).is_err()
+            {
+                break;
             }
         }
     });
@@ -103,10 +103,11 @@ fn events(addr: &str, path: &str) -> Receiver<(String, String)> {
 fn wait_event(rx: &Receiver<(String, String)>, want: &str, contains: &str) -> String {
     let end = Instant::now() + Duration::from_secs(20);
     while Instant::now() < end {
-        if let Ok((e, d)) = rx.recv_timeout(Duration::from_millis(200)) {
-            if e == want && d.contains(contains) {
-                return d;
-            }
+        if let Ok((e, d)) = rx.recv_timeout(Duration::from_millis(200))
+            && e == want
+            && d.contains(contains)
+        {
+            return d;
         }
     }
     panic!("no `{want}` event containing {contains:?}");
