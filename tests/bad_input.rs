@@ -145,3 +145,48 @@ fn missing_site_folder_is_explained() {
     assert!(!o.status.success());
     has(&stderr(&o), &["nosuchsite", "pufa init"]);
 }
+
+#[test]
+fn an_index_number_used_twice() {
+    let e = fails("duplicate_index_no");
+    has(
+        &e,
+        &["content/reports/2024.md:7:1", "EX-2025-0001", "content/reports/2023.md"],
+    );
+}
+
+#[test]
+fn written_after_published() {
+    let e = fails("written_after_published");
+    has(&e, &["content/reports/2023.md:6:1", "成文日期", "晚于发布日期"]);
+}
+
+#[test]
+fn government_site_without_its_registrations() {
+    let e = fails("missing_organisation");
+    has(
+        &e,
+        &[
+            "config.yaml:3:1",
+            "organisation.icp",
+            "organisation.site_code",
+            "government_site: false",
+        ],
+    );
+}
+
+#[test]
+fn non_government_sites_may_leave_the_registrations_out() {
+    let f = Fixture::new(&["bad/missing_organisation"]);
+    f.write(
+        "config.yaml",
+        "title: 某协会普法网\nbase_url: https://www.example.org/\ngovernment_site: false\n",
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = f.read("index.html");
+    assert!(
+        !home.contains("SiteIDCode") && !home.contains("ICP备"),
+        "no government metadata or registrations"
+    );
+}

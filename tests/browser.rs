@@ -51,3 +51,8 @@ fn run(script: &str) {
 fn serve_live_reload_in_chromium() {
     run("serve.mjs");
 }
+
+#[test]
+fn accessibility_and_search_of_the_example_site_in_chromium() {
+    run("site.mjs");
+}
