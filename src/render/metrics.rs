@@ -350,10 +350,19 @@ pub fn render_page(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<
     }
 }
 
+/// A figure as JSON: integers without a fraction (22895, not 22895.0).
+fn json_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::from(v)
+    }
+}
+
 #[derive(Serialize)]
 struct JsonValue<'a> {
     year: i32,
-    value: f64,
+    value: serde_json::Value,
     unit: &'a str,
     label: &'a str,
     publisher: &'a str,
@@ -437,7 +446,7 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
                             let (title, url) = report(p);
                             JsonValue {
                                 year: p.year,
-                                value: p.value,
+                                value: json_number(p.value),
                                 unit: &p.unit,
                                 label: &p.label,
                                 publisher: &p.publisher,

@@ -1,0 +1,257 @@
+//! Multi-year content: metric series, SVG charts, 同比, open data, project timelines, terms
+//! grouped by year, and the publisher checks (late report, missing parts, personal data)
+//! as warnings, errors with --strict and in `pufa check`.
+
+mod common;
+
+use common::*;
+
+fn built() -> Fixture {
+    let f = Fixture::new(&[]);
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    f
+}
+
+#[test]
+fn metric_pages_chart_every_year_accessibly() {
+    let f = built();
+    let page = f.read("metrics/dispute_resolution_rate/index.html");
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    assert!(svg.contains("role=\"img\""), "{svg}");
+    assert!(
+        svg.contains("<title id=\"chart-0-t\">矛盾纠纷化解率（%）：示例镇人民政府，2022—2024年</title>"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("<desc id=\"chart-0-d\">2022年 90%；2023年 92.5%；2024年 93.33%</desc>"),
+        "{svg}"
+    );
+    assert!(svg.contains("aria-labelledby=\"chart-0-t chart-0-d\""));
+    for (value, year) in [("90", "2022"), ("92.5", "2023"), ("93.33", "2024")] {
+        assert!(svg.contains(&format!(">{value}</text>")), "value {value} printed");
+        assert!(svg.contains(&format!(">{year}年</text>")), "year {year} labelled");
+    }
+    assert_eq!(svg.matches("<rect class=\"chart-bar\"").count(), 3);
+    assert!(svg.contains(">单位：%</text>"));
+    // The data table beside the chart links each value to its report.
+    assert!(page.contains("<caption>示例镇人民政府：矛盾纠纷化解率历年数值</caption>"));
+    assert!(
+        page.contains("<td class=\"num\">92.5%</td><td><a href=\"/reports/2023/\">"),
+        "{page}"
+    );
+    let index = f.read("metrics/index.html");
+    assert!(index.contains("93.33%</a>（2024年）"), "latest value");
+    assert!(index.contains("+0.83个百分点"), "change of a rate in percentage points");
+    assert!(index.contains("href=\"/metrics.csv\"") && index.contains("href=\"/metrics.json\""));
+}
+
+#[test]
+fn report_pages_show_year_on_year_changes_and_other_years() {
+    let f = built();
+    let html = f.read("reports/2024/index.html");
+    assert!(html.contains("1500宗"));
+    assert!(
+        html.contains("<a href=\"/reports/2023/\">1200宗</a>（2023年）"),
+        "the earlier value, linked"
+    );
+    assert!(html.contains("+300宗（+25.0%）"), "absolute and percent change");
+    assert!(html.contains("−5次（−10.0%）"), "a decrease");
+    assert!(html.contains("+0.83个百分点"));
+    assert!(
+        html.contains("<a href=\"/reports/2022/\">2022年</a>")
+            && html.contains("<span aria-current=\"page\">2024年</span>"),
+        "other years of the publisher"
+    );
+    // The first year has nothing to compare with.
+    let first = f.read("reports/2022/index.html");
+    assert!(!first.contains("同比变化"), "no 同比 column without a previous report");
+}
+
+#[test]
+fn open_data_has_every_value_with_unit_year_publisher_and_source() {
+    let f = built();
+    let csv = std::fs::read(f.out().join("metrics.csv")).unwrap();
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM for Excel");
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "指标代码,指标,数值,单位,年度,发布机构,报告,报告网址");
+    assert_eq!(lines.len(), 1 + 4 * 3, "4 metrics × 3 years");
+    assert!(lines.contains(&"joint_inspections,综合查一次,45,次,2024,示例镇人民政府,示例镇2024年法治政府建设年度报告,https://www.example.gov.cn/reports/2024/"));
+    assert!(csv.contains("\r\n"), "CRLF rows");
+    let json: serde_json::Value = serde_json::from_str(&f.read("metrics.json")).unwrap();
+    let metrics = json["metrics"].as_array().unwrap();
+    assert_eq!(metrics.len(), 4);
+    let rate = metrics.iter().find(|m| m["key"] == "dispute_resolution_rate").unwrap();
+    assert_eq!(rate["unit"], "%");
+    let v2023 = rate["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["year"] == 2023)
+        .unwrap();
+    assert_eq!(v2023["value"], 92.5);
+    assert_eq!(v2023["publisher"], "示例镇人民政府");
+    assert_eq!(v2023["url"], "https://www.example.gov.cn/reports/2023/");
+    let screened = metrics.iter().find(|m| m["key"] == "disputes_screened").unwrap();
+    assert_eq!(
+        screened["values"][0]["value"],
+        serde_json::json!(1000),
+        "integers stay integers"
+    );
+}
+
+#[test]
+fn project_timeline_lists_mentions_and_awards_by_year() {
+    let f = built();
+    let html = f.read("projects/xuefa/index.html");
+    let tl = &html[html.find("项目历程").unwrap()..];
+    let y22 = tl.find("<h3>2022年").unwrap();
+    let y23 = tl.find("<h3>2023年").unwrap();
+    let y24 = tl.find("<h3>2024年").unwrap();
+    assert!(y22 < y23 && y23 < y24);
+    let in_2023 = &tl[y23..y24];
+    assert!(
+        in_2023.contains("示例镇2023年法治政府建设年度报告"),
+        "the 2023 report names the project"
+    );
+    assert!(
+        in_2023.contains("张某与某物业公司物业费纠纷调解案"),
+        "a 2023 case names it"
+    );
+    assert!(in_2023.contains("获评：优秀普法项目（示例市司法局）"), "its 2023 award");
+    assert!(tl[y24..].contains("示例镇2024年法治政府建设年度报告"));
+    // Referring pages link back to the project.
+    assert!(
+        f.read("cases/wuye/index.html")
+            .contains("<a href=\"/projects/xuefa/\">示例学法游</a>")
+    );
+}
+
+#[test]
+fn a_reference_to_a_missing_project_is_an_error() {
+    let f = Fixture::new(&[]);
+    f.write(
+        "content/cases/ref.md",
+        "---\ntitle: 引用\nyear: 2024\ncase_type: 信访\nprojects: [xuefaa]\n---\n",
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("content/cases/ref.md:5:") && e.contains("`xuefaa`") && e.contains("`xuefa`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_same_metric_with_two_units_is_an_error() {
+    let f = Fixture::new(&[]);
+    let p = f.site().join("content/reports/2024.md");
+    let t = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("value: 45, unit: 次", "value: 45, unit: 场次");
+    std::fs::write(&p, t).unwrap();
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("content/reports/2024.md:") && e.contains("joint_inspections") && e.contains("场次"),
+        "{e}"
+    );
+    // And a value that is not a number names its line.
+    let t = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("unit: 场次", "unit: 次")
+        .replace("value: 45,", "value: 四十五,");
+    std::fs::write(&p, t).unwrap();
+    let e = stderr(&f.build(&[]));
+    assert!(
+        e.contains("content/reports/2024.md:17:52") && e.contains("metrics[3].value") && e.contains("数字"),
+        "{e}"
+    );
+}
+
+#[test]
+fn terms_group_their_items_by_year() {
+    let f = built();
+    let html = f.read("topics/矛盾纠纷化解/index.html");
+    let a = html.find("<h2 id=\"y-2024\">2024年</h2>").unwrap();
+    let b = html.find("<h2 id=\"y-2023\">2023年</h2>").unwrap();
+    assert!(a < b, "newest year first");
+    assert!(html[a..b].contains("李某某等人劳动报酬纠纷案"));
+}
+
+fn check_output(overlay: &str) -> (bool, String, bool, String, bool, String) {
+    let f = Fixture::new(&[overlay]);
+    let build = f.build(&[]);
+    let strict = f.build(&["--strict"]);
+    let check = pufa(f.dir.path(), &["check", "--root", "site"]);
+    (
+        build.status.success(),
+        stderr(&build),
+        strict.status.success(),
+        stderr(&strict),
+        check.status.success(),
+        stderr(&check),
+    )
+}
+
+#[test]
+fn a_good_site_passes_every_check() {
+    let f = Fixture::new(&[]);
+    let check = pufa(f.dir.path(), &["check", "--root", "site"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(stdout(&check).contains("检查通过"));
+    let build = f.build(&["--strict"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(!stderr(&build).contains("警告"), "{}", stderr(&build));
+}
+
+#[test]
+fn a_late_report_is_a_warning_then_an_error_with_strict() {
+    let (ok, warn, strict_ok, strict, check_ok, check) = check_output("checks/late_report");
+    assert!(ok, "a warning does not stop the build: {warn}");
+    assert!(
+        warn.contains("警告") && warn.contains("content/reports/2024.md:5:1") && warn.contains("2025年3月31日"),
+        "{warn}"
+    );
+    assert!(warn.contains("第二十四条"), "says which rule and what to do: {warn}");
+    assert!(
+        !strict_ok && strict.contains("错误") && strict.contains("2025-05-06"),
+        "{strict}"
+    );
+    assert!(!check_ok && check.contains("content/reports/2024.md:5:1"), "{check}");
+}
+
+#[test]
+fn missing_report_parts_are_named() {
+    let (ok, warn, strict_ok, _, check_ok, _) = check_output("checks/missing_parts");
+    assert!(ok && !strict_ok && !check_ok);
+    assert!(
+        warn.contains("content/reports/2024.md:") && warn.contains("存在的不足和原因"),
+        "{warn}"
+    );
+    assert!(warn.contains("第一责任人职责"), "{warn}");
+    assert!(
+        !warn.contains("缺少必备的部分：主要举措和成效"),
+        "the parts it has are not reported: {warn}"
+    );
+    assert!(!warn.contains("缺少必备的部分：下一年度"), "{warn}");
+}
+
+#[test]
+fn personal_data_in_a_case_is_flagged_but_pseudonyms_are_not() {
+    let (ok, warn, strict_ok, _, check_ok, _) = check_output("checks/personal_data");
+    assert!(ok && !strict_ok && !check_ok);
+    assert!(
+        warn.contains("content/cases/wuye.md:7:") && warn.contains("身份证号 440***********4312"),
+        "{warn}"
+    );
+    assert!(warn.contains("手机号码 139****5678"), "{warn}");
+    assert!(warn.contains("当事人姓名“王建国”") && warn.contains("王某"), "{warn}");
+    assert!(
+        !warn.contains("李某某") && !warn.contains("“张某”"),
+        "pseudonyms pass: {warn}"
+    );
+}
