@@ -205,8 +205,19 @@ fn init_makes_a_site_that_builds_at_once() {
     let o = pufa(dir.path(), &["build", "--root", "newsite"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("newsite/public/index.html").is_file());
+    // Inside the new site, no --root is needed (the current folder holds config.yaml)...
+    std::fs::remove_dir_all(dir.path().join("newsite/public")).unwrap();
+    let o = pufa(&dir.path().join("newsite"), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("newsite/public/index.html").is_file());
+    // ...and above it, ./site is the default (as in pufa's own repository).
+    std::fs::rename(dir.path().join("newsite"), dir.path().join("site")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("site/public")).unwrap();
+    let o = pufa(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("site/public/index.html").is_file());
     // init refuses to overwrite.
-    assert!(!pufa(dir.path(), &["init", "newsite"]).status.success());
+    assert!(!pufa(dir.path(), &["init", "site"]).status.success());
 }
 
 #[test]

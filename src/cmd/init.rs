@@ -96,8 +96,9 @@ metrics:
 pub fn run(args: InitArgs) -> Result<(), Error> {
     create(&args.dir, &args.title)?;
     println!("✔ 已新建站点 {}", args.dir.display());
-    println!("  预览：pufa serve --root {}", args.dir.display());
-    println!("  生成：pufa build --root {}", args.dir.display());
+    println!("  进入站点文件夹：cd {}", args.dir.display());
+    println!("  预览：pufa serve");
+    println!("  生成：pufa build");
     println!("  站点使用内置的默认主题；要修改某个模板，把它复制到 templates/ 下同名文件即可。");
     Ok(())
 }

@@ -10,7 +10,7 @@ pub mod init;
 pub mod new;
 pub mod serve;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -44,9 +44,10 @@ pub enum Command {
 /// Options every command that reads a site shares.
 #[derive(Debug, Clone, Args)]
 pub struct SiteArgs {
-    /// The site folder (holding config.yaml and content/).
-    #[arg(long, default_value = "site")]
-    pub root: PathBuf,
+    /// The site folder (holding config.yaml and content/) [default: the current folder if it
+    /// holds config.yaml, else ./site, as in pufa's own repository].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// The config file [default: ROOT/config.yaml].
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -61,11 +62,21 @@ pub struct SiteArgs {
 impl SiteArgs {
     pub fn spec(&self) -> SiteSpec {
         SiteSpec {
-            root: self.root.clone(),
+            root: self.root.clone().unwrap_or_else(default_root),
             config_file: self.config.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
         }
+    }
+}
+
+/// The site folder when `--root` is not given: the current folder when it is a site (what
+/// `pufa init NAME && cd NAME` leaves you in), else `site/` (the example in pufa's repository).
+fn default_root() -> PathBuf {
+    if Path::new("config.yaml").is_file() || !Path::new("site").is_dir() {
+        PathBuf::from(".")
+    } else {
+        PathBuf::from("site")
     }
 }
 
