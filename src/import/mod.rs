@@ -71,7 +71,6 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-/// Escapes what would turn Chinese prose into Markdown syntax.
 /// Escapes the characters that would start inline Markdown (emphasis, code, links, HTML).
 fn md_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
@@ -135,7 +134,12 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
             let (l, t) = structure::lines_of_docx(blocks);
             (l, t, "Word .docx")
         }
-        Input::Markdown(_) => unreachable!("Markdown is passed through by `run`"),
+        Input::Markdown(_) => {
+            return Err(Error::one(
+                Diagnostic::new("import/markdown", "这是 Markdown 文件，不需要转换")
+                    .with_hint("用 pufa import 导入时它会原样复制并检查 front matter。"),
+            ));
+        }
     };
     let doc = structure::recognise(lines, tables);
     let kind = opts.kind.unwrap_or(Kind::Report);
