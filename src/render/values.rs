@@ -41,7 +41,9 @@ impl MapBuilder {
         self
     }
 
-    pub fn build(self) -> Value {
+    pub fn build(mut self) -> Value {
+        // Every page keeps its maps for the whole build (and serve session): no slack.
+        self.0.shrink_to_fit();
         Value::from(self.0)
     }
 }
