@@ -8,7 +8,7 @@
 # run so the ratios are fair: Hugo; pufa as shipped (search index and metrics pages included);
 # pufa without the search index; pufa on the corpus with every report's `metrics:` removed (the
 # difference is what metrics pages cost). Output goes to tmpfs (/dev/shm) when there is one.
-# Prints bench_time.py's lines (median wall, CPU = user+sys, peak RSS) and the ratios.
+# Prints the medians (wall, CPU = user+sys, peak RSS) and the ratios to Hugo.
 # Environment: SHARED (default ../shared next to the repo), WORK (default /tmp/pufa-bench).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,21 +61,32 @@ hugo="$venv/bin/hugo"
 pufa="$repo/target/release/pufa"
 json="$work/results-$pages.jsonl"; : > "$json"
 
-t() { local label="$1"; shift; python3 "$timer" -n "$runs" --label "$label" --json "$json" --prepare "rm -rf '$out'" -- "$@"; }
-echo "# $("$hugo" version | cut -d' ' -f1-2); pufa $("$pufa" --version | cut -d' ' -f2); $pages pages; median of $runs"
-t hugo            "$hugo" --quiet -s "$hugosite" -d "$out"
-t pufa            "$pufa" build --root "$corpus" --output "$out"
-t pufa-nosearch   "$pufa" build --root "$nosearch" --output "$out"
-t pufa-nometrics  "$pufa" build --root "$nometrics" --output "$out"
+# Interleaved: each round times every command once, so drifting load on a shared machine
+# hits all of them alike; the medians over the rounds are compared.
+t() { local label="$1"; shift; python3 "$timer" -n 1 --label "$label" --json "$json" --prepare "rm -rf '$out'" -- "$@" >/dev/null; }
+echo "# $("$hugo" version | cut -d' ' -f1-2); pufa $("$pufa" --version | cut -d' ' -f2); $pages pages; median of $runs interleaved rounds"
+for round in $(seq "$runs"); do
+  t hugo            "$hugo" --quiet -s "$hugosite" -d "$out"
+  t pufa            "$pufa" build --root "$corpus" --output "$out"
+  t pufa-nosearch   "$pufa" build --root "$nosearch" --output "$out"
+  t pufa-nometrics  "$pufa" build --root "$nometrics" --output "$out"
+done
 rm -rf "$out"
 
 python3 - "$json" <<'PY'
 import json, sys
-rows = {}
+from statistics import median
+runs = {}
 for line in open(sys.argv[1]):
-    r = json.loads(line); rows[r.get("label")] = r
-cpu = lambda r: r["cpu_s"]["median"]
-mem = lambda r: r["peak_mb"]["median"]
+    r = json.loads(line)
+    runs.setdefault(r["label"], []).append(r)
+rows = {k: {"cpu": median(x["cpu_s"]["median"] for x in v), "mem": median(x["peak_mb"]["median"] for x in v),
+            "wall": median(x["wall_s"]["median"] for x in v),
+            "contended": sum(x.get("contended_runs", 0) for x in v)} for k, v in runs.items()}
+for k, r in rows.items():
+    print(f"{k:15} wall {r['wall']:6.2f} s   CPU {r['cpu']:6.2f} s   peak RSS {r['mem']:6.0f} MB")
+cpu = lambda r: r["cpu"]
+mem = lambda r: r["mem"]
 h = rows["hugo"]
 for k in ("pufa", "pufa-nosearch", "pufa-nometrics"):
     r = rows[k]
@@ -83,6 +94,6 @@ for k in ("pufa", "pufa-nosearch", "pufa-nometrics"):
 a = rows["pufa"]
 print(f"metrics pages add {cpu(a) - cpu(rows['pufa-nometrics']):+.2f} s CPU; "
       f"the search index adds {cpu(a) - cpu(rows['pufa-nosearch']):+.2f} s CPU")
-if any(r.get("contended_runs") for r in rows.values()):
+if any(r["contended"] for r in rows.values()):
     print("warning: some runs were contended by other processes; re-run on a quiet machine")
 PY
