@@ -295,3 +295,27 @@ fn the_imported_page_builds_and_a_second_import_is_identical() {
     );
     assert!(html.contains("96.31%"));
 }
+
+#[test]
+fn markdown_passes_through_with_its_front_matter_checked() {
+    let dir = new_site();
+    let good = "---\ntitle: 示例镇2022年法治政府建设年度报告\nyear: 2022\npublisher: 示例镇人民政府\n---\n\n正文。\n";
+    let bad = "---\ntitle: 有错的页面\nyear: 2022\npublisher: 示例镇人民政府\nbogus: 1\n---\n\n正文。\n";
+    std::fs::write(dir.path().join("2022.md"), good).unwrap();
+    std::fs::write(dir.path().join("bad.md"), bad).unwrap();
+    let o = pufa(dir.path(), &["import", "2022.md", "--root", "site"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("site/content/reports/2022.md")).unwrap(),
+        good
+    );
+    // The error names the file being imported, at the line of the unknown key; nothing is written.
+    let o = pufa(dir.path(), &["import", "bad.md", "--root", "site"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("bad.md:5:1") && stderr(&o).contains("bogus"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("site/content/reports/bad.md").exists());
+}

@@ -25,6 +25,21 @@ pub struct Figure {
     pub doubt: Option<String>,
 }
 
+impl Figure {
+    /// The value as a YAML number: full-width digits (１２) read as the same ASCII digits
+    /// (the body keeps them as written).
+    pub fn yaml_number(&self) -> String {
+        self.value
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '．' => '.',
+                c => c,
+            })
+            .collect()
+    }
+}
+
 /// An award found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundAward {
@@ -505,6 +520,9 @@ mod tests {
         let got = labels("开展第一议题学习35次、理论学习中心组研讨13次");
         assert_eq!(got[0].0, "第一议题学习");
         assert_eq!(got[1].0, "理论学习中心组研讨");
+        // Full-width digits are kept as written, and read as a number for front matter.
+        let f = figures("召开专题会议６次，化解纠纷１２宗。", 1);
+        assert_eq!((f[1].value.as_str(), f[1].yaml_number().as_str()), ("１２", "12"));
         let got = labels("今年“粤智助”业务总量共13882单,服务7265人次。");
         assert_eq!(got[0].0, "“粤智助”业务总量");
         assert_eq!(got[1].1, "7265");

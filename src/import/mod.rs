@@ -238,7 +238,7 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
                     "  - {{ key: {}, label: {}, value: {}, unit: {} }}",
                     f.key,
                     q(&punct::fix(&f.label)),
-                    f.value,
+                    f.yaml_number(),
                     q(&f.unit)
                 );
             }
@@ -434,8 +434,9 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
 }
 
 /// Checks a generated page with the parser `pufa build` uses.
-fn validate(config: &crate::config::Config, rel: &str, section: &str, page: &str) -> Result<(), Error> {
-    crate::content::page::parse_page(config, rel, &format!("content/{rel}"), page, section, Vec::new())
+/// Parses a page as the build would; `shown` is the path its errors name.
+fn validate(config: &crate::config::Config, rel: &str, shown: &str, section: &str, page: &str) -> Result<(), Error> {
+    crate::content::page::parse_page(config, rel, shown, page, section, Vec::new())
         .map(|_| ())
         .map_err(Error::many)
 }
@@ -469,7 +470,14 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
             .unwrap_or_else(|| "page.md".into());
         let target = into.join(&name);
         if let Some(c) = &config {
-            validate(c, &format!("{section}/{name}"), &section, &text)?;
+            // Errors name the file being imported: that is the one to fix.
+            validate(
+                c,
+                &format!("{section}/{name}"),
+                &args.file.display().to_string(),
+                &section,
+                &text,
+            )?;
         }
         return write_page(&target, &text, args.dry_run, args.force).map(|_| {
             println!(
@@ -503,7 +511,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
     let target = into.join(format!("{stem}.md"));
     if let Some(c) = &config {
         let rel = format!("{section}/{stem}.md");
-        validate(c, &rel, &section, &im.page).map_err(|e| {
+        validate(c, &rel, &format!("content/{rel}"), &section, &im.page).map_err(|e| {
             let mut d = Diagnostic::new(
                 "import/invalid",
                 "导入生成的页面没有通过检查（这是 pufa 的问题，请报告）",

@@ -94,18 +94,47 @@ pub fn ordinal(text: &str) -> Option<(u8, u32, usize)> {
             if let Some(n) = chinese_number(inner) {
                 return Some((3, n, len));
             }
-            if !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit()) {
-                return Some((5, inner.parse().ok()?, len));
+            let inner = inner.trim();
+            if (1..=2).contains(&inner.chars().count())
+                && inner.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            {
+                let value: String = inner
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_digit() {
+                            c
+                        } else {
+                            char::from_u32(c as u32 - 0xFEE0).unwrap_or('0')
+                        }
+                    })
+                    .collect();
+                return Some((5, value.parse().ok()?, len));
             }
         }
     }
-    // 1. / 1． / 1、
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=2).contains(&digits) {
+    // 1. / 1． / 1、 (digits half- or full-width: １．)
+    let digit_chars: Vec<char> = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .collect();
+    if (1..=2).contains(&digit_chars.len()) {
+        let digits: usize = digit_chars.iter().map(|c| c.len_utf8()).sum();
+        let value: String = digit_chars
+            .iter()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    *c
+                } else {
+                    char::from_u32(*c as u32 - 0xFEE0).unwrap_or('0')
+                }
+            })
+            .collect();
         let rest = &t[digits..];
         for sep in ['.', '．', '、'] {
-            if rest.starts_with(sep) && !rest[sep.len_utf8()..].starts_with(|c: char| c.is_ascii_digit()) {
-                return Some((4, t[..digits].parse().ok()?, digits + sep.len_utf8()));
+            if let Some(after) = rest.strip_prefix(sep)
+                && !after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            {
+                return Some((4, value.parse().ok()?, digits + sep.len_utf8()));
             }
         }
     }
@@ -303,11 +332,12 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
                     let title = title[marker_len..].trim();
                     doc.body.push(Out::Heading {
                         level,
-                        text: format!(
-                            "{}{}",
-                            num.trim_end_matches(['.', '．', '、']).to_string() + ". ",
-                            title
-                        ),
+                        // 1、/1． become "1. "; （1） stays as it is.
+                        text: if level == 4 {
+                            format!("{}. {title}", num.trim_end_matches(['.', '．', '、']))
+                        } else {
+                            format!("{num}{title}")
+                        },
                         line: l.line,
                     });
                     if !rest.is_empty() {
@@ -357,6 +387,10 @@ mod tests {
         assert_eq!(ordinal("1.深入学习"), Some((4, 1, 2)));
         assert_eq!(ordinal("2．严格"), Some((4, 2, 4)));
         assert_eq!(ordinal("(1)细项"), Some((5, 1, 3)));
+        assert_eq!(ordinal("１．全角数字"), Some((4, 1, 6)));
+        assert_eq!(ordinal("１２、全角"), Some((4, 12, 9)));
+        assert_eq!(ordinal("（２）全角"), Some((5, 2, 9)));
+        assert_eq!(ordinal("1.5亿元"), None);
         assert_eq!(ordinal("2024年,横栏镇"), None);
         assert_eq!(ordinal("93.19%"), None);
         assert_eq!(ordinal("一是加强"), None);
