@@ -199,8 +199,9 @@ pub fn yaml_to_value(v: &yaml::Value) -> Value {
     }
 }
 
-fn strs(v: &StrList) -> Value {
-    Value::from(v.0.clone())
+/// A list of strings; absent is an empty list (templates loop over it without a test).
+fn strs(v: &Option<StrList>) -> Value {
+    Value::from(v.as_ref().map(|l| l.0.clone()).unwrap_or_default())
 }
 
 fn opt_str(v: &Option<String>) -> Value {
@@ -280,14 +281,7 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         .set("draft", p.front.draft)
         .set("summary", safe(summary_html))
         .set("summary_text", p.body.summary_text.as_str())
-        .set(
-            "keywords",
-            p.front
-                .keywords
-                .as_ref()
-                .map(strs)
-                .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-        )
+        .set("keywords", strs(&p.front.keywords))
         .set("source", opt_str(&p.front.source))
         .set(
             "extra",
@@ -351,40 +345,16 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
                 .collect();
             r.set("metrics", Value::from(metrics))
                 .set("awards", awards(&f.awards))
-                .set(
-                    "projects",
-                    f.projects
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                );
+                .set("projects", strs(&f.projects));
             Some(("report", r.build()))
         }
         Kind::Project => {
             let mut r = MapBuilder::new();
             r.set("years", Value::from(p.years.clone()))
-                .set(
-                    "lead_units",
-                    f.lead_units
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                )
+                .set("lead_units", strs(&f.lead_units))
                 .set("location", opt_str(&f.location))
-                .set(
-                    "audience",
-                    f.audience
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                )
-                .set(
-                    "laws",
-                    f.laws
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                )
+                .set("audience", strs(&f.audience))
+                .set("laws", strs(&f.laws))
                 .set("awards", awards(&f.awards));
             Some(("project", r.build()))
         }
@@ -393,21 +363,9 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
             r.set("case_type", opt_str(&f.case_type))
                 .set("location", opt_str(&f.location))
                 .set("summary", opt_str(&f.summary))
-                .set(
-                    "legal_basis",
-                    f.legal_basis
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                )
+                .set("legal_basis", strs(&f.legal_basis))
                 .set("outcome", opt_str(&f.outcome))
-                .set(
-                    "projects",
-                    f.projects
-                        .as_ref()
-                        .map(strs)
-                        .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-                );
+                .set("projects", strs(&f.projects));
             Some(("case", r.build()))
         }
         Kind::Page => None,
@@ -483,14 +441,7 @@ fn section_value(site: &Site, s: &Arc<Section>) -> (Value, u64) {
         .set("kind", s.kind.as_str())
         .set("kind_label", s.kind.label())
         .set("content", safe(content))
-        .set(
-            "keywords",
-            s.front
-                .keywords
-                .as_ref()
-                .map(strs)
-                .unwrap_or_else(|| Value::from(Vec::<String>::new())),
-        )
+        .set("keywords", strs(&s.front.keywords))
         .set("column_type", s.front.column_type.as_deref().unwrap_or(""))
         .set("page_count", site.index.section_pages.get(&s.key).map_or(0, Vec::len))
         .set("is_root", s.key.is_empty())
