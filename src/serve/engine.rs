@@ -730,15 +730,40 @@ struct SiteUndo {
     warnings: Option<Vec<Diagnostic>>,
 }
 
+/// A map keyed by relative path whose entries an undo log can put back.
+trait UndoMap<V> {
+    /// Sets the entry, or removes it for `None` (the key was new).
+    fn put(&mut self, key: String, old: Option<V>);
+
+    /// Puts back the old entries; a key changed twice was recorded twice, so newest first.
+    fn put_back(&mut self, entries: Vec<(String, Option<V>)>) {
+        for (key, old) in entries.into_iter().rev() {
+            self.put(key, old);
+        }
+    }
+}
+
+impl<V> UndoMap<V> for BTreeMap<String, V> {
+    fn put(&mut self, key: String, old: Option<V>) {
+        match old {
+            Some(v) => self.insert(key, v),
+            None => self.remove(&key),
+        };
+    }
+}
+
+impl<V, S: std::hash::BuildHasher> UndoMap<V> for HashMap<String, V, S> {
+    fn put(&mut self, key: String, old: Option<V>) {
+        match old {
+            Some(v) => self.insert(key, v),
+            None => self.remove(&key),
+        };
+    }
+}
+
 impl SiteUndo {
     fn restore(self, site: &mut Site) {
-        // Later changes to the same page were recorded later: undo in reverse order.
-        for (rel, old) in self.pages.into_iter().rev() {
-            match old {
-                Some(p) => site.pages.insert(rel, p),
-                None => site.pages.remove(&rel),
-            };
-        }
+        site.pages.put_back(self.pages);
         if let Some(s) = self.sections {
             site.sections = s;
         }
@@ -748,12 +773,7 @@ impl SiteUndo {
         if let Some(a) = self.assets {
             site.assets = a;
         }
-        for (rel, old) in self.resolved {
-            match old {
-                Some(r) => site.resolved.insert(rel, r),
-                None => site.resolved.remove(&rel),
-            };
-        }
+        site.resolved.put_back(self.resolved);
         if let Some(r) = self.resolved_sections {
             site.resolved_sections = r;
         }
@@ -775,12 +795,7 @@ struct ValuesUndo {
 
 impl ValuesUndo {
     fn restore(self, values: &mut Values) {
-        for (rel, old) in self.pages {
-            match old {
-                Some(v) => values.pages.insert(rel, v),
-                None => values.pages.remove(&rel),
-            };
-        }
+        values.pages.put_back(self.pages);
         values.sections = self.sections;
         values.nav = self.nav;
     }
