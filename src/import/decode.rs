@@ -25,6 +25,14 @@ fn refuse(file: &Path, message: &str, hint: &str) -> Error {
     )
 }
 
+fn binary(file: &Path) -> Error {
+    refuse(
+        file,
+        "文件里有二进制内容，不是文本文件",
+        "请导入报告的 Word 文档（.docx）或纯文本（.txt）。",
+    )
+}
+
 /// Detects the format and encoding of `bytes` read from `file`.
 pub fn decode(file: &Path, bytes: &[u8]) -> Result<Input, Error> {
     let ext = file
@@ -94,11 +102,7 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Input, Error> {
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(body) {
         if text.contains('\0') {
-            return Err(refuse(
-                file,
-                "文件里有二进制内容，不是文本文件",
-                "请导入报告的 Word 文档（.docx）或纯文本（.txt）。",
-            ));
+            return Err(binary(file));
         }
         return Ok(text_input(
             &ext,
@@ -111,17 +115,14 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Input, Error> {
         ));
     }
     if bytes.iter().filter(|b| **b == 0).count() > bytes.len() / 100 {
-        return Err(refuse(
-            file,
-            "文件里有二进制内容，不是文本文件",
-            "请导入报告的 Word 文档（.docx）或纯文本（.txt）。",
-        ));
+        return Err(binary(file));
     }
     // Not UTF-8: let the detector decide (GB18030/GBK is what Chinese Windows writes).
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-    let enc = if enc == encoding_rs::GBK || enc == encoding_rs::GB18030 || enc.name() == "gb18030" {
+    // GB18030 is a superset of GBK: decode with it whichever the detector names.
+    let enc = if enc == encoding_rs::GBK {
         encoding_rs::GB18030
     } else {
         enc

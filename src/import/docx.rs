@@ -47,24 +47,6 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
     })
 }
 
-fn entity(name: &str) -> String {
-    match name {
-        "amp" => "&".into(),
-        "lt" => "<".into(),
-        "gt" => ">".into(),
-        "quot" => "\"".into(),
-        "apos" => "'".into(),
-        n => {
-            let code = n
-                .strip_prefix("#x")
-                .or_else(|| n.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()));
-            code.and_then(char::from_u32).map(|c| c.to_string()).unwrap_or_default()
-        }
-    }
-}
-
 /// Heading level and title flag by style id, from styles.xml.
 fn styles(xml: &str) -> HashMap<String, (Option<u8>, bool)> {
     let mut out = HashMap::new();
@@ -184,8 +166,11 @@ fn parse_document(xml: &str, styles: &HashMap<String, (Option<u8>, bool)>) -> Re
                 push_text(&mut para, &mut para_bold_done, run_bold, &s);
             }
             Event::GeneralRef(r) if in_t => {
-                let s = entity(&r.into_inner());
-                push_text(&mut para, &mut para_bold_done, run_bold, &s);
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    push_text(&mut para, &mut para_bold_done, run_bold, c.encode_utf8(&mut [0; 4]));
+                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
+                    push_text(&mut para, &mut para_bold_done, run_bold, s);
+                }
             }
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_t = false,
