@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::structure::chinese_number;
+use crate::markdown::cjk::halfwidth;
 
 /// A figure found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,14 +30,7 @@ impl Figure {
     /// The value as a YAML number: full-width digits (１２) read as the same ASCII digits
     /// (the body keeps them as written).
     pub fn yaml_number(&self) -> String {
-        self.value
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '．' => '.',
-                c => c,
-            })
-            .collect()
+        self.value.chars().map(halfwidth).collect()
     }
 }
 

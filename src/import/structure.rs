@@ -4,6 +4,7 @@
 //! sequences are checked: a jump or a repeat is reported with its line.
 
 use super::docx::{Block, Para};
+use crate::markdown::cjk::halfwidth;
 
 /// A paragraph of the input with its line number and what the source says about it.
 #[derive(Debug, Clone, Default)]
@@ -94,51 +95,37 @@ pub fn ordinal(text: &str) -> Option<(u8, u32, usize)> {
             if let Some(n) = chinese_number(inner) {
                 return Some((3, n, len));
             }
-            let inner = inner.trim();
-            if (1..=2).contains(&inner.chars().count())
-                && inner.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-            {
-                let value: String = inner
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_digit() {
-                            c
-                        } else {
-                            char::from_u32(c as u32 - 0xFEE0).unwrap_or('0')
-                        }
-                    })
-                    .collect();
-                return Some((5, value.parse().ok()?, len));
+            if let Some(n) = ascii_number(inner.trim()) {
+                return Some((5, n, len));
             }
         }
     }
     // 1. / 1． / 1、 (digits half- or full-width: １．)
-    let digit_chars: Vec<char> = t
+    let digits: usize = t
         .chars()
-        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .collect();
-    if (1..=2).contains(&digit_chars.len()) {
-        let digits: usize = digit_chars.iter().map(|c| c.len_utf8()).sum();
-        let value: String = digit_chars
-            .iter()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    *c
-                } else {
-                    char::from_u32(*c as u32 - 0xFEE0).unwrap_or('0')
-                }
-            })
-            .collect();
+        .take_while(|c| halfwidth(*c).is_ascii_digit())
+        .map(char::len_utf8)
+        .sum();
+    if let Some(n) = ascii_number(&t[..digits]) {
         let rest = &t[digits..];
         for sep in ['.', '．', '、'] {
             if let Some(after) = rest.strip_prefix(sep)
-                && !after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                && !after.starts_with(|c: char| halfwidth(c).is_ascii_digit())
             {
-                return Some((4, value.parse().ok()?, digits + sep.len_utf8()));
+                return Some((4, n, digits + sep.len_utf8()));
             }
         }
     }
     None
+}
+
+/// One or two digits, half- or full-width (１２) → 12.
+fn ascii_number(s: &str) -> Option<u32> {
+    let digits: String = s.chars().map(halfwidth).collect();
+    if !(1..=2).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// Splits "标题。正文……" into a short title and the rest (None when the first sentence is long).

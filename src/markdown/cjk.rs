@@ -40,6 +40,16 @@ pub fn is_cjk_punct(c: char) -> bool {
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
 }
 
+/// Full-width ASCII (Ａ１２．) as ASCII (A12.); other characters unchanged.
+pub fn halfwidth(c: char) -> char {
+    let u = c as u32;
+    if (0xFF01..=0xFF5E).contains(&u) {
+        char::from_u32(u - 0xFEE0).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
 type Ev<'a> = (Event<'a>, Range<usize>);
 
 /// Replaces a paired opening `**` (same UTF-8 length: 2 bytes).

@@ -127,7 +127,7 @@ pub fn html_token_keys(html: &str, mut emit: impl FnMut(u64, Option<&str>)) {
                 }
             }
         }
-        let c = normalize(c);
+        let c = cjk::halfwidth(c);
         if cjk::is_wide(c) && !cjk::is_cjk_punct(c) {
             end_word(&mut word, &mut emit);
             if let Some(p) = prev {
@@ -176,7 +176,7 @@ pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
         word.clear();
     };
     for c in text.chars() {
-        let c = normalize(c);
+        let c = cjk::halfwidth(c);
         if cjk::is_wide(c) && !cjk::is_cjk_punct(c) {
             flush_word(&mut word, &mut emit);
             run.push(c);
@@ -196,16 +196,6 @@ pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
         flush_run(&mut run, &mut emit, &mut buf);
     }
     flush_word(&mut word, &mut emit);
-}
-
-/// Full-width ASCII (Ａ１２) as ASCII.
-fn normalize(c: char) -> char {
-    let u = c as u32;
-    if (0xFF01..=0xFF5E).contains(&u) {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else {
-        c
-    }
 }
 
 /// FNV-1a, 32 bits (the same function is in search.js).
