@@ -1,4 +1,4 @@
-//! Small helpers shared by several stages: a stable hash for fingerprints and ids.
+//! Small helpers shared by several stages: stable hashes for fingerprints, ids and keys.
 
 /// 64-bit FNV-1a: stable across runs, platforms and Rust versions (unlike `DefaultHasher`),
 /// so it may end up in output (ids) and in fingerprints compared across rebuilds.
@@ -22,6 +22,17 @@ impl std::hash::Hasher for StableHasher {
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
+}
+
+/// FNV-1a, 32 bits: the search index's shard function (the same function is in the theme's
+/// search.js) and the importer's metric keys.
+pub fn fnv1a32(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in bytes {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
 /// A fast, non-cryptographic hasher for in-memory maps keyed by numbers (the Fx hash used

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::structure::chinese_number;
+use super::structure::chinese_year;
 use crate::markdown::cjk::halfwidth;
 
 /// A figure found in the text.
@@ -97,7 +97,6 @@ const LEADING: &[&str] = &[
     "新增",
     "作出",
     "做出",
-    "累计",
     "在",
     "对",
     "向",
@@ -220,7 +219,7 @@ pub fn key_for(label: &str) -> String {
     if let Some((_, k)) = KNOWN.iter().find(|(name, _)| bare.contains(name)) {
         return (*k).to_string();
     }
-    format!("m-{:08x}", crate::render::search::fnv1a32(bare.as_bytes()))
+    format!("m-{:08x}", crate::util::fnv1a32(bare.as_bytes()))
 }
 
 /// Finds the figures of one paragraph (`line` is its line in the source).
@@ -310,12 +309,11 @@ pub fn figures(text: &str, line: usize) -> Vec<Figure> {
         // "…单位等11类场景": the count is of what follows.
         let lists_before = label.ends_with('等');
         // A count of something named after it: 梳理15个事项 → 梳理事项.
-        let mut noun_after = String::new();
         if lists_before {
             label.clear();
         }
         if label.chars().count() <= 2 && !follows_figure {
-            noun_after = after
+            let mut noun_after: String = after
                 .chars()
                 .take_while(|c| !"，。；：！？,;:!?（）()、 ".contains(*c) && !c.is_ascii_digit())
                 .take(10)
@@ -347,11 +345,7 @@ pub fn figures(text: &str, line: usize) -> Vec<Figure> {
         let ctx_start = crate::diagnostics::floor_char_boundary(text, whole.start().saturating_sub(24));
         let ctx_end = crate::diagnostics::floor_char_boundary(text, (whole.end() + 12).min(text.len()));
         let context = text[ctx_start..ctx_end].to_string();
-        let unit_text = if m.name("yu").is_some() {
-            format!("{}{unit}", m.name("yu").map_or("", |y| y.as_str()))
-        } else {
-            unit.to_string()
-        };
+        let unit_text = format!("{}{unit}", m.name("yu").map_or("", |y| y.as_str()));
         out.push(Figure {
             line,
             value: num.as_str().to_string(),
@@ -362,7 +356,6 @@ pub fn figures(text: &str, line: usize) -> Vec<Figure> {
             doubt,
         });
         last_end = whole.end();
-        let _ = noun_after;
     }
     out
 }
@@ -414,25 +407,15 @@ pub fn awards(text: &str, line: usize) -> Vec<FoundAward> {
 /// The year a report is about: `2024年` in the title, else at the start of the first sentence.
 /// Chinese numerals (`二〇二四年`) are read too.
 pub fn year(title: Option<&str>, first: Option<&str>) -> Option<(i32, &'static str)> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
     let find = |s: &str| -> Option<i32> {
-        let re = Regex::new(r"(\d{4})年").ok()?;
+        let re = YEAR.get_or_init(|| Regex::new(r"(\d{4})年").expect("valid regex"));
         if let Some(c) = re.captures(s) {
             return c[1].parse().ok();
         }
         let cn: String = s.chars().skip_while(|c| !"〇零一二".contains(*c)).take(5).collect();
-        if cn.ends_with('年') && cn.chars().count() == 5 {
-            let digits: Option<String> = cn
-                .chars()
-                .take(4)
-                .map(|c| {
-                    if c == '〇' || c == '零' {
-                        Some('0')
-                    } else {
-                        chinese_number(&c.to_string()).and_then(|d| char::from_digit(d, 10))
-                    }
-                })
-                .collect();
-            return digits?.parse().ok();
+        if let Some(y) = cn.strip_suffix('年') {
+            return chinese_year(y);
         }
         None
     };
@@ -475,14 +458,14 @@ pub fn publisher(signature: Option<&str>, title: Option<&str>, first: Option<&st
             .unwrap_or("")
             .trim_end_matches(['关', '于'])
             .trim();
-        let before = before.strip_suffix("关于").unwrap_or(before);
         if let Some(m) = org_title_re().captures(before) {
             return Some((m["org"].to_string(), "标题"));
         }
     }
     let first = first?;
-    let after_year = Regex::new(r"^\s*(?:\d{4}|[〇零一二三四五六七八九]{4})年[，,、\s]*")
-        .ok()?
+    static YEAR_PREFIX: OnceLock<Regex> = OnceLock::new();
+    let after_year = YEAR_PREFIX
+        .get_or_init(|| Regex::new(r"^\s*(?:\d{4}|[〇零一二三四五六七八九]{4})年[，,、\s]*").expect("valid regex"))
         .replace(first, "");
     org_re()
         .captures(&after_year)

@@ -320,17 +320,7 @@ pub fn parse_cn_date(s: &str) -> Option<Date> {
     let year: i32 = if y.bytes().all(|b| b.is_ascii_digit()) {
         y.parse().ok()?
     } else {
-        y.chars()
-            .map(|c| {
-                if c == '〇' || c == '零' {
-                    Some('0')
-                } else {
-                    structure::chinese_number(&c.to_string()).and_then(|v| char::from_digit(v, 10))
-                }
-            })
-            .collect::<Option<String>>()?
-            .parse()
-            .ok()?
+        structure::chinese_year(y)?
     };
     Date::ymd(year, num(m)? as u8, num(d)? as u8)
 }

@@ -11,6 +11,7 @@ fn chinese(c: Option<char>) -> bool {
 
 /// Converts the punctuation of one line (or paragraph).
 pub fn fix(line: &str) -> String {
+    let offsets: Vec<usize> = line.char_indices().map(|(o, _)| o).collect();
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut title_depth = 0usize; // inside 《》
@@ -22,9 +23,9 @@ pub fn fix(line: &str) -> String {
         let next = chars.get(i + 1).copied();
         // URLs run to the next space or Chinese character.
         if !in_url
-            && (line[char_offset(&chars, i)..].starts_with("http://")
-                || line[char_offset(&chars, i)..].starts_with("https://")
-                || line[char_offset(&chars, i)..].starts_with("www."))
+            && ["http://", "https://", "www."]
+                .iter()
+                .any(|p| line[offsets[i]..].starts_with(p))
         {
             in_url = true;
         }
@@ -79,10 +80,6 @@ pub fn fix(line: &str) -> String {
         out.push(converted.unwrap_or(c));
     }
     out
-}
-
-fn char_offset(chars: &[char], i: usize) -> usize {
-    chars[..i].iter().map(|c| c.len_utf8()).sum()
 }
 
 /// The runs of digits (with decimal points) in a text, in order: what must never change.

@@ -71,6 +71,21 @@ pub fn chinese_number(s: &str) -> Option<u32> {
     }
 }
 
+/// A year in Chinese numerals, digit by digit: 二〇二四 → 2024.
+pub fn chinese_year(s: &str) -> Option<i32> {
+    if s.chars().count() != 4 {
+        return None;
+    }
+    s.chars()
+        .map(|c| match c {
+            '〇' | '零' => Some('0'),
+            c => chinese_number(c.encode_utf8(&mut [0; 4])).and_then(|d| char::from_digit(d, 10)),
+        })
+        .collect::<Option<String>>()?
+        .parse()
+        .ok()
+}
+
 /// The ordinal a paragraph starts with: (level, number, byte length of the marker).
 pub fn ordinal(text: &str) -> Option<(u8, u32, usize)> {
     let t = text;
@@ -271,7 +286,7 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
                 break;
             }
         }
-        let text = l.text.clone();
+        let text = l.text;
         if l.list && ordinal(&text).is_none() {
             list.push(text);
             continue;
@@ -299,8 +314,29 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
                 *c = 0;
             }
             let max_title = if level <= 3 { 40 } else { 30 };
-            match (level, split_title(&text, max_title)) {
-                (2 | 3, Some((title, rest))) => {
+            let heading = match (level, split_title(&text, max_title)) {
+                (2 | 3, Some(split)) => Some(split),
+                (4 | 5, Some((title, rest))) if !rest.is_empty() || text.chars().count() <= max_title => {
+                    // "1.标题。正文" reads best as a small heading over its paragraph; keep the
+                    // number: 1、/1． become "1. "; （1） stays as it is.
+                    let num = &text[..marker_len];
+                    let title = title[marker_len..].trim();
+                    let title = if level == 4 {
+                        format!("{}. {title}", num.trim_end_matches(['.', '．', '、']))
+                    } else {
+                        format!("{num}{title}")
+                    };
+                    Some((title, rest))
+                }
+                (2 | 3, None) => {
+                    doc.notes
+                        .push((l.line, "以序号开头，但第一句太长，没有作为标题：请确认".to_string()));
+                    None
+                }
+                _ => None,
+            };
+            match heading {
+                Some((title, rest)) => {
                     doc.body.push(Out::Heading {
                         level,
                         text: title,
@@ -313,33 +349,7 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
                         });
                     }
                 }
-                (4 | 5, Some((title, rest))) if !rest.is_empty() || text.chars().count() <= max_title => {
-                    // "1.标题。正文" reads best as a small heading over its paragraph; keep the number.
-                    let num = &text[..marker_len];
-                    let title = title[marker_len..].trim();
-                    doc.body.push(Out::Heading {
-                        level,
-                        // 1、/1． become "1. "; （1） stays as it is.
-                        text: if level == 4 {
-                            format!("{}. {title}", num.trim_end_matches(['.', '．', '、']))
-                        } else {
-                            format!("{num}{title}")
-                        },
-                        line: l.line,
-                    });
-                    if !rest.is_empty() {
-                        doc.body.push(Out::Para {
-                            text: rest,
-                            line: l.line,
-                        });
-                    }
-                }
-                (2 | 3, None) => {
-                    doc.notes
-                        .push((l.line, "以序号开头，但第一句太长，没有作为标题：请确认".to_string()));
-                    doc.body.push(Out::Para { text, line: l.line });
-                }
-                _ => doc.body.push(Out::Para { text, line: l.line }),
+                None => doc.body.push(Out::Para { text, line: l.line }),
             }
             continue;
         }

@@ -24,6 +24,8 @@
 use crate::util::FxMap;
 
 use rayon::prelude::*;
+
+pub use crate::util::fnv1a32;
 use serde::Serialize;
 use tera::Value;
 
@@ -196,16 +198,6 @@ pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
         flush_run(&mut run, &mut emit, &mut buf);
     }
     flush_word(&mut word, &mut emit);
-}
-
-/// FNV-1a, 32 bits (the same function is in search.js).
-pub fn fnv1a32(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in bytes {
-        h ^= u32::from(*b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
 }
 
 /// The shard a token lives in.
