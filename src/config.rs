@@ -288,11 +288,10 @@ impl Config {
             }
         }
         let sections = raw.sections.unwrap_or_else(|| {
-            BTreeMap::from([
-                ("reports".to_string(), Kind::Report),
-                ("projects".to_string(), Kind::Project),
-                ("cases".to_string(), Kind::Case),
-            ])
+            DEFAULT_SECTIONS
+                .iter()
+                .map(|(dir, kind)| (dir.to_string(), *kind))
+                .collect()
         });
         let paginate_by = raw.paginate_by.unwrap_or(20);
         let output_dir = match raw.output_dir {
@@ -387,6 +386,11 @@ impl Config {
         format!("{}{}", self.origin, self.url(path))
     }
 
+    /// The section folder that holds items of `kind` (the first, when several do).
+    pub fn section_for(&self, kind: Kind) -> Option<&str> {
+        self.sections.iter().find(|(_, k)| **k == kind).map(|(s, _)| s.as_str())
+    }
+
     /// The kind of content a section folder (relative to content/) holds.
     pub fn kind_of_section(&self, section_dir: &str) -> Kind {
         let top = section_dir.split('/').next().unwrap_or("");
@@ -407,6 +411,13 @@ impl Config {
 }
 
 /// URL segments pufa itself generates at the top level.
+/// Which top-level section holds which kind when the config does not say.
+pub const DEFAULT_SECTIONS: [(&str, Kind); 3] = [
+    ("reports", Kind::Report),
+    ("projects", Kind::Project),
+    ("cases", Kind::Case),
+];
+
 pub const RESERVED: &[&str] = &["years", "search", "metrics", "__pufa"];
 
 /// Where a theme lives: `ROOT/themes/NAME`, else the `themes/NAME` folder next to the site

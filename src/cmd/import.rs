@@ -3,27 +3,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::SiteArgs;
-use crate::config::Kind;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
-    Report,
-    Project,
-    Case,
-}
-
-impl From<ImportKind> for Kind {
-    fn from(k: ImportKind) -> Kind {
-        match k {
-            ImportKind::Report => Kind::Report,
-            ImportKind::Project => Kind::Project,
-            ImportKind::Case => Kind::Case,
-        }
-    }
-}
+use super::{ItemKind, SiteArgs};
+use crate::config::{DEFAULT_SECTIONS, Kind};
+use crate::diagnostics::{Diagnostic, Error};
+use crate::import::decode::Input;
+use crate::import::{Options, check_page, convert, decode, report};
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
@@ -31,7 +17,7 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// What it is [default: report].
     #[arg(long)]
-    pub kind: Option<ImportKind>,
+    pub kind: Option<ItemKind>,
     /// The year reported on (when the text does not say).
     #[arg(long)]
     pub year: Option<i32>,
@@ -51,6 +37,88 @@ pub struct ImportArgs {
     pub site: SiteArgs,
 }
 
-pub fn run(args: ImportArgs) -> Result<(), crate::Error> {
-    crate::import::run(args)
+const EXISTS_HINT: &str = "确认要替换时加上 --force，或用 --into 指定别的文件夹。";
+
+pub fn run(args: ImportArgs) -> Result<(), Error> {
+    let bytes = std::fs::read(&args.file).map_err(|e| Error::io(&args.file, &e, "读取文件"))?;
+    let input = decode::decode(&args.file, &bytes)?;
+    let spec = args.site.spec();
+    // Outside a site (with --into) there is no config: the page is written unchecked.
+    let config = crate::build::load_config(&spec).ok();
+    let kind = args.kind.map(Kind::from).unwrap_or(Kind::Report);
+    let section = config
+        .as_ref()
+        .and_then(|c| c.section_for(kind))
+        .or_else(|| DEFAULT_SECTIONS.iter().find(|(_, k)| *k == kind).map(|(s, _)| *s))
+        .unwrap_or("reports")
+        .to_string();
+    let into: PathBuf = args
+        .into
+        .clone()
+        .unwrap_or_else(|| spec.root.join("content").join(&section));
+
+    if let Input::Markdown(text) = input {
+        // Markdown passes through, its front matter checked.
+        let name = args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "page.md".into());
+        let target = into.join(&name);
+        if let Some(c) = &config {
+            // Errors name the file being imported: that is the one to fix.
+            check_page(
+                c,
+                &format!("{section}/{name}"),
+                &args.file.display().to_string(),
+                &section,
+                &text,
+            )?;
+        }
+        if !args.dry_run {
+            super::write_new_file(&target, &text, args.force, EXISTS_HINT)?;
+        }
+        let done = if args.dry_run {
+            "将写入（试运行）"
+        } else {
+            "已写入"
+        };
+        println!("{done} {}", target.display());
+        return Ok(());
+    }
+
+    let opts = Options {
+        kind: Some(kind),
+        year: args.year,
+        publisher: args.publisher.clone(),
+    };
+    let im = convert(input, &opts)?;
+    let stem = match (kind, im.year) {
+        (Kind::Report, Some(y)) => y.to_string(),
+        _ => crate::content::page::sanitize_slug(
+            &args
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "imported".into()),
+        ),
+    };
+    let target = into.join(format!("{stem}.md"));
+    if let Some(c) = &config {
+        let rel = format!("{section}/{stem}.md");
+        check_page(c, &rel, &format!("content/{rel}"), &section, &im.page).map_err(|e| {
+            let mut d = Diagnostic::new(
+                "import/invalid",
+                "导入生成的页面没有通过检查（这是 pufa 的问题，请报告）",
+            )
+            .with_hint(e.to_string());
+            d.file = Some(args.file.display().to_string());
+            Error::one(d)
+        })?;
+    }
+    if !args.dry_run {
+        super::write_new_file(&target, &im.page, args.force, EXISTS_HINT)?;
+    }
+    print!("{}", report(&im, &target, !args.dry_run));
+    Ok(())
 }

@@ -12,10 +12,11 @@ pub mod serve;
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::SiteSpec;
-use crate::diagnostics::Diagnostic;
+use crate::config::Kind;
+use crate::diagnostics::{Diagnostic, Error};
 
 /// pufa（普法）: a static site generator for yearly rule-of-law reports, 普法 projects and case studies.
 #[derive(Debug, Parser)]
@@ -39,6 +40,38 @@ pub enum Command {
     New(new::NewArgs),
     /// Turn a report as it arrives (plain text, Word .docx, GBK) into a content page.
     Import(import::ImportArgs),
+}
+
+/// The kinds of item `pufa new` and `pufa import` make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ItemKind {
+    Report,
+    Project,
+    Case,
+}
+
+impl From<ItemKind> for Kind {
+    fn from(k: ItemKind) -> Kind {
+        match k {
+            ItemKind::Report => Kind::Report,
+            ItemKind::Project => Kind::Project,
+            ItemKind::Case => Kind::Case,
+        }
+    }
+}
+
+/// Writes a content file that must not replace an existing one unless `force`; `hint` says
+/// what to do instead. Creates the folder.
+pub fn write_new_file(path: &Path, text: &str, force: bool, hint: &str) -> Result<(), Error> {
+    if path.exists() && !force {
+        return Err(Error::one(
+            Diagnostic::new("content/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint(hint),
+        ));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io(path, &e, "写入文件"))
 }
 
 /// Options every command that reads a site shares.

@@ -2,25 +2,18 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::SiteArgs;
+use super::{ItemKind, SiteArgs};
 use crate::build::load_config;
 use crate::config::Kind;
 use crate::content::Date;
 use crate::diagnostics::{Diagnostic, Error};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NewKind {
-    Report,
-    Project,
-    Case,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct NewArgs {
     /// What to create.
-    pub kind: NewKind,
+    pub kind: ItemKind,
     /// The file name without `.md` (it becomes the URL), e.g. 2025 or jinzunfu.
     pub name: String,
     #[command(flatten)]
@@ -28,10 +21,10 @@ pub struct NewArgs {
 }
 
 /// The front matter and skeleton body of a new item.
-pub fn template(kind: NewKind, name: &str, publisher: &str, today: Date) -> String {
+pub fn template(kind: ItemKind, name: &str, publisher: &str, today: Date) -> String {
     let this_year = today.year;
     match kind {
-        NewKind::Report => {
+        ItemKind::Report => {
             let year: i32 = name
                 .parse()
                 .ok()
@@ -71,7 +64,7 @@ projects: []
                 next = year + 1
             )
         }
-        NewKind::Project => format!(
+        ItemKind::Project => format!(
             r#"---
 title: "{name}"
 description: ""
@@ -95,7 +88,7 @@ taxonomies:
 "#,
             today = today.ymd_string()
         ),
-        NewKind::Case => format!(
+        ItemKind::Case => format!(
             r#"---
 title: "{name}"
 description: ""
@@ -129,37 +122,20 @@ taxonomies:
 
 pub fn run(args: NewArgs) -> Result<(), Error> {
     let config = load_config(&args.site.spec())?;
-    let want = match args.kind {
-        NewKind::Report => Kind::Report,
-        NewKind::Project => Kind::Project,
-        NewKind::Case => Kind::Case,
-    };
-    let section = config
-        .sections
-        .iter()
-        .find(|(_, k)| **k == want)
-        .map(|(s, _)| s.clone())
-        .ok_or_else(|| {
-            Error::one(Diagnostic::new(
-                "new/section",
-                format!("config.yaml 的 sections 里没有存放{}的栏目", want.label()),
-            ))
-        })?;
+    let want = Kind::from(args.kind);
+    let section = config.section_for(want).ok_or_else(|| {
+        Error::one(Diagnostic::new(
+            "new/section",
+            format!("config.yaml 的 sections 里没有存放{}的栏目", want.label()),
+        ))
+    })?;
     let name = crate::content::page::sanitize_slug(args.name.trim_end_matches(".md"));
     if name.is_empty() {
         return Err(Error::one(Diagnostic::new("new/name", "文件名不能为空")));
     }
-    let path: PathBuf = config.content_dir().join(&section).join(format!("{name}.md"));
-    if path.exists() {
-        return Err(Error::one(
-            Diagnostic::new("new/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint("请换一个文件名。"),
-        ));
-    }
+    let path: PathBuf = config.content_dir().join(section).join(format!("{name}.md"));
     let text = template(args.kind, &name, &config.organisation.name, Date::today());
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
-    }
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, &e, "写入文件"))?;
+    super::write_new_file(&path, &text, false, "请换一个文件名。")?;
     println!("✔ 已新建 {}", path.display());
     Ok(())
 }

@@ -4,9 +4,9 @@
 //!
 //! `decode` reads the bytes; `docx` reads Word documents; `structure` recognises title,
 //! addressee, numbered headings and the signature; `punct` makes half-width punctuation in
-//! Chinese text full-width; `extract` finds the year, publisher, figures and awards. The page
-//! is checked with the same parser `pufa build` uses before it is written, and written only
-//! where no file exists (unless `--force`). The same input always gives the same bytes.
+//! Chinese text full-width; `extract` finds the year, publisher, figures and awards;
+//! [`check_page`] checks the page with the parser `pufa build` uses. Writing the file is the
+//! command's job (`cmd/import.rs`). The same input always gives the same bytes.
 
 pub mod decode;
 pub mod docx;
@@ -16,9 +16,8 @@ pub mod structure;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::cmd::import::ImportArgs;
 use crate::config::Kind;
 use crate::content::Date;
 use crate::diagnostics::{Diagnostic, Error};
@@ -423,113 +422,17 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
     r
 }
 
-/// Checks a generated page with the parser `pufa build` uses.
-/// Parses a page as the build would; `shown` is the path its errors name.
-fn validate(config: &crate::config::Config, rel: &str, shown: &str, section: &str, page: &str) -> Result<(), Error> {
+/// Parses a page as `pufa build` would; `shown` is the path its errors name.
+pub fn check_page(
+    config: &crate::config::Config,
+    rel: &str,
+    shown: &str,
+    section: &str,
+    page: &str,
+) -> Result<(), Error> {
     crate::content::page::parse_page(config, rel, shown, page, section, Vec::new())
         .map(|_| ())
         .map_err(Error::many)
-}
-
-/// Runs `pufa import`.
-pub fn run(args: ImportArgs) -> Result<(), Error> {
-    let bytes = std::fs::read(&args.file).map_err(|e| Error::io(&args.file, &e, "读取文件"))?;
-    let input = decode::decode(&args.file, &bytes)?;
-    let spec = args.site.spec();
-    let config = crate::build::load_config(&spec).ok();
-    let kind = args.kind.map(Kind::from).unwrap_or(Kind::Report);
-    let section = config
-        .as_ref()
-        .and_then(|c| c.sections.iter().find(|(_, k)| **k == kind).map(|(s, _)| s.clone()))
-        .unwrap_or_else(|| match kind {
-            Kind::Project => "projects".into(),
-            Kind::Case => "cases".into(),
-            _ => "reports".into(),
-        });
-    let into: PathBuf = args
-        .into
-        .clone()
-        .unwrap_or_else(|| spec.root.join("content").join(&section));
-
-    if let Input::Markdown(text) = input {
-        // Markdown passes through, its front matter checked.
-        let name = args
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "page.md".into());
-        let target = into.join(&name);
-        if let Some(c) = &config {
-            // Errors name the file being imported: that is the one to fix.
-            validate(
-                c,
-                &format!("{section}/{name}"),
-                &args.file.display().to_string(),
-                &section,
-                &text,
-            )?;
-        }
-        return write_page(&target, &text, args.dry_run, args.force).map(|_| {
-            println!(
-                "{} {}",
-                if args.dry_run {
-                    "将写入（试运行）"
-                } else {
-                    "已写入"
-                },
-                target.display()
-            )
-        });
-    }
-
-    let opts = Options {
-        kind: Some(kind),
-        year: args.year,
-        publisher: args.publisher.clone(),
-    };
-    let im = convert(input, &opts)?;
-    let stem = match (kind, im.year) {
-        (Kind::Report, Some(y)) => y.to_string(),
-        _ => crate::content::page::sanitize_slug(
-            &args
-                .file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "imported".into()),
-        ),
-    };
-    let target = into.join(format!("{stem}.md"));
-    if let Some(c) = &config {
-        let rel = format!("{section}/{stem}.md");
-        validate(c, &rel, &format!("content/{rel}"), &section, &im.page).map_err(|e| {
-            let mut d = Diagnostic::new(
-                "import/invalid",
-                "导入生成的页面没有通过检查（这是 pufa 的问题，请报告）",
-            )
-            .with_hint(e.to_string());
-            d.file = Some(args.file.display().to_string());
-            Error::one(d)
-        })?;
-    }
-    write_page(&target, &im.page, args.dry_run, args.force)?;
-    print!("{}", report(&im, &target, !args.dry_run));
-    Ok(())
-}
-
-fn write_page(target: &Path, text: &str, dry_run: bool, force: bool) -> Result<(), Error> {
-    if target.exists() && !force && !dry_run {
-        return Err(Error::one(
-            Diagnostic::new("import/exists", format!("{} 已存在，不会覆盖", target.display()))
-                .with_hint("确认要替换时加上 --force，或用 --into 指定别的文件夹。"),
-        ));
-    }
-    if dry_run {
-        return Ok(());
-    }
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
-    }
-    std::fs::write(target, text).map_err(|e| Error::io(target, &e, "写入文件"))
 }
 
 #[cfg(test)]
