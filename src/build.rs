@@ -220,14 +220,9 @@ pub fn dedupe(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Builds the site to disk.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
-    let timings = std::env::var_os("PUFA_TIMINGS").is_some();
-    let lap = |what: &str| {
-        if timings {
-            eprintln!("[timing] {what}: {:.3}s", start.elapsed().as_secs_f64());
-        }
-    };
+    let laps = crate::util::Laps::start("");
     let site = load(&opts.spec)?;
-    lap("load + assemble");
+    laps.lap("load + assemble");
     let config = Arc::clone(&site.config);
     let out_dir = opts.output.clone().unwrap_or_else(|| config.output_dir.clone());
     let warnings = warnings(&site);
@@ -247,7 +242,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         values: Arc::new(values),
     });
     renderer.set_data(Arc::clone(&data));
-    lap("templates + values");
+    laps.lap("templates + values");
 
     let keys = render::outputs(&site);
     let by_path: HashMap<String, OutputKey> = keys
@@ -262,7 +257,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     render_outputs(&renderer, &data, &keys, pb.as_ref(), |_, rel, out| {
         staging.write(&rel, &out.bytes)
     })?;
-    lap("render + write");
+    laps.lap("render + write");
     let copy_errors: Vec<Diagnostic> = copies
         .par_iter()
         .filter_map(|c| {
@@ -279,7 +274,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if !copy_errors.is_empty() {
         return Err(Error::many(copy_errors));
     }
-    lap("copy");
+    laps.lap("copy");
     let mut search_files = 0;
     if config.search.enabled {
         if let Some(pb) = &pb {
@@ -295,9 +290,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
-    lap("search");
+    laps.lap("search");
     staging.commit()?;
-    lap("commit");
+    laps.lap("commit");
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),

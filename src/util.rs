@@ -24,6 +24,31 @@ impl std::hash::Hasher for StableHasher {
     }
 }
 
+/// Stage timings printed to stderr when `PUFA_TIMINGS` is set (for profiling builds and
+/// serve updates; see bench/README.md). Each lap prints the time since the timer started.
+pub struct Laps {
+    start: std::time::Instant,
+    prefix: &'static str,
+}
+
+impl Laps {
+    /// A timer whose laps are named `{prefix}{what}` (a prefix like `"  index/"` nests them).
+    pub fn start(prefix: &'static str) -> Laps {
+        Laps {
+            start: std::time::Instant::now(),
+            prefix,
+        }
+    }
+
+    pub fn lap(&self, what: &str) {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if *ON.get_or_init(|| std::env::var_os("PUFA_TIMINGS").is_some()) {
+            let ms = self.start.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("[timing] {}{what}: {ms:.1} ms", self.prefix);
+        }
+    }
+}
+
 /// FNV-1a, 32 bits: the search index's shard function (the same function is in the theme's
 /// search.js) and the importer's metric keys.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {

@@ -24,10 +24,8 @@ use crate::diagnostics::Error;
 
 /// Loads and assembles the site under `config.root`.
 pub fn load_site(config: Arc<Config>, drafts: bool) -> Result<Site, Error> {
-    let t = std::time::Instant::now();
+    let laps = crate::util::Laps::start("");
     let loaded = loader::load(&config, drafts)?;
-    if std::env::var_os("PUFA_TIMINGS").is_some() {
-        eprintln!("[timing] load (walk + parse): {:.3}s", t.elapsed().as_secs_f64());
-    }
+    laps.lap("load (walk + parse)");
     Site::from_loaded(config, loaded)
 }

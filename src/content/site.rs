@@ -137,27 +137,18 @@ impl Site {
     /// Like [`Site::assemble`]; with `keep_index`, the current index is kept (the caller knows
     /// no page's index-relevant facts changed: see [`Page::index_hash`]).
     pub fn assemble_with(&mut self, only: Option<&BTreeSet<String>>, keep_index: bool) -> Result<(), Error> {
-        let t = std::time::Instant::now();
-        let timings = std::env::var_os("PUFA_TIMINGS").is_some();
-        let lap = |what: &str| {
-            if timings {
-                eprintln!(
-                    "[timing]   assemble/{what}: {:.1} ms",
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-        };
+        let laps = crate::util::Laps::start("  assemble/");
         let mut errors = Vec::new();
         if !keep_index {
             self.fix_section_parents();
             self.index = Arc::new(build_index(self, &mut errors));
-            lap("index");
+            laps.lap("index");
         }
         self.resolve(only, &mut errors);
-        lap("resolve");
+        laps.lap("resolve");
         let mut warnings: Vec<Diagnostic> = Vec::new();
         super::checks::cross_checks(self, &mut errors, &mut warnings);
-        lap("checks");
+        laps.lap("checks");
         let (errs, warns): (Vec<_>, Vec<_>) = errors
             .into_iter()
             .partition(|d: &Diagnostic| d.severity == Severity::Error);
@@ -498,16 +489,7 @@ fn sort_pages(pages: &mut [&Arc<Page>], by: SortBy) {
 }
 
 fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
-    let t = std::time::Instant::now();
-    let timings = std::env::var_os("PUFA_TIMINGS").is_some();
-    let lap = |what: &str| {
-        if timings {
-            eprintln!(
-                "[timing]     index/{what}: {:.1} ms",
-                t.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-    };
+    let laps = crate::util::Laps::start("    index/");
     let config = &site.config;
     let mut idx = SiteIndex::default();
 
@@ -545,7 +527,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         }
     }
 
-    lap("paths");
+    laps.lap("paths");
     // Section lists.
     let mut own: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
     for p in site.pages.values() {
@@ -592,7 +574,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             .insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
     }
 
-    lap("sections");
+    laps.lap("sections");
     // Taxonomies: terms keep their Chinese names; URLs use their slug.
     for t in &config.taxonomies {
         let mut members: BTreeMap<String, Vec<&Arc<Page>>> = BTreeMap::new();
@@ -649,7 +631,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         });
     }
 
-    lap("taxonomies");
+    laps.lap("taxonomies");
     // Years, and reports by publisher.
     let mut years: BTreeMap<i32, Vec<&Arc<Page>>> = BTreeMap::new();
     let mut by_publisher: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
@@ -674,7 +656,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             .insert(publisher.to_string(), list.into_iter().map(|p| p.rel.clone()).collect());
     }
 
-    lap("years");
+    laps.lap("years");
     // Newest first, overall and per kind.
     let mut all: Vec<&Arc<Page>> = site.pages.values().collect();
     all.sort_by(|a, b| newest_first(a, b));
@@ -683,7 +665,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     }
     idx.recent = all.iter().map(|p| p.rel.clone()).collect();
 
-    lap("recent");
+    laps.lap("recent");
     // Back-links (for serve mode: who must be re-resolved when a target changes).
     for p in site.pages.values() {
         for l in &p.links {
@@ -704,7 +686,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         }
     }
 
-    lap("backlinks");
+    laps.lap("backlinks");
     // Projects by slug, and the reports/cases that name them.
     for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
         if let Some(prev) = idx.projects_by_slug.insert(p.slug.clone(), p.rel.clone()) {
@@ -759,9 +741,9 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         list.dedup();
     }
 
-    lap("projects");
+    laps.lap("projects");
     idx.metrics = MetricsIndex::build(site, errors);
-    lap("metrics");
+    laps.lap("metrics");
     idx
 }
 
