@@ -59,6 +59,17 @@ struct Output {
     inputs: Vec<Input>,
 }
 
+impl Changed {
+    fn new(paths: Vec<String>, rendered: usize) -> Changed {
+        let css_only = !paths.is_empty() && paths.iter().all(|p| p.ends_with(".css"));
+        Changed {
+            paths,
+            css_only,
+            rendered,
+        }
+    }
+}
+
 /// The live site.
 pub struct Engine {
     pub spec: SiteSpec,
@@ -152,14 +163,7 @@ impl Engine {
     }
 
     fn insert_output(&mut self, key: OutputKey, out: Output) {
-        if let Some(old) = self.outputs.get(&key) {
-            for i in &old.inputs {
-                if let Some(set) = self.reverse.get_mut(i) {
-                    set.remove(&key);
-                }
-            }
-            self.by_path.remove(&old.path);
-        }
+        self.remove_output(&key);
         for i in &out.inputs {
             self.reverse.entry(i.clone()).or_default().insert(key.clone());
         }
@@ -288,22 +292,12 @@ impl Engine {
         self.search.keys().cloned().collect()
     }
 
-    /// Builds the search index (deferred in serve mode: call it when edits settle).
-    /// Returns whether anything changed.
+    /// Builds the search index on this thread when it is stale (serve mode runs a
+    /// [`SearchJob`] in the background instead). Returns whether anything changed.
     pub fn rebuild_search(&mut self) -> bool {
-        if !self.site.config.search.enabled {
-            let had = !self.search.is_empty();
-            self.search.clear();
-            return had;
-        }
-        if self.search_version == self.generation {
-            return false;
-        }
-        let docs = render::search::documents(&self.site, &self.values);
-        let (files, _) = render::search::build_index(&docs);
-        self.search = files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect();
-        self.search_version = self.generation;
-        true
+        let Some(job) = self.search_job() else { return false };
+        let (generation, files) = job.run();
+        self.install_search(generation, files)
     }
 
     /// Whether the search index is older than the site.
@@ -328,12 +322,16 @@ impl Engine {
         res
     }
 
-    fn full_reload(&mut self) -> Result<Changed, Error> {
-        let before: HashMap<String, u64> = self
-            .snapshot()
+    /// A hash of every file the site has now.
+    fn file_hashes(&self) -> HashMap<String, u64> {
+        self.snapshot()
             .into_iter()
             .map(|(p, b)| (p, crate::util::hash_bytes(&b)))
-            .collect();
+            .collect()
+    }
+
+    fn full_reload(&mut self) -> Result<Changed, Error> {
+        let before = self.file_hashes();
         let (site, values, renderer) = Self::load_parts(&self.spec)?;
         let old = (
             std::mem::replace(&mut self.site, site),
@@ -346,11 +344,7 @@ impl Engine {
             return Err(e);
         }
         self.generation += 1;
-        let after: HashMap<String, u64> = self
-            .snapshot()
-            .into_iter()
-            .map(|(p, b)| (p, crate::util::hash_bytes(&b)))
-            .collect();
+        let after = self.file_hashes();
         let mut paths: Vec<String> = after
             .iter()
             .filter(|(p, h)| before.get(*p) != Some(h))
@@ -358,22 +352,11 @@ impl Engine {
             .collect();
         paths.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
         paths.sort();
-        let css_only = !paths.is_empty() && paths.iter().all(|p| p.ends_with(".css"));
-        Ok(Changed {
-            rendered: self.outputs.len(),
-            paths,
-            css_only,
-        })
+        Ok(Changed::new(paths, self.outputs.len()))
     }
 
     fn apply_batch(&mut self, paths: &[PathBuf]) -> Result<Changed, Error> {
-        let t0 = std::time::Instant::now();
-        let timings = std::env::var_os("PUFA_TIMINGS").is_some();
-        let lap = |what: &str| {
-            if timings {
-                eprintln!("[timing] {what}: {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
-            }
-        };
+        let laps = crate::util::Laps::start("");
         let config = Arc::clone(&self.site.config);
         let root = abs(&config.root);
         let config_file = abs(&config.file);
@@ -429,15 +412,13 @@ impl Engine {
             return self.full_reload();
         }
 
-        let mut changed = Changed::default();
         if content_rels.is_empty() && !template_changed {
             if statics_changed.is_empty() {
-                return Ok(changed);
+                return Ok(Changed::default());
             }
-            changed.paths = self.refresh_statics_diff(&statics_changed)?;
-            changed.css_only = !changed.paths.is_empty() && changed.paths.iter().all(|p| p.ends_with(".css"));
+            let paths = self.refresh_statics_diff(&statics_changed)?;
             self.generation += 1;
-            return Ok(changed);
+            return Ok(Changed::new(paths, 0));
         }
 
         // New renderer when templates changed (a syntax error stops here, nothing changed).
@@ -496,12 +477,12 @@ impl Engine {
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
-        lap("parse");
+        laps.lap("parse");
 
         // Update the model in place, remembering how to undo it if anything fails.
         self.renderer.clear_data();
         let mut undo = SiteUndo::default();
-        let (touched, resolve, keep_index) = {
+        let (resolve, keep_index) = {
             let site = Arc::make_mut(&mut self.site);
             let mut touched: BTreeSet<String> = BTreeSet::new(); // page rels / section owners
             let mut index_same = true;
@@ -566,10 +547,9 @@ impl Engine {
                 self.renderer.set_data(self.data());
                 return Err(e);
             }
-            (touched, resolve, keep_index)
+            (resolve, keep_index)
         };
-        let _ = touched;
-        lap("assemble");
+        laps.lap("assemble");
 
         let pages: Vec<String> = resolve
             .iter()
@@ -589,7 +569,7 @@ impl Engine {
             values.update(&self.site, &pages);
             undo
         };
-        lap("values");
+        laps.lap("values");
         let data = self.data();
         let renderer = new_renderer.as_ref().unwrap_or(&self.renderer);
         renderer.set_data(Arc::clone(&data));
@@ -637,7 +617,7 @@ impl Engine {
         }
         let mut dirty: Vec<OutputKey> = dirty.into_iter().collect();
         dirty.sort();
-        lap(&format!("fingerprints, {} dirty", dirty.len()));
+        laps.lap(&format!("fingerprints, {} dirty", dirty.len()));
         let rendered = render_keys(renderer, &data, &dirty);
         renderer.clear_data();
         drop(data);
@@ -650,7 +630,7 @@ impl Engine {
                 return Err(e);
             }
         };
-        lap("render");
+        laps.lap("render");
 
         // Commit.
         if let Some(r) = new_renderer {
@@ -662,19 +642,20 @@ impl Engine {
             self.outputs.keys().filter(|k| !key_set.contains(k)).cloned().collect()
         };
         drop(keys);
+        let mut paths: Vec<String> = Vec::new();
         for k in removed {
             if let Some(p) = self.remove_output(&k) {
-                changed.paths.push(p);
+                paths.push(p);
             }
         }
-        changed.rendered = rendered.len();
+        let rendered_count = rendered.len();
         for (key, out) in rendered {
             let same = self
                 .outputs
                 .get(&key)
                 .is_some_and(|o| o.bytes == out.bytes && o.path == out.path);
             if !same {
-                changed.paths.push(out.path.clone());
+                paths.push(out.path.clone());
             }
             self.insert_output(key, out);
         }
@@ -682,14 +663,13 @@ impl Engine {
             self.fingerprints.insert(k, v);
         }
         if !statics_changed.is_empty() {
-            let paths = self.refresh_statics_diff(&statics_changed)?;
-            changed.paths.extend(paths);
+            paths.extend(self.refresh_statics_diff(&statics_changed)?);
         }
-        changed.paths.sort();
-        changed.paths.dedup();
-        changed.css_only = !changed.paths.is_empty() && changed.paths.iter().all(|p| p.ends_with(".css"));
+        paths.sort();
+        paths.dedup();
+        let changed = Changed::new(paths, rendered_count);
         self.generation += 1;
-        lap("commit");
+        laps.lap("commit");
         Ok(changed)
     }
 }
