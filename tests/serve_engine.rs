@@ -294,3 +294,19 @@ fn a_body_edit_renders_only_what_depends_on_the_page() {
     let changed = engine.apply(&[css]).unwrap();
     assert!(changed.css_only, "{changed:?}");
 }
+
+#[test]
+fn turning_search_off_in_the_config_stops_serving_the_old_index() {
+    let f = Fixture::new(&[]);
+    let site = f.site();
+    let mut engine = Engine::load(SiteSpec::new(&site)).unwrap();
+    engine.rebuild_search();
+    assert!(!engine.search_paths().is_empty());
+    let config = site.join("config.yaml");
+    edit(&config, |t| format!("{t}\nsearch:\n  enabled: false\n"));
+    engine.apply(std::slice::from_ref(&config)).unwrap();
+    // What the serve loop sees: no search job to run, and no old index left.
+    assert!(engine.search_job().is_none());
+    assert!(engine.search_paths().is_empty(), "{:?}", engine.search_paths());
+    compare(&mut engine, &site, 0, "search off");
+}

@@ -159,6 +159,10 @@ impl Engine {
         }
         self.refresh_statics()?;
         self.fingerprints = fingerprints(&self.site, &self.values, &self.reverse, None);
+        if !self.site.config.search.enabled {
+            // Turned off in the config: the old index must not be served any more.
+            self.search.clear();
+        }
         Ok(())
     }
 
