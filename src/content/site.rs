@@ -85,6 +85,13 @@ pub struct SiteIndex {
     pub metrics: MetricsIndex,
 }
 
+impl SiteIndex {
+    /// The index of one taxonomy, by its config name.
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyIndex> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
 /// The whole site model.
 #[derive(Debug, Clone)]
 pub struct Site {

@@ -131,7 +131,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             let kind: &str = kw.must_get("kind")?;
             let with_pages = !kw.get::<bool>("metadata_only")?.unwrap_or(false);
             let d = data(&s)?;
-            let Some(t) = d.site.index.taxonomies.iter().find(|t| t.name == kind) else {
+            let Some(t) = d.site.index.taxonomy(kind) else {
                 return Err(tera::Error::message(format!("get_taxonomy: 没有名为 {kind} 的分类")));
             };
             record(Input::Taxonomy(kind.to_string()));

@@ -309,7 +309,7 @@ fn taxonomy_value(d: &RenderData, name: &str) -> Value {
 fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
     let site = &d.site;
     record(Input::Taxonomy(name.to_string()));
-    let Some(t) = site.index.taxonomies.iter().find(|t| t.name == name) else {
+    let Some(t) = site.index.taxonomy(name) else {
         return Err(Diagnostic::new("internal", format!("no taxonomy {name}")));
     };
     let mut terms: Vec<&crate::content::site::Term> = t.terms.values().collect();

@@ -865,7 +865,7 @@ fn fingerprints(
                         .collect::<Vec<_>>(),
                     crate::render::values::nav_items(site),
                 )),
-                Input::Taxonomy(t) => hash_of(&site.index.taxonomies.iter().find(|x| &x.name == t).map(|x| {
+                Input::Taxonomy(t) => hash_of(&site.index.taxonomy(t).map(|x| {
                     x.terms
                         .values()
                         .map(|term| (&term.name, term.pages.len()))
@@ -874,9 +874,7 @@ fn fingerprints(
                 Input::Term(t, slug) => hash_of(
                     &site
                         .index
-                        .taxonomies
-                        .iter()
-                        .find(|x| &x.name == t)
+                        .taxonomy(t)
                         .and_then(|x| x.terms.get(slug))
                         .map(|term| (&term.name, &term.pages)),
                 ),
