@@ -785,7 +785,8 @@ impl ValuesUndo {
     }
 }
 
-fn abs(p: &Path) -> PathBuf {
+/// `p` made absolute with symlinks resolved, for comparing watcher paths with the site's.
+pub(crate) fn abs(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 

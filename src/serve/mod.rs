@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::build::SiteSpec;
 use crate::cmd::serve::ServeArgs;
 use crate::diagnostics::{Diagnostic, Error};
-use engine::{Engine, Entry};
+use engine::{Engine, Entry, abs};
 
 /// The state of the preview other than its files.
 #[derive(Clone, Default)]
@@ -202,15 +202,9 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
     let (tx, rx) = std::sync::mpsc::channel::<Msg>();
     let roots = watch_roots(&spec);
     let tx_files = tx.clone();
-    let (tx_paths, rx_paths) = std::sync::mpsc::channel::<Vec<PathBuf>>();
-    std::thread::spawn(move || {
-        for batch in rx_paths {
-            if tx_files.send(Msg::Files(batch)).is_err() {
-                break;
-            }
-        }
-    });
-    let _watcher = watch::spawn(&roots, tx_paths)
+    let _watcher = watch::spawn(&roots, move |batch| {
+        let _ = tx_files.send(Msg::Files(batch));
+    })
         .map_err(|e| Error::one(Diagnostic::new("serve/watch", format!("无法监视文件变化：{e}"))))?;
     let loop_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
@@ -347,10 +341,6 @@ fn watch_roots(spec: &SiteSpec) -> Vec<PathBuf> {
         roots.push(f.clone());
     }
     roots
-}
-
-fn abs(p: &std::path::Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn open_browser(url: &str) {

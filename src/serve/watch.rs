@@ -3,7 +3,6 @@
 //! matter, and what they mean, is the engine's business.
 
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::RecursiveMode;
@@ -13,10 +12,10 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 /// How long a path must be quiet before its events are delivered.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
-/// Watches `roots` recursively; batches of changed paths go to `tx`.
+/// Watches `roots` recursively; each batch of changed paths is handed to `on_batch`.
 pub fn spawn(
     roots: &[PathBuf],
-    tx: Sender<Vec<PathBuf>>,
+    on_batch: impl Fn(Vec<PathBuf>) + Send + 'static,
 ) -> Result<Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>, String> {
     let mut debouncer = new_debouncer(
         DEBOUNCE,
@@ -37,7 +36,7 @@ pub fn spawn(
                 paths.sort();
                 paths.dedup();
                 if !paths.is_empty() {
-                    let _ = tx.send(paths);
+                    on_batch(paths);
                 }
             }
         },
