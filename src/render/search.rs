@@ -50,9 +50,12 @@ pub struct Doc<'a> {
     pub html: &'a str,
 }
 
-/// Tokens of HTML text as keys (see [`token_key`]); tags are skipped and the common entities
-/// decoded, so rendered content is tokenized without building its plain text first. Words
-/// are also passed as text, for their spelling.
+/// Tokens of HTML text as keys (see [`token_key`]). A token is a CJK bigram (a lone CJK
+/// character when its run has only one), or a lowercase word of ASCII letters and digits with
+/// inner `.` (93.19 stays one word); full-width ASCII counts as ASCII. The theme's search.js
+/// tokenizes queries the same way. Tags are skipped (inline ones do not split words) and the
+/// common entities decoded, so rendered content is tokenized without building its plain text
+/// first; plain text goes through unchanged. Words are also passed as text, for their spelling.
 pub fn html_token_keys(html: &str, mut emit: impl FnMut(u64, Option<&str>)) {
     let mut prev: Option<char> = None; // previous CJK character of the current run
     let mut run_len = 0usize;
@@ -147,57 +150,6 @@ pub fn html_token_keys(html: &str, mut emit: impl FnMut(u64, Option<&str>)) {
     }
     end_run(&mut prev, &mut run_len, &mut emit);
     end_word(&mut word, &mut emit);
-}
-
-/// A token: a CJK bigram (or a lone CJK character), or a lowercase word of ASCII letters and
-/// digits (with inner `.`, so 93.19 stays one word).
-pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
-    let mut run: Vec<char> = Vec::new();
-    let mut word = String::new();
-    let mut buf = String::new();
-    let flush_run = |run: &mut Vec<char>, emit: &mut dyn FnMut(&str), buf: &mut String| {
-        if run.len() == 1 {
-            buf.clear();
-            buf.push(run[0]);
-            emit(buf);
-        } else {
-            for w in run.windows(2) {
-                buf.clear();
-                buf.push(w[0]);
-                buf.push(w[1]);
-                emit(buf);
-            }
-        }
-        run.clear();
-    };
-    let flush_word = |word: &mut String, emit: &mut dyn FnMut(&str)| {
-        let w = word.trim_end_matches('.');
-        if !w.is_empty() {
-            emit(w);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        let c = cjk::halfwidth(c);
-        if cjk::is_wide(c) && !cjk::is_cjk_punct(c) {
-            flush_word(&mut word, &mut emit);
-            run.push(c);
-        } else if c.is_ascii_alphanumeric() || (c == '.' && !word.is_empty()) {
-            if !run.is_empty() {
-                flush_run(&mut run, &mut emit, &mut buf);
-            }
-            word.push(c.to_ascii_lowercase());
-        } else {
-            if !run.is_empty() {
-                flush_run(&mut run, &mut emit, &mut buf);
-            }
-            flush_word(&mut word, &mut emit);
-        }
-    }
-    if !run.is_empty() {
-        flush_run(&mut run, &mut emit, &mut buf);
-    }
-    flush_word(&mut word, &mut emit);
 }
 
 /// The shard a token lives in.
@@ -439,13 +391,12 @@ pub fn build_index(docs: &[Doc]) -> (Vec<(String, Vec<u8>)>, IndexStats) {
         bytes += out.len();
         files.push((format!("search/index/p/{s}.bin"), out));
     }
-    let per_doc_len = lens;
 
     // Per-document table: kind, length class, years bitmask.
     let base_year = docs.iter().flat_map(|d| d.years.iter().copied()).min().unwrap_or(2000);
     let mut table = Vec::with_capacity(n * 8);
-    let total_len: u64 = per_doc_len.iter().map(|l| u64::from(*l)).sum();
-    for (d, len) in docs.iter().zip(&per_doc_len) {
+    let total_len: u64 = lens.iter().map(|l| u64::from(*l)).sum();
+    for (d, len) in docs.iter().zip(&lens) {
         let kind = match d.kind {
             Kind::Report => 0u8,
             Kind::Project => 1,
@@ -523,9 +474,12 @@ pub fn build_index(docs: &[Doc]) -> (Vec<(String, Vec<u8>)>, IndexStats) {
 mod tests {
     use super::*;
 
+    /// Tokens as text (the same tokenizer reads plain text: it has no tags).
     fn toks(s: &str) -> Vec<String> {
         let mut v = Vec::new();
-        tokens(s, |t| v.push(t.to_string()));
+        html_token_keys(s, |k, w| {
+            v.push(w.map_or_else(|| key_text(k, &FxMap::default()), str::to_string))
+        });
         v
     }
 
@@ -538,12 +492,12 @@ mod tests {
     }
 
     #[test]
-    fn html_keys_agree_with_text_tokens() {
+    fn inline_tags_and_entities_tokenize_like_plain_text() {
         let html = "<p>化解率 <strong>93.19</strong>%&amp;综合<em>查一次</em></p><p>法</p>";
         let mut a = Vec::new();
         html_token_keys(html, |k, _| a.push(k));
         let mut b = Vec::new();
-        tokens("化解率 93.19 % & 综合查一次 法", |t| b.push(token_key(t)));
+        html_token_keys("化解率 93.19 % & 综合查一次 法", |k, _| b.push(k));
         assert_eq!(a, b);
     }
 

@@ -205,7 +205,7 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
     let _watcher = watch::spawn(&roots, move |batch| {
         let _ = tx_files.send(Msg::Files(batch));
     })
-        .map_err(|e| Error::one(Diagnostic::new("serve/watch", format!("无法监视文件变化：{e}"))))?;
+    .map_err(|e| Error::one(Diagnostic::new("serve/watch", format!("无法监视文件变化：{e}"))))?;
     let loop_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         let mut quiet_since = Instant::now();
