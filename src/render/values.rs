@@ -41,9 +41,7 @@ impl MapBuilder {
         self
     }
 
-    pub fn build(mut self) -> Value {
-        // Every page keeps its maps for the whole build (and serve session): no slack.
-        self.0.shrink_to_fit();
+    pub fn build(self) -> Value {
         Value::from(self.0)
     }
 }
@@ -91,14 +89,7 @@ impl Values {
             .par_iter()
             .map(|(rel, p)| (rel.clone(), page_values(site, p)))
             .collect();
-        let mut v = Values {
-            config: config_value(&site.config),
-            nav: Value::none(),
-            pages,
-            sections: HashMap::new(),
-        };
-        v.refresh_sections(site);
-        v
+        Self::with_pages(site, pages)
     }
 
     /// Like [`Values::build`], but drops each page's Markdown body as soon as its value holds
@@ -117,10 +108,15 @@ impl Values {
             })
             .collect();
         site.pages = pages;
+        Self::with_pages(site, built)
+    }
+
+    /// The values of a site whose pages' values are built: config, sections and navigation.
+    fn with_pages(site: &Site, pages: HashMap<String, PageValues>) -> Values {
         let mut v = Values {
             config: config_value(&site.config),
             nav: Value::none(),
-            pages: built,
+            pages,
             sections: HashMap::new(),
         };
         v.refresh_sections(site);
