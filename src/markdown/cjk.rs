@@ -65,7 +65,8 @@ fn is_punct(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_ascii_punctuation() || (!c.is_alphanumeric() && !c.is_whitespace() && !is_wide_letter(c)))
 }
 
-fn is_wide_letter(c: char) -> bool {
+/// A wide character that is not punctuation: a CJK ideograph, kana, hangul or full-width letter.
+pub fn is_wide_letter(c: char) -> bool {
     is_wide(c) && !is_cjk_punct(c)
 }
 

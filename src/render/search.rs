@@ -50,7 +50,7 @@ pub struct Doc<'a> {
     pub html: &'a str,
 }
 
-/// Tokens of HTML text as keys (see [`token_key`]). A token is a CJK bigram (a lone CJK
+/// Tokens of HTML text as keys (see [`word_key`]). A token is a CJK bigram (a lone CJK
 /// character when its run has only one), or a lowercase word of ASCII letters and digits with
 /// inner `.` (93.19 stays one word); full-width ASCII counts as ASCII. The theme's search.js
 /// tokenizes queries the same way. Tags are skipped (inline ones do not split words) and the
@@ -73,7 +73,7 @@ pub fn html_token_keys(html: &str, mut emit: impl FnMut(u64, Option<&str>)) {
     let end_word = |word: &mut String, emit: &mut dyn FnMut(u64, Option<&str>)| {
         let w = word.trim_end_matches('.');
         if !w.is_empty() {
-            emit(token_key(w), Some(w));
+            emit(word_key(w), Some(w));
         }
         word.clear();
     };
@@ -133,7 +133,7 @@ pub fn html_token_keys(html: &str, mut emit: impl FnMut(u64, Option<&str>)) {
             }
         }
         let c = cjk::halfwidth(c);
-        if cjk::is_wide(c) && !cjk::is_cjk_punct(c) {
+        if cjk::is_wide_letter(c) {
             end_word(&mut word, &mut emit);
             if let Some(p) = prev {
                 emit(CJK_TAG | (u64::from(p as u32) << 21) | u64::from(c as u32), None);
@@ -219,17 +219,10 @@ pub fn documents<'a>(site: &'a Site, values: &'a Values) -> Vec<Doc<'a>> {
 const CJK_TAG: u64 = 1 << 62;
 const WORD_TAG: u64 = 2 << 62;
 
-/// A token as a number: CJK tokens pack their one or two characters; words use a 62-bit hash
-/// (their spelling is kept aside).
-fn token_key(t: &str) -> u64 {
-    let mut cs = t.chars();
-    let (a, b, rest) = (cs.next(), cs.next(), cs.next());
-    match (a, b, rest) {
-        (Some(a), b, None) if cjk::is_wide(a) => {
-            CJK_TAG | (u64::from(a as u32) << 21) | b.map_or(0, |b| u64::from(b as u32))
-        }
-        _ => WORD_TAG | (crate::util::hash_str(t) & ((1 << 62) - 1)),
-    }
+/// Tokens as numbers: a CJK token packs its one or two characters
+/// (`CJK_TAG | a << 21 | b`); a word is a 62-bit hash of its spelling (kept aside for the index).
+fn word_key(w: &str) -> u64 {
+    WORD_TAG | (crate::util::hash_str(w) & ((1 << 62) - 1))
 }
 
 fn key_text(key: u64, words: &FxMap<u64, String>) -> String {
