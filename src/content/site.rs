@@ -442,21 +442,6 @@ impl Site {
             .filter_map(|r| self.pages.get(r))
             .collect()
     }
-
-    /// A copy to update (the index is shared until [`Site::assemble`] rebuilds it).
-    pub fn clone_for_update(&self) -> Site {
-        Site {
-            config: Arc::clone(&self.config),
-            pages: self.pages.clone(),
-            sections: self.sections.clone(),
-            assets: self.assets.clone(),
-            drafts: self.drafts.clone(),
-            index: Arc::clone(&self.index),
-            resolved: self.resolved.clone(),
-            resolved_sections: self.resolved_sections.clone(),
-            warnings: self.warnings.clone(),
-        }
-    }
 }
 
 /// The owner key used for a section in back-links and lookups.
