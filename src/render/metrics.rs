@@ -13,7 +13,6 @@ use tera::{Context, Value};
 
 use super::values::MapBuilder;
 use super::{Input, OutputKey, RenderData, Renderer, record};
-use crate::config::Kind;
 use crate::content::Page;
 use crate::content::metrics::{MetricPoint, MetricSeries, format_value};
 use crate::diagnostics::Diagnostic;
@@ -468,15 +467,6 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
         }
         _ => Err(Diagnostic::new("internal", format!("{key:?} is not a data file"))),
     }
-}
-
-/// Reports with metrics, for tests and tools.
-pub fn reports_with_metrics(d: &RenderData) -> usize {
-    d.site
-        .pages
-        .values()
-        .filter(|p| p.kind == Kind::Report && p.front.metrics.as_ref().is_some_and(|m| !m.is_empty()))
-        .count()
 }
 
 #[cfg(test)]

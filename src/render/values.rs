@@ -36,11 +36,6 @@ impl MapBuilder {
         self
     }
 
-    pub fn set_owned(&mut self, key: String, v: impl Into<Value>) -> &mut Self {
-        self.0.insert(key.into(), v.into());
-        self
-    }
-
     pub fn build(self) -> Value {
         Value::from(self.0)
     }
