@@ -178,28 +178,16 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
         .par_iter()
         .zip(files.par_iter())
         .zip(roles.par_iter())
-        .map(|((rel, path), role)| {
-            let shown = format!("content/{rel}");
-            match role {
-                FileRole::Section { key } => {
-                    let text = read_text(path, &shown).map_err(|d| vec![d])?;
-                    page::parse_section(config, key, rel, &shown, &text).map(|s| Some(Item::Section(Box::new(s))))
-                }
-                FileRole::Page { section } => {
-                    let text = read_text(path, &shown).map_err(|d| vec![d])?;
-                    let assets = bundle_assets.get(rel.as_str()).cloned().unwrap_or_default();
-                    let mut page = page::parse_page(config, rel, &shown, &text, section, assets)?;
-                    if page.front.draft && !drafts {
-                        return Ok(Some(Item::Draft(rel.clone())));
-                    }
-                    let base = page.path.clone();
-                    for a in &mut page.assets {
-                        a.out = format!("{base}{}", a.out);
-                    }
-                    Ok(Some(Item::Page(Box::new(page))))
-                }
-                _ => Ok(None),
+        .map(|((rel, path), role)| match role {
+            FileRole::Section { key } => read_section(config, key, rel, path).map(|s| Some(Item::Section(Box::new(s)))),
+            FileRole::Page { section } => {
+                let assets = bundle_assets.get(rel.as_str()).cloned().unwrap_or_default();
+                Ok(Some(match read_page(config, rel, path, section, assets, drafts)? {
+                    Some(p) => Item::Page(Box::new(p)),
+                    None => Item::Draft(rel.clone()),
+                }))
             }
+            _ => Ok(None),
         })
         .collect();
 
@@ -272,6 +260,153 @@ pub fn nearest_section(dir: &str, section_dirs: &BTreeSet<String>) -> String {
     }
 }
 
+/// What one changed file under content/ means for the site (serve mode).
+#[derive(Debug)]
+pub enum FileUpdate {
+    /// A page to add or replace.
+    Page(Box<Page>),
+    /// A section whose `_index.md` changed (it existed before and still does).
+    Section(Box<Section>),
+    /// A page that is (now) a draft and is left out.
+    Draft(String),
+    /// A page or section file that no longer exists.
+    Removed(String),
+    /// A loose file to copy, or one that is gone (`None`).
+    Asset(String, Option<Asset>),
+    /// A file of the page bundle whose `index.md` is given changed: re-read that page.
+    Bundle(String),
+    /// The folder structure changed (a section or bundle appeared or went): reload everything.
+    Structure,
+    Ignored,
+}
+
+/// Classifies and parses one content file after it changed (`rel` is content-relative).
+pub fn reload_file(
+    config: &Config,
+    rel: &str,
+    drafts: bool,
+    known_sections: &BTreeSet<String>,
+) -> Result<FileUpdate, Vec<Diagnostic>> {
+    let content = config.content_dir();
+    let path = crate::render::to_fs_path(&content, rel);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if rel.split('/').any(is_ignored_name) {
+        return Ok(FileUpdate::Ignored);
+    }
+    let exists = path.is_file();
+    if path.is_dir() {
+        // A folder appearing or disappearing changes sections or bundles.
+        return Ok(FileUpdate::Structure);
+    }
+    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    if name == "_index.md" {
+        let known = known_sections.contains(dir);
+        return match (exists, known) {
+            (true, true) => read_section(config, dir, rel, &path).map(|s| FileUpdate::Section(Box::new(s))),
+            (false, false) => Ok(FileUpdate::Ignored),
+            _ => Ok(FileUpdate::Structure),
+        };
+    }
+    // Inside a page bundle? (the nearest folder with an index.md and no _index.md)
+    let mut d = dir;
+    while !d.is_empty() {
+        let folder = crate::render::to_fs_path(&content, d);
+        if folder.join("index.md").is_file() && !folder.join("_index.md").is_file() {
+            let bundle = format!("{d}/index.md");
+            if rel == bundle {
+                break;
+            }
+            if name.ends_with(".md") {
+                return Ok(FileUpdate::Ignored);
+            }
+            return Ok(FileUpdate::Bundle(bundle));
+        }
+        d = d.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    }
+    if name == "index.md" && !dir.is_empty() {
+        // A bundle page appearing or disappearing moves its folder's files between being
+        // assets and being loose files.
+        let folder = crate::render::to_fs_path(&content, dir);
+        let has_others = std::fs::read_dir(&folder)
+            .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name() != "index.md"))
+            .unwrap_or(false);
+        if has_others || !exists {
+            return Ok(FileUpdate::Structure);
+        }
+    }
+    if !name.ends_with(".md") {
+        return Ok(FileUpdate::Asset(
+            rel.to_string(),
+            exists.then(|| Asset {
+                src: path.clone(),
+                out: rel.to_string(),
+            }),
+        ));
+    }
+    if !exists {
+        return Ok(FileUpdate::Removed(rel.to_string()));
+    }
+    let page_dir = if name == "index.md" {
+        dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    } else {
+        dir
+    };
+    let section = nearest_section(page_dir, known_sections);
+    let assets = if name == "index.md" {
+        bundle_assets(&crate::render::to_fs_path(&content, dir))
+    } else {
+        Vec::new()
+    };
+    Ok(match read_page(config, rel, &path, &section, assets, drafts)? {
+        Some(p) => FileUpdate::Page(Box::new(p)),
+        None => FileUpdate::Draft(rel.to_string()),
+    })
+}
+
+/// Reads and parses a section's `_index.md`.
+fn read_section(config: &Config, key: &str, rel: &str, path: &Path) -> Result<Section, Vec<Diagnostic>> {
+    let shown = format!("content/{rel}");
+    let text = read_text(path, &shown).map_err(|d| vec![d])?;
+    page::parse_section(config, key, rel, &shown, &text)
+}
+
+/// Reads and parses a page, its bundle's `assets` placed below its URL; `None` for a draft
+/// left out.
+fn read_page(
+    config: &Config,
+    rel: &str,
+    path: &Path,
+    section: &str,
+    assets: Vec<Asset>,
+    drafts: bool,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let shown = format!("content/{rel}");
+    let text = read_text(path, &shown).map_err(|d| vec![d])?;
+    let mut page = page::parse_page(config, rel, &shown, &text, section, assets)?;
+    if page.front.draft && !drafts {
+        return Ok(None);
+    }
+    let base = page.path.clone();
+    for a in &mut page.assets {
+        a.out = format!("{base}{}", a.out);
+    }
+    Ok(Some(page))
+}
+
+/// The files of a bundle folder other than its index.md, with paths inside the folder.
+fn bundle_assets(folder: &Path) -> Vec<Asset> {
+    walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (display_path(e.path(), folder), e.into_path()))
+        .filter(|(inner, _)| inner != "index.md" && !inner.ends_with(".md"))
+        .map(|(inner, src)| Asset { src, out: inner })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,132 +466,4 @@ mod tests {
         }
         assert!(!is_ignored_name("a.md"));
     }
-}
-
-/// What one changed file under content/ means for the site (serve mode).
-#[derive(Debug)]
-pub enum FileUpdate {
-    /// A page to add or replace.
-    Page(Box<Page>),
-    /// A section whose `_index.md` changed (it existed before and still does).
-    Section(Box<Section>),
-    /// A page that is (now) a draft and is left out.
-    Draft(String),
-    /// A page or section file that no longer exists.
-    Removed(String),
-    /// A loose file to copy, or one that is gone (`None`).
-    Asset(String, Option<Asset>),
-    /// A file of the page bundle whose `index.md` is given changed: re-read that page.
-    Bundle(String),
-    /// The folder structure changed (a section or bundle appeared or went): reload everything.
-    Structure,
-    Ignored,
-}
-
-/// Classifies and parses one content file after it changed (`rel` is content-relative).
-pub fn reload_file(
-    config: &Config,
-    rel: &str,
-    drafts: bool,
-    known_sections: &BTreeSet<String>,
-) -> Result<FileUpdate, Vec<Diagnostic>> {
-    let content = config.content_dir();
-    let path = crate::render::to_fs_path(&content, rel);
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    if rel.split('/').any(is_ignored_name) {
-        return Ok(FileUpdate::Ignored);
-    }
-    let exists = path.is_file();
-    if path.is_dir() {
-        // A folder appearing or disappearing changes sections or bundles.
-        return Ok(FileUpdate::Structure);
-    }
-    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    if name == "_index.md" {
-        let known = known_sections.contains(dir);
-        return match (exists, known) {
-            (true, true) => {
-                let shown = format!("content/{rel}");
-                let text = read_text(&path, &shown).map_err(|d| vec![d])?;
-                page::parse_section(config, dir, rel, &shown, &text).map(|s| FileUpdate::Section(Box::new(s)))
-            }
-            (false, false) => Ok(FileUpdate::Ignored),
-            _ => Ok(FileUpdate::Structure),
-        };
-    }
-    // Inside a page bundle? (the nearest folder with an index.md and no _index.md)
-    let mut d = dir;
-    while !d.is_empty() {
-        let folder = crate::render::to_fs_path(&content, d);
-        if folder.join("index.md").is_file() && !folder.join("_index.md").is_file() {
-            let bundle = format!("{d}/index.md");
-            if rel == bundle {
-                break;
-            }
-            if name.ends_with(".md") {
-                return Ok(FileUpdate::Ignored);
-            }
-            return Ok(FileUpdate::Bundle(bundle));
-        }
-        d = d.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-    }
-    if name == "index.md" && !dir.is_empty() {
-        // A bundle page appearing or disappearing moves its folder's files between being
-        // assets and being loose files.
-        let folder = crate::render::to_fs_path(&content, dir);
-        let has_others = std::fs::read_dir(&folder)
-            .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name() != "index.md"))
-            .unwrap_or(false);
-        if has_others || !exists {
-            return Ok(FileUpdate::Structure);
-        }
-    }
-    if !name.ends_with(".md") {
-        return Ok(FileUpdate::Asset(
-            rel.to_string(),
-            exists.then(|| Asset {
-                src: path.clone(),
-                out: rel.to_string(),
-            }),
-        ));
-    }
-    if !exists {
-        return Ok(FileUpdate::Removed(rel.to_string()));
-    }
-    let page_dir = if name == "index.md" {
-        dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
-    } else {
-        dir
-    };
-    let section = nearest_section(page_dir, known_sections);
-    let shown = format!("content/{rel}");
-    let text = read_text(&path, &shown).map_err(|d| vec![d])?;
-    let assets = if name == "index.md" {
-        bundle_assets(&crate::render::to_fs_path(&content, dir))
-    } else {
-        Vec::new()
-    };
-    let mut page = page::parse_page(config, rel, &shown, &text, &section, assets)?;
-    if page.front.draft && !drafts {
-        return Ok(FileUpdate::Draft(rel.to_string()));
-    }
-    let base = page.path.clone();
-    for a in &mut page.assets {
-        a.out = format!("{base}{}", a.out);
-    }
-    Ok(FileUpdate::Page(Box::new(page)))
-}
-
-/// The files of a bundle folder other than its index.md, with paths inside the folder.
-fn bundle_assets(folder: &Path) -> Vec<Asset> {
-    walkdir::WalkDir::new(folder)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (display_path(e.path(), folder), e.into_path()))
-        .filter(|(inner, _)| inner != "index.md" && !inner.ends_with(".md"))
-        .map(|(inner, src)| Asset { src, out: inner })
-        .collect()
 }
