@@ -202,23 +202,22 @@ pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
         // A name ends where a sentence goes on: punctuation or a joining word follows it.
         // Try the three-character reading first, then two.
         let chars: Vec<(usize, char)> = m.as_str().char_indices().collect();
-        let rest_after = |len: usize| -> &str {
-            let end = chars.get(len).map_or(m.as_str().len(), |(i, _)| *i);
-            &text[m.start() + end..]
-        };
+        // Byte length of the first `len` characters of the match.
+        let end_of = |len: usize| chars.get(len).map_or(m.as_str().len(), |(i, _)| *i);
         let boundary = |after: &str| {
             after.chars().next().is_none_or(|ch| {
                 "，。、；：！？）)（(“”\"与和及等因在向称说对将把被的于要认表同已曾未也均都".contains(ch)
             })
         };
-        let len = [3usize, 2]
+        let Some(end) = [3usize, 2]
             .into_iter()
             .filter(|l| *l <= chars.len())
-            .find(|l| boundary(rest_after(*l)));
-        let Some(len) = len else { continue };
-        let end = chars.get(len).map_or(m.as_str().len(), |(i, _)| *i);
-        let name = &text[m.start()..m.start() + end];
-        let n = name;
+            .map(end_of)
+            .find(|end| boundary(&text[m.start() + end..]))
+        else {
+            continue;
+        };
+        let n = &text[m.start()..m.start() + end];
         let first = n.chars().next().unwrap_or(' ');
         if !SURNAMES.contains(first) || n.contains('某') || POLITE.iter().any(|w| n[first.len_utf8()..].starts_with(w))
         {
