@@ -312,14 +312,7 @@ impl Site {
                     .map(|p| (rel.clone(), self.resolve_body(&p.shown, &p.body.summary_html, &p.links)))
             })
             .collect();
-        for (rel, r) in results {
-            match r {
-                Ok(res) => {
-                    self.resolved.insert(rel, res);
-                }
-                Err(ds) => errors.extend(ds),
-            }
-        }
+        store_resolved(&mut self.resolved, results, errors);
         if only.is_none() {
             self.resolved.retain(|rel, _| self.pages.contains_key(rel));
         }
@@ -331,14 +324,7 @@ impl Site {
                     .map(|s| (k.clone(), self.resolve_body(&s.shown, &s.body.summary_html, &s.links)))
             })
             .collect();
-        for (k, r) in secs {
-            match r {
-                Ok(res) => {
-                    self.resolved_sections.insert(k, res);
-                }
-                Err(ds) => errors.extend(ds),
-            }
-        }
+        store_resolved(&mut self.resolved_sections, secs, errors);
         self.resolved_sections.retain(|k, _| self.sections.contains_key(k));
     }
 
@@ -441,6 +427,22 @@ impl Site {
             .flatten()
             .filter_map(|r| self.pages.get(r))
             .collect()
+    }
+}
+
+/// Keeps the bodies that resolved; the others' errors go to `errors`.
+fn store_resolved(
+    map: &mut HashMap<String, Resolved>,
+    results: Vec<(String, Result<Resolved, Vec<Diagnostic>>)>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (key, r) in results {
+        match r {
+            Ok(res) => {
+                map.insert(key, res);
+            }
+            Err(ds) => errors.extend(ds),
+        }
     }
 }
 
@@ -658,26 +660,22 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     idx.recent = all.iter().map(|p| p.rel.clone()).collect();
 
     laps.lap("recent");
-    // Back-links (for serve mode: who must be re-resolved when a target changes).
-    for p in site.pages.values() {
-        for l in &p.links {
+    // Back-links (for serve mode: who must be re-resolved when a target changes). A target
+    // that does not exist (yet) is kept under its own name, so creating it finds its linkers.
+    let linkers = site
+        .pages
+        .values()
+        .map(|p| (&p.links, p.rel.clone()))
+        .chain(site.sections.values().map(|s| (&s.links, section_owner(&s.key))));
+    for (links, owner) in linkers {
+        for l in links {
             let key = site
                 .lookup(&l.target)
                 .map(|(o, _)| o)
                 .unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
-            idx.backlinks.entry(key).or_default().insert(p.rel.clone());
+            idx.backlinks.entry(key).or_default().insert(owner.clone());
         }
     }
-    for s in site.sections.values() {
-        for l in &s.links {
-            let key = site
-                .lookup(&l.target)
-                .map(|(o, _)| o)
-                .unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
-            idx.backlinks.entry(key).or_default().insert(section_owner(&s.key));
-        }
-    }
-
     laps.lap("backlinks");
     // Projects by slug, and the reports/cases that name them.
     for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
