@@ -175,7 +175,7 @@ pub fn render(body: &str) -> Rendered {
         ids.reserve(&fn_id(label));
         ids.reserve(&fnref_id(label));
     }
-    let demote = events.iter().any(|(e, _)| {
+    let first_h1 = events.iter().find(|(e, _)| {
         matches!(
             e,
             Event::Start(Tag::Heading {
@@ -184,17 +184,8 @@ pub fn render(body: &str) -> Rendered {
             })
         )
     });
-    if demote
-        && let Some((_, range)) = events.iter().find(|(e, _)| {
-            matches!(
-                e,
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H1,
-                    ..
-                })
-            )
-        })
-    {
+    let demote = first_h1.is_some();
+    if let Some((_, range)) = first_h1 {
         r.warnings.push(MdWarning {
             range: range.clone(),
             message: "正文里用了一级标题 `#`，已按二级标题显示".into(),
