@@ -229,11 +229,16 @@ fn is_inline_wrapper(e: &Event) -> bool {
     )
 }
 
-fn last_char(events: &[Ev], before: usize) -> Option<char> {
-    for (e, _) in events[..before].iter().rev() {
+/// The first character `pick` finds in the text of `events`, looking through inline
+/// wrappers (emphasis, links) but not past any other event.
+fn edge_char<'x, 'a: 'x>(
+    events: impl Iterator<Item = &'x Ev<'a>>,
+    pick: impl Fn(&str) -> Option<char>,
+) -> Option<char> {
+    for (e, _) in events {
         match e {
             Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = t.chars().last() {
+                if let Some(c) = pick(t) {
                     return Some(c);
                 }
             }
@@ -244,19 +249,12 @@ fn last_char(events: &[Ev], before: usize) -> Option<char> {
     None
 }
 
+fn last_char(events: &[Ev], before: usize) -> Option<char> {
+    edge_char(events[..before].iter().rev(), |t| t.chars().next_back())
+}
+
 fn first_char(events: &[Ev], after: usize) -> Option<char> {
-    for (e, _) in events.iter().skip(after + 1) {
-        match e {
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = t.chars().next() {
-                    return Some(c);
-                }
-            }
-            e if is_inline_wrapper(e) => {}
-            _ => return None,
-        }
-    }
-    None
+    edge_char(events.iter().skip(after + 1), |t| t.chars().next())
 }
 
 /// Removes soft breaks that sit between two wide characters.
@@ -295,8 +293,6 @@ struct Delim {
 pub fn fix_emphasis<'a>(events: &mut Vec<Ev<'a>>, source: &str) -> Vec<Range<usize>> {
     let mut unmatched = Vec::new();
     let mut out: Vec<Ev<'a>> = Vec::with_capacity(events.len());
-    let mut i = 0;
-    let input = std::mem::take(events);
     let mut run: Vec<Ev<'a>> = Vec::new();
     let flush = |run: &mut Vec<Ev<'a>>, out: &mut Vec<Ev<'a>>, unmatched: &mut Vec<Range<usize>>| {
         if run.is_empty() {
@@ -306,19 +302,18 @@ pub fn fix_emphasis<'a>(events: &mut Vec<Ev<'a>>, source: &str) -> Vec<Range<usi
         out.extend(pair_run(r, source, unmatched));
     };
     let mut in_code = false;
-    while i < input.len() {
-        match &input[i].0 {
+    for ev in std::mem::take(events) {
+        match &ev.0 {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
             _ => {}
         }
-        if matches!(input[i].0, Event::Text(_)) && !in_code {
-            run.push(input[i].clone());
+        if matches!(ev.0, Event::Text(_)) && !in_code {
+            run.push(ev);
         } else {
             flush(&mut run, &mut out, &mut unmatched);
-            out.push(input[i].clone());
+            out.push(ev);
         }
-        i += 1;
     }
     flush(&mut run, &mut out, &mut unmatched);
     *events = out;
