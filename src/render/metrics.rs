@@ -37,14 +37,7 @@ pub fn change(cur: f64, prev: f64, unit: &str) -> (String, Option<String>, &'sta
     } else {
         "same"
     };
-    let sign = if rounded > 0.0 {
-        "+"
-    } else if rounded < 0.0 {
-        "−"
-    } else {
-        ""
-    };
-    let abs = format!("{sign}{:.*}", places, rounded.abs());
+    let abs = format!("{}{:.*}", sign(rounded), places, rounded.abs());
     let abs = if unit == "%" {
         format!("{abs}个百分点")
     } else {
@@ -53,16 +46,40 @@ pub fn change(cur: f64, prev: f64, unit: &str) -> (String, Option<String>, &'sta
     let pct = (prev != 0.0 && unit != "%").then(|| {
         let p = diff / prev.abs() * 100.0;
         let p = (p * 10.0).round() / 10.0;
-        let sign = if p > 0.0 {
-            "+"
-        } else if p < 0.0 {
-            "−"
-        } else {
-            ""
-        };
-        format!("{sign}{:.1}%", p.abs())
+        format!("{}{:.1}%", sign(p), p.abs())
     });
     (abs, pct, dir)
+}
+
+/// `+` or `−` (a minus sign, not a hyphen) before a change; nothing for none.
+fn sign(x: f64) -> &'static str {
+    if x > 0.0 {
+        "+"
+    } else if x < 0.0 {
+        "−"
+    } else {
+        ""
+    }
+}
+
+/// Sets `previous`, `change`, `change_pct` and `direction` on a metric's map: the change
+/// from `previous` (its value, and what templates show of it) to `cur`, or all none.
+fn set_change(m: &mut MapBuilder, cur: f64, unit: &str, previous: Option<(f64, Value)>) {
+    match previous {
+        Some((prev, shown)) => {
+            let (abs, pct, dir) = change(cur, prev, unit);
+            m.set("previous", shown)
+                .set("change", abs)
+                .set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none))
+                .set("direction", dir);
+        }
+        None => {
+            m.set("previous", Value::none())
+                .set("change", Value::none())
+                .set("change_pct", Value::none())
+                .set("direction", Value::none());
+        }
+    }
 }
 
 /// 同比 for every metric of a report: the previous year's report of the same publisher.
@@ -81,30 +98,19 @@ pub fn changes_for(d: &RenderData, p: &Page) -> Value {
                 .set("value_text", format_value(m.value))
                 .set("unit", m.unit.as_str())
                 .set("url", site.config.url(&format!("metrics/{}/", m.key)));
-            match site.index.metrics.previous(&m.key, &publisher, year) {
-                Some(prev) => {
-                    let (abs, pct, dir) = change(m.value, prev.value, &m.unit);
-                    let prev_url = site
-                        .pages
-                        .get(&prev.page)
-                        .map(|q| site.config.url(&q.path))
-                        .unwrap_or_default();
-                    let mut pm = MapBuilder::new();
-                    pm.set("year", prev.year)
-                        .set("value_text", format_value(prev.value))
-                        .set("url", prev_url);
-                    v.set("previous", pm.build())
-                        .set("change", abs)
-                        .set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none))
-                        .set("direction", dir);
-                }
-                None => {
-                    v.set("previous", Value::none())
-                        .set("change", Value::none())
-                        .set("change_pct", Value::none())
-                        .set("direction", Value::none());
-                }
-            }
+            let previous = site.index.metrics.previous(&m.key, &publisher, year).map(|prev| {
+                let prev_url = site
+                    .pages
+                    .get(&prev.page)
+                    .map(|q| site.config.url(&q.path))
+                    .unwrap_or_default();
+                let mut pm = MapBuilder::new();
+                pm.set("year", prev.year)
+                    .set("value_text", format_value(prev.value))
+                    .set("url", prev_url);
+                (prev.value, pm.build())
+            });
+            set_change(&mut v, m.value, &m.unit, previous);
             v.build()
         })
         .collect();
@@ -145,13 +151,7 @@ pub fn project_timeline(d: &RenderData, p: &Page) -> Value {
                 .iter()
                 .flatten()
                 .filter(|a| a.year == Some(*y))
-                .map(|a| {
-                    let mut m = MapBuilder::new();
-                    m.set("name", a.name.as_str())
-                        .set("by", a.by.as_deref().map(Value::from).unwrap_or_else(Value::none))
-                        .set("level", a.level.as_deref().map(Value::from).unwrap_or_else(Value::none));
-                    m.build()
-                })
+                .map(crate::render::values::award)
                 .collect();
             let mut m = MapBuilder::new();
             m.set("year", *y)
@@ -260,21 +260,10 @@ fn latest_value(d: &RenderData, s: &MetricSeries) -> Vec<Value> {
             let mut m = MapBuilder::new();
             m.set("publisher", last.publisher.as_str())
                 .set("latest", point_value(d, last));
-            match prev.filter(|p| p.year == last.year - 1) {
-                Some(p) => {
-                    let (abs, pct, dir) = change(last.value, p.value, &s.unit);
-                    m.set("previous", point_value(d, p))
-                        .set("change", abs)
-                        .set("change_pct", pct.map(Value::from).unwrap_or_else(Value::none))
-                        .set("direction", dir);
-                }
-                None => {
-                    m.set("previous", Value::none())
-                        .set("change", Value::none())
-                        .set("change_pct", Value::none())
-                        .set("direction", Value::none());
-                }
-            }
+            let previous = prev
+                .filter(|p| p.year == last.year - 1)
+                .map(|p| (p.value, point_value(d, p)));
+            set_change(&mut m, last.value, &s.unit, previous);
             m.build()
         })
         .collect()

@@ -200,19 +200,17 @@ fn opt_str(v: &Option<String>) -> Value {
 }
 
 fn awards(list: &Option<Vec<Award>>) -> Value {
-    Value::from(
-        list.iter()
-            .flatten()
-            .map(|a| {
-                let mut m = MapBuilder::new();
-                m.set("name", a.name.as_str())
-                    .set("by", opt_str(&a.by))
-                    .set("level", opt_str(&a.level))
-                    .set("year", a.year.map(Value::from).unwrap_or_else(Value::none));
-                m.build()
-            })
-            .collect::<Vec<_>>(),
-    )
+    Value::from(list.iter().flatten().map(award).collect::<Vec<_>>())
+}
+
+/// One award: name, by, level, year.
+pub fn award(a: &Award) -> Value {
+    let mut m = MapBuilder::new();
+    m.set("name", a.name.as_str())
+        .set("by", opt_str(&a.by))
+        .set("level", opt_str(&a.level))
+        .set("year", a.year.map(Value::from).unwrap_or_else(Value::none));
+    m.build()
 }
 
 fn date_values(m: &mut MapBuilder, prefix: &'static str, d: Option<crate::content::Date>) {
