@@ -10,7 +10,6 @@ use std::sync::{Arc, RwLock};
 
 use tera::{Kwargs, State, Tera, Value};
 
-use super::values::MapBuilder;
 use super::{Input, RenderData, record};
 use crate::config::Kind;
 use crate::content::Date;
@@ -139,11 +138,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
                 .terms
                 .values()
                 .map(|term| {
-                    let mut m = MapBuilder::new();
-                    m.set("name", term.name.as_str())
-                        .set("slug", term.slug.as_str())
-                        .set("url", d.site.config.url(&format!("{kind}/{}/", term.slug)))
-                        .set("count", term.pages.len());
+                    let mut m = super::values::term_map(&d.site.config, kind, term);
                     if with_pages {
                         record(Input::Term(kind.to_string(), term.slug.clone()));
                         let pages: Vec<Value> = term
@@ -159,11 +154,8 @@ pub fn register(tera: &mut Tera, shared: Shared) {
                     m.build()
                 })
                 .collect();
-            let mut m = MapBuilder::new();
-            m.set("name", t.name.as_str())
-                .set("title", t.title.as_str())
-                .set("url", d.site.config.url(&format!("{kind}/")))
-                .set("terms", Value::from(terms));
+            let mut m = super::values::taxonomy_map(&d.site.config, &t.name, &t.title);
+            m.set("terms", Value::from(terms));
             Ok(m.build())
         },
     );

@@ -8,7 +8,7 @@
 
 use tera::{Context, Value};
 
-use super::values::{MapBuilder, extend_map};
+use super::values::{MapBuilder, extend_map, taxonomy_map, term_map};
 use super::{Input, OutputKey, RenderData, Renderer, pager_count, pager_path, record};
 use crate::config::Kind;
 use crate::content::Page;
@@ -298,12 +298,8 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
 
 fn taxonomy_value(d: &RenderData, name: &str) -> Value {
     let config = &d.site.config;
-    let title = config.taxonomy(name).map(|t| t.title.clone()).unwrap_or_default();
-    let mut m = MapBuilder::new();
-    m.set("name", name)
-        .set("title", title)
-        .set("url", config.url(&format!("{name}/")));
-    m.build()
+    let title = config.taxonomy(name).map(|t| t.title.as_str()).unwrap_or_default();
+    taxonomy_map(config, name, title).build()
 }
 
 fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
@@ -316,14 +312,7 @@ fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Di
     terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.name.cmp(&b.name)));
     let terms: Vec<Value> = terms
         .iter()
-        .map(|term| {
-            let mut m = MapBuilder::new();
-            m.set("name", term.name.as_str())
-                .set("slug", term.slug.as_str())
-                .set("url", site.config.url(&format!("{name}/{}/", term.slug)))
-                .set("count", term.pages.len());
-            m.build()
-        })
+        .map(|term| term_map(&site.config, name, term).build())
         .collect();
     let mut ctx = base_context(d, &format!("{name}/"));
     ctx.insert_value("taxonomy", taxonomy_value(d, name));
@@ -382,14 +371,9 @@ fn term(r: &Renderer, taxonomy: &str, slug: &str, pager: usize, d: &RenderData) 
         .as_map()
         .and_then(|m| m.get(&tera::value::Key::from("pages")).cloned())
         .unwrap_or_else(Value::none);
-    let mut tm = MapBuilder::new();
-    tm.set("name", t.name.as_str())
-        .set("slug", slug)
-        .set("url", config.url(&base))
-        .set("count", t.pages.len());
     let mut ctx = base_context(d, &pager_path(&base, pager));
     ctx.insert_value("taxonomy", taxonomy_value(d, taxonomy));
-    ctx.insert_value("term", tm.build());
+    ctx.insert_value("term", term_map(config, taxonomy, t).build());
     ctx.insert_value("by_year", by_year(d, &pages));
     ctx.insert_value("paginator", pg);
     r.render_template("taxonomy_single.html", &ctx)

@@ -239,6 +239,25 @@ pub fn term_url(config: &Config, taxonomy: &str, name: &str) -> String {
     config.url(&format!("{taxonomy}/{}/", slugify(name)))
 }
 
+/// A taxonomy term as templates see it: name, slug, url, count (callers may add its pages).
+pub fn term_map(config: &Config, taxonomy: &str, term: &crate::content::site::Term) -> MapBuilder {
+    let mut m = MapBuilder::new();
+    m.set("name", term.name.as_str())
+        .set("slug", term.slug.as_str())
+        .set("url", config.url(&format!("{taxonomy}/{}/", term.slug)))
+        .set("count", term.pages.len());
+    m
+}
+
+/// A taxonomy as templates see it: name, title, url.
+pub fn taxonomy_map(config: &Config, name: &str, title: &str) -> MapBuilder {
+    let mut m = MapBuilder::new();
+    m.set("name", name)
+        .set("title", title)
+        .set("url", config.url(&format!("{name}/")));
+    m
+}
+
 fn page_values(site: &Site, p: &Page) -> PageValues {
     let config = &site.config;
     let resolved = site.resolved.get(&p.rel);
