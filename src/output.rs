@@ -19,10 +19,7 @@ pub struct Staging {
 
 /// Checks that `out` may be replaced by a build of the site in `root`.
 pub fn check_output_dir(out: &Path, root: &Path) -> Result<(), Error> {
-    let abs = |p: &Path| {
-        std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-    };
-    let (out_abs, root_abs) = (abs(out), abs(root));
+    let (out_abs, root_abs) = (crate::util::abs(out), crate::util::abs(root));
     if root_abs.starts_with(&out_abs) {
         return Err(Error::one(
             Diagnostic::new(

@@ -49,6 +49,12 @@ impl Laps {
     }
 }
 
+/// `p` made absolute with symlinks resolved (as far as it exists), for comparing paths that
+/// reach the same place by different routes: watcher events, `--root ..`, `output_dir`.
+pub fn abs(p: &std::path::Path) -> std::path::PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+}
+
 /// FNV-1a, 32 bits: the search index's shard function (the same function is in the theme's
 /// search.js) and the importer's metric keys.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {

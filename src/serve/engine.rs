@@ -11,7 +11,7 @@
 //! A failed update leaves the last good site in place and is retried with the next change.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -24,7 +24,7 @@ use crate::content::{Asset, Page, Section, Site, load_site};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::render::{self, Input, OutputKey, RenderData, Renderer, Values, output_path};
 use crate::theme::Source;
-use crate::util::{FxMap, hash_of};
+use crate::util::{FxMap, abs, hash_of};
 
 /// A file the server can send.
 #[derive(Debug, Clone)]
@@ -783,11 +783,6 @@ impl ValuesUndo {
         values.sections = self.sections;
         values.nav = self.nav;
     }
-}
-
-/// `p` made absolute with symlinks resolved, for comparing watcher paths with the site's.
-pub(crate) fn abs(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 fn render_keys(renderer: &Renderer, data: &RenderData, keys: &[OutputKey]) -> Result<Vec<(OutputKey, Output)>, Error> {

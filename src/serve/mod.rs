@@ -23,7 +23,8 @@ use serde::Serialize;
 use crate::build::SiteSpec;
 use crate::cmd::serve::ServeArgs;
 use crate::diagnostics::{Diagnostic, Error};
-use engine::{Engine, Entry, abs};
+use crate::util::abs;
+use engine::{Engine, Entry};
 
 /// The state of the preview other than its files.
 #[derive(Clone, Default)]
