@@ -2,15 +2,13 @@
 //! of the fixture site; edits, deletes, broken YAML and its fix, traversal attempts, the base
 //! path and a busy port.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 struct Server {
     child: Child,

@@ -1,8 +1,6 @@
 //! `pufa build` end to end: fixture sites built into temp folders, assertions on the HTML.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn builds_every_kind_of_output() {

@@ -3,12 +3,10 @@
 //! .docx built here from XML (heading styles, a table), a skipped ordinal, a binary file and
 //! an empty file. The imported page must build, and importing twice gives the same bytes.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use pufa::import::decode::decode;
 use pufa::import::punct::figures;
 use pufa::import::{Options, convert};

@@ -2,9 +2,7 @@
 //! grouped by year, and the publisher checks (late report, missing parts, personal data)
 //! as warnings, errors with --strict and in `pufa check`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn built() -> Fixture {
     let f = Fixture::new(&[]);

@@ -2,12 +2,10 @@
 //! sequence of creates, edits, renames and deletes, what the engine serves is byte-for-byte
 //! what `pufa build` writes for the same tree (or both fail).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use pufa::build::{SiteSpec, build_to};
 use pufa::serve::engine::Engine;
 

@@ -1,9 +1,7 @@
 //! Every class of bad input: a non-zero exit, a message naming the file and line, and the
 //! previous output left exactly as it was.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Builds the good fixture, then the fixture with `overlay` on top; returns stderr of the
 /// failed build after checking the exit code and that public/ is untouched.

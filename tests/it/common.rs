@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: fixture copies, running the `pufa` binary, and a
 //! link checker that resolves every `href`/`src` in a built site against the files on disk.
 
-#![allow(dead_code)]
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,12 @@
+//! pufa's integration tests, in one test binary (one link of the library instead of seven):
+//! each module builds fixture sites into temp folders and asserts on real output, runs the
+//! `pufa` binary, or drives the serve engine and server.
+
+mod bad_input;
+mod browser;
+mod build;
+mod common;
+mod import;
+mod metrics_checks;
+mod serve_engine;
+mod serve_http;
