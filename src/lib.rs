@@ -3,7 +3,8 @@
 //! The pipeline flows one way: **load → model → render → write**.
 //! [`config`] reads `config.yaml`; [`content`] walks `content/` into the in-memory
 //! [`content::Site`] (parsing [`markdown`] per file); [`render`] turns the site into output
-//! files with the theme's Tera templates; [`output`] writes them to `public/` atomically.
+//! files with the theme's Tera templates; [`pipeline`] holds these stages together for every
+//! command; [`output`] writes what changed to `public/`, all or nothing ([`build`] drives it).
 //! [`serve`] runs the same pipeline in memory and keeps it up to date as files change;
 //! [`import`] turns a report as it arrives (text, .docx, GBK) into a content page.
 //! See ARCHITECTURE.md for the map.
@@ -20,6 +21,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod theme;

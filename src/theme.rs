@@ -108,7 +108,7 @@ pub fn dir_files(dir: &Path) -> Vec<(String, Source)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| (display_path(e.path(), dir), e.into_path()))
-        .filter(|(rel, _)| !rel.split('/').any(crate::content::loader::is_ignored_name))
+        .filter(|(rel, _)| !rel.split('/').any(crate::util::is_ignored_name))
         .map(|(rel, p)| (rel, Source::Path(p)))
         .collect()
 }

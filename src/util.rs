@@ -110,6 +110,37 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
+/// `root` joined with a `/`-separated relative path (`cases/a/index.html`), one component at
+/// a time so the result uses the platform's separator.
+pub fn fs_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    let mut p = root.to_path_buf();
+    for part in rel.split('/') {
+        if !part.is_empty() {
+            p.push(part);
+        }
+    }
+    p
+}
+
+/// Names of files editors and tools leave behind, never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".crdownload")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+        || name == "Thumbs.db"
+        || name == "desktop.ini"
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::{SiteArgs, color, print_warnings};
 use crate::build::{BuildOptions, build};
+use crate::output::Changes;
 
 #[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
@@ -17,6 +18,9 @@ pub struct BuildArgs {
     /// Treat check warnings (late report, missing report parts, personal data) as errors.
     #[arg(long)]
     pub strict: bool,
+    /// List the files added, changed and removed since the previous build (the upload list).
+    #[arg(long)]
+    pub changes: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
@@ -28,13 +32,21 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
     };
     let report = build(&opts)?;
     print_warnings(&report.warnings, 20);
+    if args.changes {
+        print_changes(&report.changes);
+    }
     let out = normalize(&report.output_dir).display().to_string();
+    let c = &report.changes;
     let line = format!(
-        "✔ 已生成 {} 个页面、{} 个栏目，共写出 {} 个文件（含搜索索引 {} 个），用时 {:.2} 秒 → {}",
+        "✔ 已生成 {} 个页面、{} 个栏目，共 {} 个文件（含搜索索引 {} 个）：新增 {}、更新 {}、删除 {}、未变 {}，用时 {:.2} 秒 → {}",
         report.pages,
         report.sections,
         report.files,
         report.search_files,
+        c.added.len(),
+        c.changed.len(),
+        c.removed.len(),
+        c.unchanged,
         report.elapsed.as_secs_f64(),
         out
     );
@@ -53,6 +65,16 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
         println!("{line}{warn}");
     }
     Ok(())
+}
+
+/// The upload list: one line per file, `+` added, `~` changed, `-` removed (to delete on the
+/// server), paths relative to the output folder.
+fn print_changes(c: &Changes) {
+    for (mark, list) in [("+", &c.added), ("~", &c.changed), ("-", &c.removed)] {
+        for p in list {
+            println!("{mark} {p}");
+        }
+    }
 }
 
 /// `site/../public` → `public` (for display; the path is not resolved on disk).

@@ -44,7 +44,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
     let input = decode::decode(&args.file, &bytes)?;
     let spec = args.site.spec();
     // Outside a site (with --into) there is no config: the page is written unchecked.
-    let config = crate::build::load_config(&spec).ok();
+    let config = crate::pipeline::load_config(&spec).ok();
     let kind = args.kind.map(Kind::from).unwrap_or(Kind::Report);
     let section = config
         .as_ref()

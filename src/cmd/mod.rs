@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::build::SiteSpec;
 use crate::config::Kind;
 use crate::diagnostics::{Diagnostic, Error};
+use crate::pipeline::SiteSpec;
 
 /// pufa（普法）: a static site generator for yearly rule-of-law reports, 普法 projects and case studies.
 #[derive(Debug, Parser)]

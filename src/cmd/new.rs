@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{ItemKind, SiteArgs};
-use crate::build::load_config;
 use crate::config::Kind;
 use crate::content::Date;
 use crate::diagnostics::{Diagnostic, Error};
+use crate::pipeline::load_config;
 
 #[derive(Debug, Clone, Args)]
 pub struct NewArgs {

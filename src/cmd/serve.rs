@@ -1,8 +1,11 @@
-//! `pufa serve`: live preview (see `crate::serve`).
+//! `pufa serve`: live preview (see `crate::serve`); this file owns its arguments and what it
+//! prints.
 
 use clap::Args;
 
-use super::SiteArgs;
+use super::{SiteArgs, color, print_warnings};
+use crate::diagnostics::{Diagnostic, Error};
+use crate::serve::{Notice, Options};
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -19,6 +22,62 @@ pub struct ServeArgs {
     pub open: bool,
 }
 
-pub fn run(args: ServeArgs) -> Result<(), crate::Error> {
-    crate::serve::run(args)
+pub fn run(args: ServeArgs) -> Result<(), Error> {
+    let bind = args.bind.parse().map_err(|_| {
+        Error::one(Diagnostic::new(
+            "serve/bind",
+            format!("--bind 的地址无效：{}", args.bind),
+        ))
+    })?;
+    let opts = Options {
+        spec: args.site.spec(),
+        bind,
+        port: args.port,
+    };
+    let open = args.open;
+    crate::serve::run(opts, move |n| print_notice(n, open))
+}
+
+fn print_notice(n: Notice, open: bool) {
+    match n {
+        Notice::Listening { url, secs, exposed } => {
+            println!("pufa serve：预览地址 {url} （用时 {secs:.2} 秒；按 Ctrl+C 退出）");
+            if exposed {
+                eprintln!(
+                    "{}",
+                    console::style("注意：局域网内的其他电脑也能看到这个预览（包括草稿）。只在本机预览请去掉 --bind。")
+                        .yellow()
+                        .bold()
+                );
+            }
+            if open {
+                open_browser(url);
+            }
+        }
+        Notice::Warnings(w) => print_warnings(w, 10),
+        Notice::Failed(e) => {
+            eprintln!("{}\n", e.render(color()));
+            eprintln!("（页面上会显示同样的错误；改正并保存后会自动恢复。）\n");
+        }
+        Notice::Updated { pages, millis } => {
+            let n = pages.map_or_else(|| "全部".to_string(), |n| n.to_string());
+            println!("✔ 已更新 {n} 个页面（{millis} 毫秒）");
+        }
+        Notice::Watched(batch) => eprintln!("[watch] {batch:?}"),
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
 }

@@ -11,9 +11,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
+use super::bodies::BodySpill;
 use super::page::{self, Asset, Page, Section};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, display_path, io_diagnostic, line_col};
+use crate::util::is_ignored_name;
 
 /// Everything found under content/.
 #[derive(Debug, Default)]
@@ -25,25 +29,15 @@ pub struct Loaded {
     /// Drafts that were left out (content-relative paths).
     pub drafts: BTreeSet<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Where the pages' bodies went, when they were moved out of memory.
+    pub bodies: Option<Arc<BodySpill>>,
 }
 
-/// Names of files editors and tools leave behind, never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.starts_with("~$")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name.ends_with(".crdownload")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == "4913"
-        || name == "Thumbs.db"
-        || name == "desktop.ini"
+/// How to load: with or without drafts, page bodies kept in memory or spilled to a file.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    pub spill: Option<Arc<BodySpill>>,
 }
 
 /// How a file under content/ is treated.
@@ -88,7 +82,8 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 }
 
 /// Walks content/ and parses everything. Errors from all files are reported together.
-pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
+pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
+    let drafts = opts.drafts;
     let content = config.content_dir();
     if !content.is_dir() {
         return Err(Error::one(
@@ -183,7 +178,7 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
             FileRole::Page { section } => {
                 let assets = bundle_assets.get(rel.as_str()).cloned().unwrap_or_default();
                 Ok(Some(match read_page(config, rel, path, section, assets, drafts)? {
-                    Some(p) => Item::Page(Box::new(p)),
+                    Some(p) => Item::Page(Box::new(spill_body(p, opts.spill.as_deref())?)),
                     None => Item::Draft(rel.clone()),
                 }))
             }
@@ -194,6 +189,7 @@ pub fn load(config: &Config, drafts: bool) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         assets: loose,
         warnings,
+        bodies: opts.spill.clone(),
         ..Default::default()
     };
     for r in results {
@@ -288,7 +284,7 @@ pub fn reload_file(
     known_sections: &BTreeSet<String>,
 ) -> Result<FileUpdate, Vec<Diagnostic>> {
     let content = config.content_dir();
-    let path = crate::render::to_fs_path(&content, rel);
+    let path = crate::util::fs_path(&content, rel);
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if rel.split('/').any(is_ignored_name) {
         return Ok(FileUpdate::Ignored);
@@ -310,7 +306,7 @@ pub fn reload_file(
     // Inside a page bundle? (the nearest folder with an index.md and no _index.md)
     let mut d = dir;
     while !d.is_empty() {
-        let folder = crate::render::to_fs_path(&content, d);
+        let folder = crate::util::fs_path(&content, d);
         if folder.join("index.md").is_file() && !folder.join("_index.md").is_file() {
             let bundle = format!("{d}/index.md");
             if rel == bundle {
@@ -326,7 +322,7 @@ pub fn reload_file(
     if name == "index.md" && !dir.is_empty() {
         // A bundle page appearing or disappearing moves its folder's files between being
         // assets and being loose files.
-        let folder = crate::render::to_fs_path(&content, dir);
+        let folder = crate::util::fs_path(&content, dir);
         let has_others = std::fs::read_dir(&folder)
             .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name() != "index.md"))
             .unwrap_or(false);
@@ -353,7 +349,7 @@ pub fn reload_file(
     };
     let section = nearest_section(page_dir, known_sections);
     let assets = if name == "index.md" {
-        bundle_assets(&crate::render::to_fs_path(&content, dir))
+        bundle_assets(&crate::util::fs_path(&content, dir))
     } else {
         Vec::new()
     };
@@ -361,6 +357,22 @@ pub fn reload_file(
         Some(p) => FileUpdate::Page(Box::new(p)),
         None => FileUpdate::Draft(rel.to_string()),
     })
+}
+
+/// Moves a page's body HTML into the spill file, when there is one.
+fn spill_body(mut page: Page, spill: Option<&BodySpill>) -> Result<Page, Vec<Diagnostic>> {
+    if let Some(spill) = spill {
+        let span = spill.put(&page.body.html).map_err(|e| {
+            vec![
+                Diagnostic::new("io", format!("写入临时文件失败：{e}"))
+                    .in_file(&page.shown)
+                    .with_hint("pufa 在生成时把正文暂存在输出文件夹旁的临时文件里；请检查磁盘空间。"),
+            ]
+        })?;
+        page.spilled = Some(span);
+        page.body.html = Arc::from("");
+    }
+    Ok(page)
 }
 
 /// Reads and parses a section's `_index.md`.

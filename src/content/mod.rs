@@ -5,6 +5,7 @@
 //! resolves `@/` links and runs `checks`. Renderers read the `Site`; nothing here knows
 //! about templates or output.
 
+pub mod bodies;
 pub mod checks;
 pub mod date;
 pub mod front_matter;
@@ -12,6 +13,7 @@ pub mod loader;
 pub mod metrics;
 pub mod page;
 pub mod site;
+pub mod update;
 
 pub use date::Date;
 pub use page::{Asset, Page, Section};
@@ -23,9 +25,9 @@ use crate::config::Config;
 use crate::diagnostics::Error;
 
 /// Loads and assembles the site under `config.root`.
-pub fn load_site(config: Arc<Config>, drafts: bool) -> Result<Site, Error> {
+pub fn load_site(config: Arc<Config>, opts: &loader::LoadOptions) -> Result<Site, Error> {
     let laps = crate::util::Laps::start("");
-    let loaded = loader::load(&config, drafts)?;
+    let loaded = loader::load(&config, opts)?;
     laps.lap("load (walk + parse)");
     Site::from_loaded(config, loaded)
 }

@@ -63,6 +63,9 @@ pub struct Page {
     /// Every year the item belongs to (a project runs several).
     pub years: Vec<i32>,
     pub body: Rendered,
+    /// Where the body's HTML waits when a build moved it out of memory (`body.html` is then
+    /// empty; see [`super::bodies`]).
+    pub spilled: Option<super::bodies::Span>,
     pub links: Vec<LinkRef>,
     pub assets: Vec<Asset>,
     /// Fingerprint of the file's bytes and path.
@@ -255,6 +258,7 @@ pub fn parse_page(
         year,
         years,
         body,
+        spilled: None,
         links,
         assets,
         hash: crate::util::hash_of(&(rel, text)),

@@ -8,11 +8,13 @@
 //! duplicate 索引号 ...). Renderers only read a `Site`; serve mode replaces items and calls
 //! `assemble` again, which costs milliseconds even for ten thousand pages.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::bodies::BodySpill;
 use super::front_matter::SortBy;
 use super::loader::Loaded;
 use super::metrics::MetricsIndex;
@@ -109,6 +111,8 @@ pub struct Site {
     pub resolved_sections: HashMap<String, Resolved>,
     /// Warnings from loading and checks (errors stop the build instead).
     pub warnings: Vec<Diagnostic>,
+    /// Where page bodies are when a build moved them out of memory.
+    pub bodies: Option<Arc<BodySpill>>,
 }
 
 impl Site {
@@ -128,6 +132,7 @@ impl Site {
             resolved: HashMap::new(),
             resolved_sections: HashMap::new(),
             warnings: loaded.warnings,
+            bodies: loaded.bodies,
         };
         site.assemble(None)?;
         Ok(site)
@@ -192,19 +197,31 @@ impl Site {
         }
     }
 
-    /// A page's body with its links resolved.
-    pub fn page_html<'a>(&self, page: &'a Page) -> std::borrow::Cow<'a, str> {
-        match self.resolved.get(&page.rel) {
-            Some(r) => r.fill(&page.body.html),
-            None => std::borrow::Cow::Borrowed(&page.body.html),
-        }
+    /// A page's body with its links resolved (read back from the spill file when a build
+    /// moved it there).
+    pub fn page_html<'a>(&self, page: &'a Page) -> Result<Cow<'a, str>, Diagnostic> {
+        let spilled = match (page.spilled, &self.bodies) {
+            (Some(span), Some(spill)) => Some(spill.get(span).map_err(|e| {
+                Diagnostic::new("io", format!("读取临时文件失败：{e}"))
+                    .in_file(&page.shown)
+                    .with_hint("pufa 在生成时把正文暂存在输出文件夹旁的临时文件里；请检查磁盘空间和权限后重试。")
+            })?),
+            _ => None,
+        };
+        let resolved = self.resolved.get(&page.rel);
+        Ok(match (spilled, resolved) {
+            (Some(html), Some(r)) => Cow::Owned(r.fill(&html).into_owned()),
+            (Some(html), None) => Cow::Owned(html),
+            (None, Some(r)) => r.fill(&page.body.html),
+            (None, None) => Cow::Borrowed(&page.body.html),
+        })
     }
 
     /// A section's body with its links resolved.
-    pub fn section_html<'a>(&self, section: &'a Section) -> std::borrow::Cow<'a, str> {
+    pub fn section_html<'a>(&self, section: &'a Section) -> Cow<'a, str> {
         match self.resolved_sections.get(&section.key) {
             Some(r) => r.fill(&section.body.html),
-            None => std::borrow::Cow::Borrowed(&section.body.html),
+            None => Cow::Borrowed(&section.body.html),
         }
     }
 

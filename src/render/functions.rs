@@ -6,16 +6,16 @@
 //! `json_encode`, `striptags` and `slugify` filters. Every function records what it read
 //! (see [`super::record`]) so serve mode knows which outputs depend on what.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera, Value};
 
-use super::{Input, RenderData, record};
+use super::{DataSlot, Input, RenderData, record};
 use crate::config::Kind;
 use crate::content::Date;
 use crate::markdown::slug::slugify;
 
-type Shared = Arc<RwLock<Option<Arc<RenderData>>>>;
+type Shared = DataSlot;
 
 fn data(shared: &Shared) -> tera::TeraResult<Arc<RenderData>> {
     shared
@@ -66,8 +66,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
         record(Input::Path(p.to_string()));
         match d.site.lookup(p) {
             Some((rel, _)) if d.site.pages.contains_key(&rel) => {
-                record(Input::PageFull(rel.clone()));
-                Ok(d.values.page_full(&rel))
+                d.page_full(&rel).map_err(|e| tera::Error::message(e.message))
             }
             _ => Err(tera::Error::message(format!("get_page: 找不到页面 {p}"))),
         }
@@ -84,7 +83,6 @@ pub fn register(tera: &mut Tera, shared: Shared) {
         let Some(section) = d.site.sections.get(key) else {
             return Err(tera::Error::message(format!("get_section: 找不到栏目 {p}")));
         };
-        record(Input::Section(section.key.clone()));
         if metadata_only {
             return Ok(d.values.section(key));
         }
@@ -96,10 +94,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             .get(key)
             .into_iter()
             .flatten()
-            .map(|rel| {
-                record(Input::PageMeta(rel.clone()));
-                d.values.page_summary(rel)
-            })
+            .map(|rel| d.values.page_summary(rel))
             .collect();
         Ok(super::values::extend_map(
             &d.values.section(key),
@@ -141,14 +136,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
                     let mut m = super::values::term_map(&d.site.config, kind, term);
                     if with_pages {
                         record(Input::Term(kind.to_string(), term.slug.clone()));
-                        let pages: Vec<Value> = term
-                            .pages
-                            .iter()
-                            .map(|rel| {
-                                record(Input::PageMeta(rel.clone()));
-                                d.values.page_summary(rel)
-                            })
-                            .collect();
+                        let pages: Vec<Value> = term.pages.iter().map(|rel| d.values.page_summary(rel)).collect();
                         m.set("pages", Value::from(pages));
                     }
                     m.build()
@@ -196,14 +184,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             }
         };
         let n = limit.unwrap_or(usize::MAX);
-        let out: Vec<Value> = rels
-            .iter()
-            .take(n)
-            .map(|rel| {
-                record(Input::PageMeta(rel.clone()));
-                d.values.page_summary(rel)
-            })
-            .collect();
+        let out: Vec<Value> = rels.iter().take(n).map(|rel| d.values.page_summary(rel)).collect();
         Ok(Value::from(out))
     });
 

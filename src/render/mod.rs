@@ -1,21 +1,22 @@
 //! Model → output: the Tera environment, the list of outputs and how each is rendered.
 //!
 //! [`Renderer`] loads the theme's templates (overridden file by file by the site's own
-//! `templates/`), registers pufa's functions and filters, and renders one [`OutputKey`] at a
-//! time from a shared [`RenderData`] (the site and its prebuilt [`values::Values`]). While an
-//! output renders, every piece of the model it reads is recorded as an [`Input`]; serve mode
-//! keeps these to re-render only what an edit touches. Output families live in their own
-//! files: `pages` (HTML), `feeds` (Atom, sitemap, robots), `metrics` (metric pages, SVG
-//! charts, CSV and JSON), `search` (the Pagefind index).
+//! `templates/`) and registers pufa's functions and filters. [`Renderer::bind`] gives the
+//! template functions a [`RenderData`] (the site and its [`values::Values`]) for as long as the
+//! returned [`Binding`] lives; through it one [`OutputKey`] is rendered at a time, from any
+//! number of threads. When asked, every piece of the model an output reads is recorded as an
+//! [`Input`] (see `reads`); serve mode keeps these to re-render only what an edit touches.
+//! Output families live in their own files: `pages` (HTML), `feeds` (Atom, sitemap, robots),
+//! `metrics` (metric pages, SVG charts, CSV and JSON), `search` (the search index).
 
 pub mod feeds;
 pub mod functions;
 pub mod metrics;
 pub mod pages;
+pub mod reads;
 pub mod search;
 pub mod values;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -25,6 +26,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Error, display_path};
+pub use reads::{Input, Recording, record};
 pub use values::Values;
 
 /// One file pufa renders (static files and assets are copied, not rendered).
@@ -55,56 +57,6 @@ pub enum OutputKey {
     Robots,
 }
 
-/// A piece of the model an output reads. Serve mode compares fingerprints of inputs before
-/// and after an edit and re-renders the outputs that read a changed one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Input {
-    Config,
-    /// A template and, through the dependency graph, what it extends or includes.
-    Template(String),
-    /// What lists show of a page.
-    PageMeta(String),
-    /// All of a page.
-    PageFull(String),
-    /// A section's own data (title, content, subsections).
-    Section(String),
-    /// The ordered pages of a section.
-    SectionList(String),
-    /// The set of sections and their titles (navigation).
-    SectionTree,
-    /// Which pages sit before and after a page.
-    Neighbours(String),
-    Taxonomy(String),
-    Term(String, String),
-    Years,
-    Year(i32),
-    /// Pages of one kind, newest first (used by `get_pages`).
-    KindList(String),
-    /// All dated pages newest first (the feed).
-    Recent,
-    /// The reports of one publisher and their metrics.
-    Publisher(String),
-    /// The reports and cases naming a project.
-    ProjectRefs(String),
-    /// All metric series.
-    Metrics,
-    /// A path looked up by a template (`get_page` of a missing page).
-    Path(String),
-}
-
-thread_local! {
-    static RECORDER: RefCell<Option<Vec<Input>>> = const { RefCell::new(None) };
-}
-
-/// Records that the output being rendered on this thread reads `input`.
-pub fn record(input: Input) {
-    RECORDER.with(|r| {
-        if let Some(v) = r.borrow_mut().as_mut() {
-            v.push(input);
-        }
-    });
-}
-
 /// Everything a render reads: the site and its values.
 pub struct RenderData {
     pub site: Arc<Site>,
@@ -115,6 +67,11 @@ impl RenderData {
     pub fn new(site: Arc<Site>) -> RenderData {
         let values = Arc::new(Values::build(&site));
         RenderData { site, values }
+    }
+
+    /// All of a page, built now (see [`values::page_full`]).
+    pub fn page_full(&self, rel: &str) -> Result<tera::Value, Diagnostic> {
+        values::page_full(&self.site, &self.values, rel)
     }
 }
 
@@ -238,11 +195,14 @@ impl Templates {
     }
 }
 
+/// What the template functions read: the data of the current [`Binding`], if any.
+type DataSlot = Arc<RwLock<Option<Arc<RenderData>>>>;
+
 /// The Tera environment and the templates it was built from.
 pub struct Renderer {
     tera: Tera,
     pub templates: Templates,
-    data: Arc<RwLock<Option<Arc<RenderData>>>>,
+    slot: DataSlot,
 }
 
 impl Renderer {
@@ -253,25 +213,25 @@ impl Renderer {
     }
 
     pub fn with_templates(templates: Templates) -> Result<Renderer, Error> {
-        let data: Arc<RwLock<Option<Arc<RenderData>>>> = Arc::new(RwLock::new(None));
+        let slot: DataSlot = Arc::new(RwLock::new(None));
         let mut tera = Tera::new();
-        functions::register(&mut tera, Arc::clone(&data));
+        functions::register(&mut tera, Arc::clone(&slot));
         tera.add_raw_templates(templates.sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
             .map_err(|e| Error::one(tera_error(&e, &templates)))?;
-        Ok(Renderer { tera, templates, data })
+        Ok(Renderer { tera, templates, slot })
     }
 
-    /// Makes `data` what template functions (`get_page` ...) read.
-    pub fn set_data(&self, data: Arc<RenderData>) {
-        if let Ok(mut d) = self.data.write() {
-            *d = Some(data);
+    /// Makes `data` what this renderer's outputs and template functions read until the
+    /// returned binding is dropped; `record` says whether each output's reads are recorded.
+    /// One binding at a time: binding again replaces the data of the earlier one.
+    pub fn bind(self: &Arc<Self>, data: Arc<RenderData>, record: bool) -> Binding {
+        if let Ok(mut d) = self.slot.write() {
+            *d = Some(Arc::clone(&data));
         }
-    }
-
-    /// Drops the site data (so the caller can update the site in place).
-    pub fn clear_data(&self) {
-        if let Ok(mut d) = self.data.write() {
-            *d = None;
+        Binding {
+            renderer: Arc::clone(self),
+            data,
+            record,
         }
     }
 
@@ -301,19 +261,48 @@ impl Renderer {
             .map_err(|e| tera_error(&e, &self.templates))?;
         Ok(out)
     }
+}
 
-    /// Renders one output, recording what it read.
-    pub fn render(&self, key: &OutputKey, data: &RenderData) -> Result<RenderedOutput, Diagnostic> {
-        RECORDER.with(|r| *r.borrow_mut() = Some(Vec::with_capacity(16)));
+/// A renderer bound to the data it renders (see [`Renderer::bind`]).
+pub struct Binding {
+    renderer: Arc<Renderer>,
+    data: Arc<RenderData>,
+    record: bool,
+}
+
+impl Binding {
+    pub fn data(&self) -> &Arc<RenderData> {
+        &self.data
+    }
+
+    pub fn renderer(&self) -> &Arc<Renderer> {
+        &self.renderer
+    }
+
+    /// Renders one output, with what it read when this binding records.
+    pub fn render(&self, key: &OutputKey) -> Result<RenderedOutput, Diagnostic> {
+        let recording = Recording::start(self.record);
         record(Input::Config);
+        let (r, d) = (self.renderer.as_ref(), self.data.as_ref());
         let res = match key {
-            OutputKey::MetricsCsv | OutputKey::MetricsJson => metrics::render_data_file(key, data),
-            OutputKey::Metrics | OutputKey::Metric(_) => metrics::render_page(self, key, data),
-            OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(self, key, data),
-            _ => pages::render(self, key, data),
+            OutputKey::MetricsCsv | OutputKey::MetricsJson => metrics::render_data_file(key, d),
+            OutputKey::Metrics | OutputKey::Metric(_) => metrics::render_page(r, key, d),
+            OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(r, key, d),
+            _ => pages::render(r, key, d),
         };
-        let inputs = RECORDER.with(|r| r.borrow_mut().take()).unwrap_or_default();
+        let inputs = recording.finish();
         res.map(|bytes| RenderedOutput { bytes, inputs })
+    }
+}
+
+impl Drop for Binding {
+    fn drop(&mut self) {
+        // Leave the slot empty only when it still holds this binding's data.
+        if let Ok(mut d) = self.renderer.slot.write()
+            && d.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, &self.data))
+        {
+            *d = None;
+        }
     }
 }
 
@@ -507,15 +496,4 @@ fn template_words(msg: &str) -> String {
         );
     }
     msg.to_string()
-}
-
-/// The output folder's path for a site path.
-pub fn to_fs_path(out_dir: &Path, rel: &str) -> PathBuf {
-    let mut p = out_dir.to_path_buf();
-    for part in rel.split('/') {
-        if !part.is_empty() {
-            p.push(part);
-        }
-    }
-    p
 }

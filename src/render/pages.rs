@@ -102,24 +102,19 @@ fn page(r: &Renderer, rel: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> 
     let Some(p) = site.pages.get(rel) else {
         return Err(Diagnostic::new("internal", format!("no page {rel}")));
     };
-    record(Input::PageFull(rel.to_string()));
     record(Input::Neighbours(rel.to_string()));
     let (before, after) = site.index.neighbours.get(rel).cloned().unwrap_or((None, None));
     let neighbour = |n: &Option<String>| match n {
-        Some(rel) => {
-            record(Input::PageMeta(rel.clone()));
-            d.values.page_summary(rel)
-        }
+        Some(rel) => d.values.page_summary(rel),
         None => Value::none(),
     };
     // Zola's names: `higher` is the page before (newer in date order), `lower` the one after.
     let page = extend_map(
-        &d.values.page_full(rel),
+        &d.page_full(rel).map_err(|e| with_page_hint(e, p))?,
         [("higher", neighbour(&before)), ("lower", neighbour(&after))],
     );
     let mut ctx = base_context(d, &p.path);
     ctx.insert_value("page", page);
-    record(Input::Section(p.section.clone()));
     ctx.insert_value("section", d.values.section(&p.section));
     ctx.insert_value("breadcrumbs", Value::from(breadcrumbs(d, &p.section, true)));
     ctx.insert_value("related", related(d, p));
@@ -147,10 +142,7 @@ fn related(d: &RenderData, p: &Page) -> Value {
         .iter()
         .flat_map(|l| l.0.iter())
         .filter_map(|slug| site.index.projects_by_slug.get(slug.trim()))
-        .map(|rel| {
-            record(Input::PageMeta(rel.clone()));
-            d.values.page_summary(rel)
-        })
+        .map(|rel| d.values.page_summary(rel))
         .collect();
     m.set("projects", Value::from(projects));
 
@@ -200,10 +192,7 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
     };
     let pages: Vec<Value> = rels[start.min(rels.len())..end]
         .iter()
-        .map(|rel| {
-            record(Input::PageMeta(rel.clone()));
-            d.values.page_summary(rel)
-        })
+        .map(|rel| d.values.page_summary(rel))
         .collect();
     let url = |n: usize| config.url(&pager_path(base, n));
     // Links to the first and last pager and to the two on either side of the current one
@@ -249,14 +238,7 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
 }
 
 fn summaries(d: &RenderData, rels: &[String]) -> Value {
-    Value::from(
-        rels.iter()
-            .map(|rel| {
-                record(Input::PageMeta(rel.clone()));
-                d.values.page_summary(rel)
-            })
-            .collect::<Vec<_>>(),
-    )
+    Value::from(rels.iter().map(|rel| d.values.page_summary(rel)).collect::<Vec<_>>())
 }
 
 fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
@@ -264,7 +246,6 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
     let Some(s) = site.sections.get(key) else {
         return Err(Diagnostic::new("internal", format!("no section {key}")));
     };
-    record(Input::Section(key.to_string()));
     record(Input::SectionList(key.to_string()));
     let rels = site.index.section_pages.get(key).cloned().unwrap_or_default();
     let per = s.front.paginate_by.unwrap_or(0);

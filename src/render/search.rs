@@ -27,28 +27,15 @@ use rayon::prelude::*;
 
 pub use crate::util::fnv1a32;
 use serde::Serialize;
-use tera::Value;
 
 use crate::config::Kind;
-use crate::content::Site;
+use crate::content::{Page, Site};
 use crate::markdown::cjk;
-use crate::render::values::Values;
 
 /// Documents per display-data file.
 pub const DOCS_PER_FILE: usize = 256;
 /// Target size of a postings shard.
 const SHARD_TARGET: usize = 32 * 1024;
-
-/// One indexed page; `html` is its rendered content (tags are skipped while tokenizing).
-#[derive(Debug, Clone)]
-pub struct Doc<'a> {
-    pub url: String,
-    pub title: &'a str,
-    pub kind: Kind,
-    pub years: Vec<i32>,
-    pub description: String,
-    pub html: &'a str,
-}
 
 /// Tokens of HTML text as keys (see [`word_key`]). A token is a CJK bigram (a lone CJK
 /// character when its run has only one), or a lowercase word of ASCII letters and digits with
@@ -188,32 +175,95 @@ pub struct IndexStats {
     pub bytes: usize,
 }
 
-/// The documents of a site: every report, project and case, with its rendered content.
-pub fn documents<'a>(site: &'a Site, values: &'a Values) -> Vec<Doc<'a>> {
-    let key = tera::value::Key::from("content");
-    site.pages
+/// What a search result shows of one indexed page.
+#[derive(Debug, Clone)]
+pub struct DocInfo {
+    pub url: String,
+    pub title: String,
+    pub kind: Kind,
+    pub years: Vec<i32>,
+    pub description: String,
+}
+
+/// Whether a page is in the search index: reports, projects and cases are; free pages
+/// (about, accessibility) are not.
+pub fn is_indexed(p: &Page) -> bool {
+    p.kind != Kind::Page
+}
+
+/// The result display data of a page.
+pub fn doc_info(site: &Site, p: &Page) -> DocInfo {
+    DocInfo {
+        url: site.config.url(&p.path),
+        title: p.front.title.clone(),
+        kind: p.kind,
+        years: p.years.clone(),
+        description: p
+            .front
+            .description
+            .clone()
+            .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80)),
+    }
+}
+
+/// One document's tokens: (key, frequency in the text, whether in the title), sorted by
+/// key; its length in tokens; the spelling of its words.
+pub struct DocTokens {
+    list: Vec<(u64, u32, bool)>,
+    len: u32,
+    words: Vec<(u64, String)>,
+}
+
+/// Tokenizes a document's title and rendered content.
+pub fn tokenize(title: &str, html: &str) -> DocTokens {
+    let mut m: FxMap<u64, (u32, bool)> = FxMap::default();
+    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut len = 0u32;
+    let mut note = |k: u64, w: Option<&str>, in_title: bool, m: &mut FxMap<u64, (u32, bool)>| {
+        if let Some(w) = w
+            && !m.contains_key(&k)
+        {
+            words.push((k, w.to_string()));
+        }
+        let e = m.entry(k).or_insert((0, false));
+        if in_title {
+            e.1 = true;
+        } else {
+            e.0 += 1;
+        }
+    };
+    html_token_keys(title, |k, w| note(k, w, true, &mut m));
+    html_token_keys(html, |k, w| {
+        len += 1;
+        note(k, w, false, &mut m)
+    });
+    let mut list: Vec<(u64, u32, bool)> = m.into_iter().map(|(k, (tf, title))| (k, tf, title)).collect();
+    list.sort_unstable_by_key(|e| e.0);
+    DocTokens { list, len, words }
+}
+
+/// The whole index of a site (serve mode's background job; a build streams its pages into an
+/// [`Indexer`] as they are written instead). Pages are tokenized in parallel, a chunk at a
+/// time, and added in order.
+pub fn site_index(site: &Site) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
+    let pages: Vec<&Page> = site
+        .pages
         .values()
-        .filter(|p| p.kind != Kind::Page)
-        .map(|p| {
-            let content = values
-                .pages
-                .get(&p.rel)
-                .and_then(|v| v.full.as_map().and_then(|m| m.get(&key).and_then(Value::as_str)))
-                .unwrap_or("");
-            Doc {
-                url: site.config.url(&p.path),
-                title: &p.front.title,
-                kind: p.kind,
-                years: p.years.clone(),
-                description: p
-                    .front
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80)),
-                html: content,
-            }
-        })
-        .collect()
+        .map(|p| p.as_ref())
+        .filter(|p| is_indexed(p))
+        .collect();
+    let mut indexer = Indexer::default();
+    for chunk in pages.chunks(512) {
+        let docs: Vec<Result<(DocInfo, DocTokens), crate::diagnostics::Diagnostic>> = chunk
+            .par_iter()
+            .map(|p| Ok((doc_info(site, p), tokenize(&p.front.title, &site.page_html(p)?))))
+            .collect();
+        for d in docs {
+            let (info, tokens) = d?;
+            indexer.add(info, tokens);
+        }
+    }
+    Ok(indexer.finish().0)
 }
 
 const CJK_TAG: u64 = 1 << 62;
@@ -289,63 +339,58 @@ impl TokenBuf {
     }
 }
 
-/// Builds the index files (paths relative to the output root) from documents.
-pub fn build_index(docs: &[Doc]) -> (Vec<(String, Vec<u8>)>, IndexStats) {
-    let n = docs.len();
-    let mut postings: FxMap<u64, TokenBuf> = FxMap::default();
-    let mut words: FxMap<u64, String> = FxMap::default();
-    let mut lens: Vec<u32> = Vec::with_capacity(n);
-    let mut distinct = 0usize;
-    // Tokenize a chunk of documents in parallel, then append their postings in id order;
-    // only one chunk's per-document maps are alive at a time.
-    for (c, chunk) in docs.chunks(512).enumerate() {
-        type DocTokens = (Vec<(u64, u32, bool)>, u32, Vec<(u64, String)>);
-        let tokenized: Vec<DocTokens> = chunk
-            .par_iter()
-            .map(|d| {
-                let mut m: FxMap<u64, (u32, bool)> = FxMap::default();
-                let mut new_words: Vec<(u64, String)> = Vec::new();
-                let mut len = 0u32;
-                let mut note = |k: u64, w: Option<&str>, in_title: bool, m: &mut FxMap<u64, (u32, bool)>| {
-                    if let Some(w) = w
-                        && !m.contains_key(&k)
-                    {
-                        new_words.push((k, w.to_string()));
-                    }
-                    let e = m.entry(k).or_insert((0, false));
-                    if in_title {
-                        e.1 = true;
-                    } else {
-                        e.0 += 1;
-                    }
-                };
-                html_token_keys(d.title, |k, w| note(k, w, true, &mut m));
-                html_token_keys(d.html, |k, w| {
-                    len += 1;
-                    note(k, w, false, &mut m)
-                });
-                let mut list: Vec<(u64, u32, bool)> = m.into_iter().map(|(k, (tf, title))| (k, tf, title)).collect();
-                list.sort_unstable_by_key(|e| e.0);
-                (list, len, new_words)
-            })
-            .collect();
-        for (j, (list, len, new_words)) in tokenized.into_iter().enumerate() {
-            let doc = (c * 512 + j) as u32;
-            distinct += list.len();
-            for (k, tf, title) in list {
-                postings.entry(k).or_default().push(doc, tf, title);
-            }
-            words.extend(new_words);
-            lens.push(len);
+/// The index under construction: documents are added in id order, each one's postings
+/// appended as it arrives, so only the compact postings are held, never the texts.
+#[derive(Default)]
+pub struct Indexer {
+    postings: FxMap<u64, TokenBuf>,
+    words: FxMap<u64, String>,
+    lens: Vec<u32>,
+    docs: Vec<DocInfo>,
+    distinct: usize,
+}
+
+impl Indexer {
+    /// Adds the next document.
+    pub fn add(&mut self, info: DocInfo, tokens: DocTokens) {
+        let doc = self.docs.len() as u32;
+        self.distinct += tokens.list.len();
+        for (k, tf, title) in tokens.list {
+            self.postings.entry(k).or_default().push(doc, tf, title);
         }
+        self.words.extend(tokens.words);
+        self.lens.push(tokens.len);
+        self.docs.push(info);
     }
+
+    /// The index files (paths relative to the output root).
+    pub fn finish(self) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+        let Indexer {
+            postings,
+            words,
+            lens,
+            docs,
+            distinct,
+        } = self;
+        encode(postings, &words, &lens, &docs, distinct)
+    }
+}
+
+fn encode(
+    postings: FxMap<u64, TokenBuf>,
+    words: &FxMap<u64, String>,
+    lens: &[u32],
+    docs: &[DocInfo],
+    distinct: usize,
+) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+    let n = docs.len();
     let total_postings: usize = postings.values().map(|b| b.count as usize).sum();
     let bitmap_len = n.div_ceil(8);
     // Encode every token's entry, then spread them over shards of about SHARD_TARGET bytes.
     let mut entries: Vec<(String, Vec<u8>)> = postings
         .into_iter()
         .map(|(k, buf)| {
-            let text = key_text(k, &words);
+            let text = key_text(k, words);
             let mut e = Vec::with_capacity(buf.data.len() + text.len() + 8);
             varint(&mut e, text.len() as u64);
             e.extend_from_slice(text.as_bytes());
@@ -389,7 +434,7 @@ pub fn build_index(docs: &[Doc]) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let base_year = docs.iter().flat_map(|d| d.years.iter().copied()).min().unwrap_or(2000);
     let mut table = Vec::with_capacity(n * 8);
     let total_len: u64 = lens.iter().map(|l| u64::from(*l)).sum();
-    for (d, len) in docs.iter().zip(&lens) {
+    for (d, len) in docs.iter().zip(lens) {
         let kind = match d.kind {
             Kind::Report => 0u8,
             Kind::Project => 1,
@@ -413,11 +458,11 @@ pub fn build_index(docs: &[Doc]) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     files.push(("search/index/docs.bin".into(), table));
 
     #[derive(Serialize)]
-    struct DocInfo<'a>(&'a str, &'a str, &'a str, Vec<i32>, &'a str);
+    struct Shown<'a>(&'a str, &'a str, &'a str, Vec<i32>, &'a str);
     for (k, chunk) in docs.chunks(DOCS_PER_FILE).enumerate() {
-        let infos: Vec<DocInfo> = chunk
+        let infos: Vec<Shown> = chunk
             .iter()
-            .map(|d| DocInfo(&d.url, d.title, d.kind.label(), d.years.clone(), &d.description))
+            .map(|d| Shown(&d.url, &d.title, d.kind.label(), d.years.clone(), &d.description))
             .collect();
         let json = serde_json::to_vec(&infos).unwrap_or_default();
         bytes += json.len();
@@ -503,25 +548,21 @@ mod tests {
 
     #[test]
     fn index_round_trips_through_the_shard_format() {
-        let docs = vec![
-            Doc {
-                url: "/a/".into(),
-                title: "学法游",
-                kind: Kind::Project,
-                years: vec![2024],
+        let mut indexer = Indexer::default();
+        for (url, title, kind, year, html) in [
+            ("/a/", "学法游", Kind::Project, 2024, "<p>西江花海学法游</p>"),
+            ("/b/", "报告", Kind::Report, 2023, "<p>化解率93.19%</p>"),
+        ] {
+            let info = DocInfo {
+                url: url.into(),
+                title: title.into(),
+                kind,
+                years: vec![year],
                 description: String::new(),
-                html: "<p>西江花海学法游</p>",
-            },
-            Doc {
-                url: "/b/".into(),
-                title: "报告",
-                kind: Kind::Report,
-                years: vec![2023],
-                description: String::new(),
-                html: "<p>化解率93.19%</p>",
-            },
-        ];
-        let (files, stats) = build_index(&docs);
+            };
+            indexer.add(info, tokenize(title, html));
+        }
+        let (files, stats) = indexer.finish();
         assert_eq!(stats.docs, 2);
         let shard = shard_of("学法", stats.shards);
         let (_, bytes) = files

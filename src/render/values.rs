@@ -13,10 +13,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Value;
 
+use super::reads::{Input, record};
 use crate::config::{Config, Kind};
 use crate::content::front_matter::{Award, StrList};
 use crate::content::metrics::format_value;
 use crate::content::{Page, Section, Site};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::TocEntry;
 use crate::markdown::slug::slugify;
 use crate::util::hash_of;
@@ -55,18 +57,20 @@ pub fn safe(s: &str) -> Value {
     Value::safe_string(s)
 }
 
-/// A page's two values and their fingerprints.
+/// What lists show of a page, and fingerprints of it.
 #[derive(Clone)]
 pub struct PageValues {
     pub summary: Value,
-    pub full: Value,
     /// Changes when anything a list shows changes.
     pub meta_hash: u64,
     /// Changes when anything of the page changes.
     pub full_hash: u64,
 }
 
-/// All values of a site.
+/// The template values every output shares: config, navigation, and what lists show of each
+/// page and section. A page's full value (its content and table of contents) is not kept: it
+/// is built when that page is rendered ([`page_full`]), so a build holds no page body longer
+/// than it takes to write it.
 #[derive(Clone)]
 pub struct Values {
     pub config: Value,
@@ -84,30 +88,6 @@ impl Values {
             .par_iter()
             .map(|(rel, p)| (rel.clone(), page_values(site, p)))
             .collect();
-        Self::with_pages(site, pages)
-    }
-
-    /// Like [`Values::build`], but drops each page's Markdown body as soon as its value holds
-    /// the content, so a one-shot build never holds two copies of every body. The site keeps
-    /// everything else; it can no longer rebuild these values afterwards.
-    pub fn build_releasing(site: &mut Site) -> Values {
-        let mut pages = std::mem::take(&mut site.pages);
-        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
-        let view: &Site = site;
-        let built: HashMap<String, PageValues> = pages
-            .par_iter_mut()
-            .map(|(rel, p)| {
-                let v = page_values(view, p);
-                std::sync::Arc::make_mut(p).body.html = std::sync::Arc::clone(&empty);
-                (rel.clone(), v)
-            })
-            .collect();
-        site.pages = pages;
-        Self::with_pages(site, built)
-    }
-
-    /// The values of a site whose pages' values are built: config, sections and navigation.
-    fn with_pages(site: &Site, pages: HashMap<String, PageValues>) -> Values {
         let mut v = Values {
             config: config_value(&site.config),
             nav: Value::none(),
@@ -143,20 +123,42 @@ impl Values {
         self.nav = nav_value(site);
     }
 
+    /// What lists show of a page (recorded as read).
     pub fn page_summary(&self, rel: &str) -> Value {
+        record(Input::PageMeta(rel.to_string()));
         self.pages
             .get(rel)
             .map(|p| p.summary.clone())
             .unwrap_or_else(Value::none)
     }
 
-    pub fn page_full(&self, rel: &str) -> Value {
-        self.pages.get(rel).map(|p| p.full.clone()).unwrap_or_else(Value::none)
-    }
-
+    /// A section's value without its pages (recorded as read).
     pub fn section(&self, key: &str) -> Value {
+        record(Input::Section(key.to_string()));
         self.sections.get(key).map(|s| s.0.clone()).unwrap_or_else(Value::none)
     }
+}
+
+/// All of a page: its summary value plus content, table of contents, word count and assets
+/// (recorded as read). Built when the page is rendered and dropped with its output.
+pub fn page_full(site: &Site, values: &Values, rel: &str) -> Result<Value, Diagnostic> {
+    record(Input::PageFull(rel.to_string()));
+    let (Some(p), Some(v)) = (site.pages.get(rel), values.pages.get(rel)) else {
+        return Ok(Value::none());
+    };
+    let config = &site.config;
+    let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
+    Ok(extend_map(
+        &v.summary,
+        [
+            ("content", safe(&site.page_html(p)?)),
+            ("toc", toc_value(&p.body.toc)),
+            ("word_count", Value::from(p.body.word_count)),
+            ("reading_time", Value::from(p.body.word_count.div_ceil(400).max(1))),
+            ("assets", Value::from(assets)),
+            ("has_tables", Value::from(p.body.has_tables)),
+        ],
+    ))
 }
 
 /// `yaml::Value` → `tera::Value`, keeping map order.
@@ -262,8 +264,6 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     let config = &site.config;
     let resolved = site.resolved.get(&p.rel);
     let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
-    let content = site.page_html(p);
-    let content_html: &str = &content;
     let description = p
         .front
         .description
@@ -388,23 +388,10 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
 
     let summary = m.build();
     let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text));
-
-    let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
-    let full = extend_map(
-        &summary,
-        [
-            ("content", safe(content_html)),
-            ("toc", toc_value(&p.body.toc)),
-            ("word_count", Value::from(p.body.word_count)),
-            ("reading_time", Value::from(p.body.word_count.div_ceil(400).max(1))),
-            ("assets", Value::from(assets)),
-            ("has_tables", Value::from(p.body.has_tables)),
-        ],
-    );
-    let full_hash = hash_of(&(meta_hash, p.hash, content_html));
+    // The content is a function of the file's text and where its links point.
+    let full_hash = hash_of(&(meta_hash, p.hash, resolved.map(|r| &r.urls), &p.assets));
     PageValues {
         summary,
-        full,
         meta_hash,
         full_hash,
     }

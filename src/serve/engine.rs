@@ -1,30 +1,29 @@
-//! The in-memory build serve mode keeps up to date: the same pipeline as `pufa build`, run
-//! once, then updated in place as files change.
+//! The in-memory build serve mode keeps up to date: the [`Pipeline`] `pufa build` runs,
+//! rendered once, then updated in place as files change.
 //!
-//! The [`Engine`] holds the site model, its template values, the rendered outputs and, for
-//! every output, the inputs it read (recorded by the renderer). An edit re-parses only the
-//! changed files, re-assembles the model (indexes are cheap to rebuild; links are re-resolved
-//! only for the items an edit can affect), refreshes the values of changed pages, compares
-//! input fingerprints before and after, and re-renders just the outputs that read a changed
-//! input. Template edits re-render the outputs whose template uses the edited file (through
-//! extends and includes); static edits re-read that file; a config edit rebuilds everything.
-//! A failed update leaves the last good site in place and is retried with the next change.
+//! The [`Engine`] holds the pipeline, the rendered outputs and, for every output, the inputs
+//! it read. [`Engine::apply`] takes a batch of changed paths through five steps:
+//! [`classify`](Engine::classify) (content, templates, static files, or a full reload),
+//! [`reparse`](Engine::reparse) the changed content files into [`Op`]s, `Site::apply` them
+//! (links re-resolved only for the items an edit can affect, the index kept for body edits),
+//! [`invalidate`](Engine::invalidate) the outputs that read a changed input (see
+//! `invalidate`), render those, and [`commit`](Engine::commit). A failed update leaves the
+//! last good site in place and is retried with the next change.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-
-use crate::build::{SiteSpec, load_config, static_files};
+use super::invalidate::{Scope, fingerprints};
 use crate::config::Config;
+use crate::content::Site;
 use crate::content::loader::{self, FileUpdate};
-use crate::content::site::{Resolved, SiteIndex, section_owner};
-use crate::content::{Asset, Page, Section, Site, load_site};
+use crate::content::update::{Applied, Op};
 use crate::diagnostics::{Diagnostic, Error};
-use crate::render::{self, Input, OutputKey, RenderData, Renderer, Values, output_path};
+use crate::pipeline::{Pipeline, SiteSpec};
+use crate::render::{Input, OutputKey, Renderer, Values, values::PageValues};
 use crate::theme::Source;
-use crate::util::{FxMap, abs, hash_of};
+use crate::util::{FxMap, abs};
 
 /// A file the server can send.
 #[derive(Debug, Clone)]
@@ -53,12 +52,6 @@ pub struct Changed {
     pub rendered: usize,
 }
 
-struct Output {
-    path: String,
-    bytes: Arc<[u8]>,
-    inputs: Vec<Input>,
-}
-
 impl Changed {
     fn new(paths: Vec<String>, rendered: usize) -> Changed {
         let css_only = !paths.is_empty() && paths.iter().all(|p| p.ends_with(".css"));
@@ -70,12 +63,28 @@ impl Changed {
     }
 }
 
+/// One rendered output and what it read.
+struct Output {
+    path: String,
+    bytes: Arc<[u8]>,
+    inputs: Vec<Input>,
+}
+
+/// A batch of changed paths, sorted by what they mean.
+#[derive(Default)]
+struct Batch {
+    /// Config, structure or the template set changed: everything is loaded again.
+    full: bool,
+    /// Content files (content-relative).
+    content: BTreeSet<String>,
+    templates: bool,
+    /// Static files (absolute) and content assets (content-relative).
+    statics: Vec<String>,
+}
+
 /// The live site.
 pub struct Engine {
-    pub spec: SiteSpec,
-    site: Arc<Site>,
-    values: Arc<Values>,
-    renderer: Renderer,
+    pipeline: Pipeline,
     outputs: HashMap<OutputKey, Output>,
     by_path: HashMap<String, OutputKey>,
     reverse: FxMap<Input, HashSet<OutputKey>>,
@@ -96,12 +105,8 @@ pub struct Engine {
 impl Engine {
     /// Loads and renders the whole site in memory.
     pub fn load(spec: SiteSpec) -> Result<Engine, Error> {
-        let (site, values, renderer) = Self::load_parts(&spec)?;
         let mut e = Engine {
-            spec,
-            site,
-            values,
-            renderer,
+            pipeline: Pipeline::load(&spec, None)?,
             outputs: HashMap::new(),
             by_path: HashMap::new(),
             reverse: FxMap::default(),
@@ -118,39 +123,26 @@ impl Engine {
         Ok(e)
     }
 
-    fn load_parts(spec: &SiteSpec) -> Result<(Arc<Site>, Arc<Values>, Renderer), Error> {
-        let config = Arc::new(load_config(spec)?);
-        let site = load_site(Arc::clone(&config), spec.drafts)?;
-        let renderer = Renderer::new(&config)?;
-        let values = Values::build(&site);
-        Ok((Arc::new(site), Arc::new(values), renderer))
+    pub fn spec(&self) -> &SiteSpec {
+        &self.pipeline.spec
     }
 
     pub fn config(&self) -> &Arc<Config> {
-        &self.site.config
+        self.pipeline.config()
     }
 
     pub fn site(&self) -> &Site {
-        &self.site
+        &self.pipeline.site
     }
 
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        crate::build::warnings(&self.site)
-    }
-
-    fn data(&self) -> Arc<RenderData> {
-        Arc::new(RenderData {
-            site: Arc::clone(&self.site),
-            values: Arc::clone(&self.values),
-        })
+        self.pipeline.warnings()
     }
 
     /// Renders every output and lists the static files.
     fn render_all(&mut self) -> Result<(), Error> {
-        let data = self.data();
-        self.renderer.set_data(Arc::clone(&data));
-        let keys = render::outputs(&self.site);
-        let rendered = render_keys(&self.renderer, &data, &keys)?;
+        let keys = self.pipeline.outputs();
+        let rendered = render_keys(&self.pipeline, &self.pipeline.renderer, &keys)?;
         self.outputs.clear();
         self.by_path.clear();
         self.reverse.clear();
@@ -158,8 +150,8 @@ impl Engine {
             self.insert_output(key, out);
         }
         self.refresh_statics()?;
-        self.fingerprints = fingerprints(&self.site, &self.values, &self.reverse, None);
-        if !self.site.config.search.enabled {
+        self.fingerprints = fingerprints(&self.pipeline.site, &self.pipeline.values, &self.reverse, None);
+        if !self.config().search.enabled {
             // Turned off in the config: the old index must not be served any more.
             self.search.clear();
         }
@@ -191,7 +183,7 @@ impl Engine {
     fn refresh_statics_diff(&mut self, changed: &[String]) -> Result<Vec<String>, Error> {
         let before = self.statics.clone();
         self.refresh_statics()?;
-        let content = abs(&self.site.config.content_dir());
+        let content = abs(&self.config().content_dir());
         let touched: HashSet<PathBuf> = changed
             .iter()
             .map(|c| {
@@ -199,7 +191,7 @@ impl Engine {
                 if p.is_absolute() {
                     abs(&p)
                 } else {
-                    abs(&crate::render::to_fs_path(&content, c))
+                    abs(&crate::util::fs_path(&content, c))
                 }
             })
             .collect();
@@ -213,17 +205,15 @@ impl Engine {
                 out.insert(k.clone());
             }
         }
-        for k in before.keys() {
-            if !self.statics.contains_key(k) {
-                out.insert(k.clone());
-            }
-        }
+        out.extend(before.keys().filter(|k| !self.statics.contains_key(*k)).cloned());
         Ok(out.into_iter().collect())
     }
 
     fn refresh_statics(&mut self) -> Result<(), Error> {
         let rendered: HashMap<String, OutputKey> = self.by_path.clone();
-        self.statics = static_files(&self.site, &rendered)?
+        self.statics = self
+            .pipeline
+            .static_files(&rendered)?
             .into_iter()
             .map(|c| (c.rel, c.src))
             .collect();
@@ -259,24 +249,16 @@ impl Engine {
 
     /// Every file the site has now, with its bytes (for tests: compare with `pufa build`).
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for o in self.outputs.values() {
-            out.insert(o.path.clone(), o.bytes.to_vec());
-        }
-        for (rel, src) in &self.statics {
-            out.insert(rel.clone(), src.read().unwrap_or_default());
-        }
-        for (rel, b) in &self.search {
-            out.insert(rel.clone(), b.to_vec());
-        }
-        out
+        self.entries()
+            .into_iter()
+            .map(|(p, e)| (p, e.bytes().map(|b| b.to_vec()).unwrap_or_default()))
+            .collect()
     }
 
     /// A search-index build of the current site, to run on another thread.
     pub fn search_job(&self) -> Option<SearchJob> {
         self.search_stale().then(|| SearchJob {
-            site: Arc::clone(&self.site),
-            values: Arc::clone(&self.values),
+            site: Arc::clone(&self.pipeline.site),
             generation: self.generation,
         })
     }
@@ -306,7 +288,7 @@ impl Engine {
 
     /// Whether the search index is older than the site.
     pub fn search_stale(&self) -> bool {
-        self.site.config.search.enabled && self.search_version != self.generation
+        self.config().search.enabled && self.search_version != self.generation
     }
 
     /// Applies a batch of changed paths (anywhere). On failure the last good site stays and
@@ -335,16 +317,12 @@ impl Engine {
     }
 
     fn full_reload(&mut self) -> Result<Changed, Error> {
+        self.pending_full = true;
         let before = self.file_hashes();
-        let (site, values, renderer) = Self::load_parts(&self.spec)?;
-        let old = (
-            std::mem::replace(&mut self.site, site),
-            std::mem::replace(&mut self.values, values),
-            std::mem::replace(&mut self.renderer, renderer),
-        );
+        let fresh = Pipeline::load(&self.pipeline.spec, None)?;
+        let old = std::mem::replace(&mut self.pipeline, fresh);
         if let Err(e) = self.render_all() {
-            (self.site, self.values, self.renderer) = old;
-            self.renderer.set_data(self.data());
+            self.pipeline = old;
             return Err(e);
         }
         self.generation += 1;
@@ -361,296 +339,240 @@ impl Engine {
 
     fn apply_batch(&mut self, paths: &[PathBuf]) -> Result<Changed, Error> {
         let laps = crate::util::Laps::start("");
-        let config = Arc::clone(&self.site.config);
-        let root = abs(&config.root);
-        let config_file = abs(&config.file);
-        let content = abs(&config.content_dir());
-        let site_templates = root.join("templates");
-        let theme = match crate::theme::resolve(&config)? {
-            crate::theme::Theme::Dir(d) => Some(abs(&d)),
-            crate::theme::Theme::Builtin => None,
-        };
-        let output_dir = abs(&config.output_dir);
-
-        let mut content_rels: BTreeSet<String> = BTreeSet::new();
-        let mut template_changed = false;
-        let mut statics_changed: Vec<String> = Vec::new();
-        let mut full = self.pending_full;
-        for p in paths {
-            let p = abs(p);
-            if p.starts_with(&output_dir) && !content.starts_with(&output_dir) {
-                continue;
-            }
-            if p.file_name()
-                .is_some_and(|n| loader::is_ignored_name(&n.to_string_lossy()))
-            {
-                continue;
-            }
-            if p == config_file {
-                full = true;
-            } else if let Ok(rel) = p.strip_prefix(&content) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if rel.is_empty() {
-                    full = true;
-                } else {
-                    content_rels.insert(rel);
-                }
-            } else if p.starts_with(&site_templates)
-                || theme.as_ref().is_some_and(|t| p.starts_with(t.join("templates")))
-            {
-                template_changed = true;
-                if p.is_dir() || !p.exists() || self.renderer.templates.sources.values().all(|s| s.path != p) {
-                    // A template appeared or went: which template renders what may change.
-                    full = true;
-                }
-            } else if p.starts_with(root.join("static"))
-                || theme.as_ref().is_some_and(|t| p.starts_with(t.join("static")))
-            {
-                statics_changed.push(p.to_string_lossy().into_owned());
-            } else if p == root || theme.as_ref().is_some_and(|t| &p == t) {
-                full = true;
-            }
-        }
-        if full {
-            self.pending_full = true;
+        let mut batch = self.classify(paths)?;
+        if batch.full {
             return self.full_reload();
         }
-
-        if content_rels.is_empty() && !template_changed {
-            if statics_changed.is_empty() {
+        if batch.content.is_empty() && !batch.templates {
+            if batch.statics.is_empty() {
                 return Ok(Changed::default());
             }
-            let paths = self.refresh_statics_diff(&statics_changed)?;
+            let paths = self.refresh_statics_diff(&batch.statics)?;
             self.generation += 1;
             return Ok(Changed::new(paths, 0));
         }
-
-        // New renderer when templates changed (a syntax error stops here, nothing changed).
-        let mut template_dirty: BTreeSet<String> = BTreeSet::new();
-        let new_renderer = if template_changed {
-            let r = Renderer::new(&config)?;
-            for (name, src) in &r.templates.sources {
-                if self
-                    .renderer
-                    .templates
-                    .sources
-                    .get(name)
-                    .is_none_or(|old| old.text != src.text)
-                {
-                    template_dirty.insert(name.clone());
-                }
-            }
-            Some(r)
-        } else {
-            None
+        // A template syntax error stops here, before anything changed.
+        let (new_renderer, template_dirty) = self.templates(batch.templates)?;
+        let Some(ops) = self.reparse(&mut batch)? else {
+            return self.full_reload();
         };
+        laps.lap("parse");
+        let applied = Arc::make_mut(&mut self.pipeline.site).apply(ops)?;
+        laps.lap("assemble");
+        let pages: Vec<String> = applied
+            .resolved
+            .iter()
+            .filter(|r| self.pipeline.site.pages.contains_key(*r))
+            .cloned()
+            .collect();
+        let values_undo = self.update_values(&pages);
+        laps.lap("values");
+        let renderer = new_renderer
+            .clone()
+            .unwrap_or_else(|| Arc::clone(&self.pipeline.renderer));
+        let keys = (!applied.index_kept).then(|| self.pipeline.outputs());
+        let scope = Scope {
+            pages: &pages,
+            lists: !applied.index_kept,
+        };
+        let (dirty, new_fp) = self.invalidate(keys.as_deref(), scope, &renderer, &template_dirty);
+        laps.lap(&format!("fingerprints, {} dirty", dirty.len()));
+        let rendered = match render_keys(&self.pipeline, &renderer, &dirty) {
+            Ok(r) => r,
+            Err(e) => {
+                self.roll_back(applied, values_undo);
+                return Err(e);
+            }
+        };
+        laps.lap("render");
+        let changed = self.commit(new_renderer, keys, rendered, new_fp, &batch.statics)?;
+        laps.lap("commit");
+        Ok(changed)
+    }
 
-        // Content: re-parse the changed files; nothing changes until all of them parsed.
-        let known: BTreeSet<String> = self.site.sections.keys().cloned().collect();
+    /// Sorts changed paths into content, templates, static files and what needs a full reload.
+    fn classify(&self, paths: &[PathBuf]) -> Result<Batch, Error> {
+        let config = self.config();
+        let root = abs(&config.root);
+        let config_file = abs(&config.file);
+        let content = abs(&config.content_dir());
+        let theme = match crate::theme::resolve(config)? {
+            crate::theme::Theme::Dir(d) => Some(abs(&d)),
+            crate::theme::Theme::Builtin => None,
+        };
+        let in_theme = |p: &Path, sub: &str| theme.as_ref().is_some_and(|t| p.starts_with(t.join(sub)));
+        let output_dir = abs(&config.output_dir);
+        let mut batch = Batch {
+            full: self.pending_full,
+            ..Default::default()
+        };
+        for p in paths.iter().map(|p| abs(p)) {
+            let ignored = p
+                .file_name()
+                .is_some_and(|n| crate::util::is_ignored_name(&n.to_string_lossy()));
+            if ignored || (p.starts_with(&output_dir) && !content.starts_with(&output_dir)) {
+                continue;
+            }
+            if p == config_file || p == root || theme.as_ref() == Some(&p) {
+                batch.full = true;
+            } else if let Ok(rel) = p.strip_prefix(&content) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel.is_empty() {
+                    batch.full = true;
+                } else {
+                    batch.content.insert(rel);
+                }
+            } else if p.starts_with(root.join("templates")) || in_theme(&p, "templates") {
+                batch.templates = true;
+                let known = self.pipeline.renderer.templates.sources.values().any(|s| s.path == p);
+                if p.is_dir() || !p.exists() || !known {
+                    // A template appeared or went: which template renders what may change.
+                    batch.full = true;
+                }
+            } else if p.starts_with(root.join("static")) || in_theme(&p, "static") {
+                batch.statics.push(p.to_string_lossy().into_owned());
+            }
+        }
+        Ok(batch)
+    }
+
+    /// A new renderer when templates changed, and the names of the templates whose text did.
+    fn templates(&self, changed: bool) -> Result<(Option<Arc<Renderer>>, BTreeSet<String>), Error> {
+        if !changed {
+            return Ok((None, BTreeSet::new()));
+        }
+        let r = Renderer::new(self.config())?;
+        let old = &self.pipeline.renderer.templates.sources;
+        let dirty = r
+            .templates
+            .sources
+            .iter()
+            .filter(|(name, src)| old.get(*name).is_none_or(|o| o.text != src.text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        Ok((Some(Arc::new(r)), dirty))
+    }
+
+    /// Parses the changed content files into ops; `None` when the change needs a full reload
+    /// (a section or bundle appeared or went). Nothing changes until all of them parsed.
+    fn reparse(&self, batch: &mut Batch) -> Result<Option<Vec<Op>>, Error> {
+        let config = self.config();
+        let drafts = self.pipeline.spec.drafts;
+        let known: BTreeSet<String> = self.site().sections.keys().cloned().collect();
         let mut ops: Vec<Op> = Vec::new();
         let mut errors: Vec<Diagnostic> = Vec::new();
-        for rel in &content_rels {
-            match loader::reload_file(&config, rel, self.spec.drafts, &known) {
-                Ok(FileUpdate::Page(p)) => ops.push(Op::Page(rel.clone(), Some(Arc::new(*p)), false)),
-                Ok(FileUpdate::Section(s)) => ops.push(Op::Section(Arc::new(*s))),
-                Ok(FileUpdate::Draft(r)) => ops.push(Op::Page(r, None, true)),
-                Ok(FileUpdate::Removed(r)) => ops.push(Op::Page(r, None, false)),
-                Ok(FileUpdate::Asset(r, a)) => {
-                    statics_changed.push(r.clone());
+        for rel in &batch.content {
+            let update = match loader::reload_file(config, rel, drafts, &known) {
+                Ok(FileUpdate::Bundle(bundle)) => {
+                    batch.statics.push(bundle.clone());
+                    match loader::reload_file(config, &bundle, drafts, &known) {
+                        Ok(FileUpdate::Page(p)) => Ok(FileUpdate::Page(p)).map(|u| (bundle, u)),
+                        Ok(_) => return Ok(None),
+                        Err(ds) => Err(ds),
+                    }
+                }
+                other => other.map(|u| (rel.clone(), u)),
+            };
+            match update {
+                Ok((r, FileUpdate::Page(p))) => ops.push(Op::Page(r, Some(Arc::new(*p)), false)),
+                Ok((_, FileUpdate::Section(s))) => ops.push(Op::Section(Arc::new(*s))),
+                Ok((_, FileUpdate::Draft(r))) => ops.push(Op::Page(r, None, true)),
+                Ok((_, FileUpdate::Removed(r))) => ops.push(Op::Page(r, None, false)),
+                Ok((_, FileUpdate::Asset(r, a))) => {
+                    batch.statics.push(r.clone());
                     ops.push(Op::Asset(r, a));
                 }
-                Ok(FileUpdate::Bundle(bundle)) => {
-                    match loader::reload_file(&config, &bundle, self.spec.drafts, &known) {
-                        Ok(FileUpdate::Page(p)) => ops.push(Op::Page(bundle.clone(), Some(Arc::new(*p)), false)),
-                        Ok(_) => {
-                            self.pending_full = true;
-                            return self.full_reload();
-                        }
-                        Err(ds) => errors.extend(ds),
-                    }
-                    statics_changed.push(bundle);
-                }
-                Ok(FileUpdate::Structure) => {
-                    self.pending_full = true;
-                    return self.full_reload();
-                }
-                Ok(FileUpdate::Ignored) => {}
+                Ok((_, FileUpdate::Bundle(_) | FileUpdate::Structure)) => return Ok(None),
+                Ok((_, FileUpdate::Ignored)) => {}
                 Err(ds) => errors.extend(ds),
             }
         }
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
-        laps.lap("parse");
+        Ok(Some(ops))
+    }
 
-        // Update the model in place, remembering how to undo it if anything fails.
-        self.renderer.clear_data();
-        let mut undo = SiteUndo::default();
-        let (resolve, keep_index) = {
-            let site = Arc::make_mut(&mut self.site);
-            let mut touched: BTreeSet<String> = BTreeSet::new(); // page rels / section owners
-            let mut index_same = true;
-            undo.sections = Some(site.sections.clone());
-            for op in ops {
-                match op {
-                    Op::Page(rel, page, draft) => {
-                        let old = match page {
-                            Some(p) => site.pages.insert(rel.clone(), p),
-                            None => site.pages.remove(&rel),
-                        };
-                        index_same &= match (&old, site.pages.get(&rel)) {
-                            (Some(a), Some(b)) => a.index_hash == b.index_hash,
-                            _ => false,
-                        };
-                        undo.pages.push((rel.clone(), old));
-                        undo.drafts.get_or_insert_with(|| site.drafts.clone());
-                        if draft {
-                            site.drafts.insert(rel.clone());
-                        } else {
-                            site.drafts.remove(&rel);
-                        }
-                        touched.insert(rel);
-                    }
-                    Op::Section(s) => {
-                        index_same = false;
-                        touched.insert(section_owner(&s.key));
-                        site.sections.insert(s.key.clone(), s);
-                    }
-                    Op::Asset(r, a) => {
-                        undo.assets.get_or_insert_with(|| site.assets.clone());
-                        site.assets.retain(|x| x.out != r);
-                        if let Some(a) = a {
-                            site.assets.push(a);
-                            site.assets.sort();
-                        }
-                    }
-                }
-            }
-            // Re-resolve links of changed items and of items linking to them: an untouched
-            // page's links are what they were, so the current back-links name every such page
-            // (touched pages are re-resolved themselves). Links written `x.md` to a bundle
-            // `x/index.md` are registered under `x.md`, covered by the same lookup.
-            let mut resolve: BTreeSet<String> = touched.clone();
-            for t in &touched {
-                resolve.extend(site.linking_to(t).cloned());
-                if let Some(stem) = t.strip_suffix("/index.md") {
-                    resolve.extend(site.linking_to(&format!("{stem}.md")).cloned());
-                }
-            }
-            // A body edit (same front matter, path and link targets) cannot change the index.
-            let keep_index = !touched.is_empty() && index_same;
-            undo.resolved = resolve
+    /// Rebuilds the values of `pages` and of every section; returns what they replaced.
+    fn update_values(&mut self, pages: &[String]) -> ValuesUndo {
+        let values = Arc::make_mut(&mut self.pipeline.values);
+        let undo = ValuesUndo {
+            pages: pages
                 .iter()
-                .map(|r| (r.clone(), site.resolved.get(r).cloned()))
-                .collect();
-            undo.resolved_sections = Some(site.resolved_sections.clone());
-            undo.index = Some(Arc::clone(&site.index));
-            undo.warnings = Some(site.warnings.clone());
-            if let Err(e) = site.assemble_with(Some(&resolve), keep_index) {
-                undo.restore(site);
-                self.renderer.set_data(self.data());
-                return Err(e);
-            }
-            (resolve, keep_index)
+                .map(|r| (r.clone(), values.pages.get(r).cloned()))
+                .collect(),
+            sections: values.sections.clone(),
+            nav: values.nav.clone(),
         };
-        laps.lap("assemble");
+        values.update(&self.pipeline.site, pages);
+        undo
+    }
 
-        let pages: Vec<String> = resolve
-            .iter()
-            .filter(|r| !r.ends_with("_index.md") || self.site.pages.contains_key(*r))
-            .cloned()
-            .collect();
-        let values_undo = {
-            let values = Arc::make_mut(&mut self.values);
-            let undo = ValuesUndo {
-                pages: pages
-                    .iter()
-                    .map(|r| (r.clone(), values.pages.get(r).cloned()))
-                    .collect(),
-                sections: values.sections.clone(),
-                nav: values.nav.clone(),
-            };
-            values.update(&self.site, &pages);
-            undo
-        };
-        laps.lap("values");
-        let data = self.data();
-        let renderer = new_renderer.as_ref().unwrap_or(&self.renderer);
-        renderer.set_data(Arc::clone(&data));
-
-        // Which outputs to render: new ones, and those reading a changed input. With the index
-        // kept, the set of outputs is the same.
-        let keys: Vec<OutputKey> = if keep_index {
-            Vec::new()
-        } else {
-            render::outputs(&self.site)
-        };
-        let key_set: HashSet<&OutputKey> = keys.iter().collect();
-        let live = |k: &OutputKey| keep_index || key_set.contains(k);
-        let scope = Scope {
-            pages: &pages,
-            lists: !keep_index,
-        };
-        let new_fp: Vec<(Input, u64)> = fingerprints(&self.site, &self.values, &self.reverse, Some(scope))
+    /// The outputs to render again: new ones (when the set of outputs `keys` was recomputed),
+    /// those reading an input whose fingerprint changed, and those using a changed template.
+    /// Returns them with the new fingerprints.
+    fn invalidate(
+        &self,
+        keys: Option<&[OutputKey]>,
+        scope: Scope,
+        renderer: &Renderer,
+        template_dirty: &BTreeSet<String>,
+    ) -> (Vec<OutputKey>, Vec<(Input, u64)>) {
+        let site = &self.pipeline.site;
+        let new_fp: Vec<(Input, u64)> = fingerprints(site, &self.pipeline.values, &self.reverse, Some(scope))
             .into_iter()
             .filter(|(input, fp)| self.fingerprints.get(input) != Some(fp))
             .collect();
+        let key_set: Option<HashSet<&OutputKey>> = keys.map(|k| k.iter().collect());
+        let live = |k: &OutputKey| key_set.as_ref().is_none_or(|s| s.contains(k));
         let mut dirty: HashSet<OutputKey> = keys
+            .unwrap_or(&[])
             .iter()
             .filter(|k| !self.outputs.contains_key(*k))
             .cloned()
             .collect();
-        for (input, _) in &new_fp {
+        let mut readers_of = |input: &Input| {
             if let Some(outs) = self.reverse.get(input) {
                 dirty.extend(outs.iter().filter(|k| live(k)).cloned());
             }
+        };
+        for (input, _) in &new_fp {
+            readers_of(input);
         }
-        if !template_dirty.is_empty() {
-            let users: BTreeSet<String> = renderer
-                .templates
-                .sources
-                .keys()
-                .filter(|t| renderer.templates.closure(t).iter().any(|u| template_dirty.contains(u)))
-                .cloned()
-                .collect();
-            for t in users {
-                if let Some(outs) = self.reverse.get(&Input::Template(t)) {
-                    dirty.extend(outs.iter().filter(|k| live(k)).cloned());
-                }
+        for t in renderer.templates.sources.keys() {
+            if !template_dirty.is_empty() && renderer.templates.closure(t).iter().any(|u| template_dirty.contains(u)) {
+                readers_of(&Input::Template(t.clone()));
             }
         }
         let mut dirty: Vec<OutputKey> = dirty.into_iter().collect();
         dirty.sort();
-        laps.lap(&format!("fingerprints, {} dirty", dirty.len()));
-        let rendered = render_keys(renderer, &data, &dirty);
-        renderer.clear_data();
-        drop(data);
-        let rendered = match rendered {
-            Ok(r) => r,
-            Err(e) => {
-                values_undo.restore(Arc::make_mut(&mut self.values));
-                undo.restore(Arc::make_mut(&mut self.site));
-                self.renderer.set_data(self.data());
-                return Err(e);
-            }
-        };
-        laps.lap("render");
+        (dirty, new_fp)
+    }
 
-        // Commit.
+    /// Puts the site and values back after a failed render.
+    fn roll_back(&mut self, applied: Applied, values: ValuesUndo) {
+        values.restore(Arc::make_mut(&mut self.pipeline.values));
+        Arc::make_mut(&mut self.pipeline.site).undo(applied.undo);
+    }
+
+    /// Installs an update: the new renderer, the outputs that are gone (when the set of
+    /// outputs was recomputed), the rendered ones, the new fingerprints and static files.
+    fn commit(
+        &mut self,
+        new_renderer: Option<Arc<Renderer>>,
+        keys: Option<Vec<OutputKey>>,
+        rendered: Vec<(OutputKey, Output)>,
+        new_fp: Vec<(Input, u64)>,
+        statics: &[String],
+    ) -> Result<Changed, Error> {
         if let Some(r) = new_renderer {
-            self.renderer = r;
+            self.pipeline.renderer = r;
         }
-        let removed: Vec<OutputKey> = if keep_index {
-            Vec::new()
-        } else {
-            self.outputs.keys().filter(|k| !key_set.contains(k)).cloned().collect()
-        };
-        drop(keys);
         let mut paths: Vec<String> = Vec::new();
-        for k in removed {
-            if let Some(p) = self.remove_output(&k) {
-                paths.push(p);
-            }
+        if let Some(keys) = keys {
+            let key_set: HashSet<OutputKey> = keys.into_iter().collect();
+            let gone: Vec<OutputKey> = self.outputs.keys().filter(|k| !key_set.contains(*k)).cloned().collect();
+            paths.extend(gone.iter().filter_map(|k| self.remove_output(k)));
         }
         let rendered_count = rendered.len();
         for (key, out) in rendered {
@@ -663,298 +585,65 @@ impl Engine {
             }
             self.insert_output(key, out);
         }
-        for (k, v) in new_fp {
-            self.fingerprints.insert(k, v);
-        }
-        if !statics_changed.is_empty() {
-            paths.extend(self.refresh_statics_diff(&statics_changed)?);
+        self.fingerprints.extend(new_fp);
+        if !statics.is_empty() {
+            paths.extend(self.refresh_statics_diff(statics)?);
         }
         paths.sort();
         paths.dedup();
-        let changed = Changed::new(paths, rendered_count);
         self.generation += 1;
-        laps.lap("commit");
-        Ok(changed)
+        Ok(Changed::new(paths, rendered_count))
     }
 }
 
 /// A search-index build over a snapshot of the site.
 pub struct SearchJob {
     site: Arc<Site>,
-    values: Arc<Values>,
     generation: u64,
 }
 
 impl SearchJob {
+    /// Builds the index; an unreadable body gives an empty index (the error shows elsewhere).
     pub fn run(self) -> (u64, Vec<(String, Vec<u8>)>) {
-        let docs = render::search::documents(&self.site, &self.values);
-        let (files, _) = render::search::build_index(&docs);
+        let files = crate::render::search::site_index(&self.site).unwrap_or_default();
         (self.generation, files)
-    }
-}
-
-/// One change to the model, prepared before anything is changed.
-enum Op {
-    /// Put (`Some`) or remove (`None`) a page; `true` when it became a draft.
-    Page(String, Option<Arc<Page>>, bool),
-    Section(Arc<Section>),
-    Asset(String, Option<Asset>),
-}
-
-/// What an in-place update replaced, to put back if the update fails.
-#[derive(Default)]
-struct SiteUndo {
-    pages: Vec<(String, Option<Arc<Page>>)>,
-    sections: Option<BTreeMap<String, Arc<Section>>>,
-    drafts: Option<BTreeSet<String>>,
-    assets: Option<Vec<Asset>>,
-    resolved: Vec<(String, Option<Resolved>)>,
-    resolved_sections: Option<HashMap<String, Resolved>>,
-    index: Option<Arc<SiteIndex>>,
-    warnings: Option<Vec<Diagnostic>>,
-}
-
-/// A map keyed by relative path whose entries an undo log can put back.
-trait UndoMap<V> {
-    /// Sets the entry, or removes it for `None` (the key was new).
-    fn put(&mut self, key: String, old: Option<V>);
-
-    /// Puts back the old entries; a key changed twice was recorded twice, so newest first.
-    fn put_back(&mut self, entries: Vec<(String, Option<V>)>) {
-        for (key, old) in entries.into_iter().rev() {
-            self.put(key, old);
-        }
-    }
-}
-
-impl<V> UndoMap<V> for BTreeMap<String, V> {
-    fn put(&mut self, key: String, old: Option<V>) {
-        match old {
-            Some(v) => self.insert(key, v),
-            None => self.remove(&key),
-        };
-    }
-}
-
-impl<V, S: std::hash::BuildHasher> UndoMap<V> for HashMap<String, V, S> {
-    fn put(&mut self, key: String, old: Option<V>) {
-        match old {
-            Some(v) => self.insert(key, v),
-            None => self.remove(&key),
-        };
-    }
-}
-
-impl SiteUndo {
-    fn restore(self, site: &mut Site) {
-        site.pages.put_back(self.pages);
-        if let Some(s) = self.sections {
-            site.sections = s;
-        }
-        if let Some(d) = self.drafts {
-            site.drafts = d;
-        }
-        if let Some(a) = self.assets {
-            site.assets = a;
-        }
-        site.resolved.put_back(self.resolved);
-        if let Some(r) = self.resolved_sections {
-            site.resolved_sections = r;
-        }
-        if let Some(i) = self.index {
-            site.index = i;
-        }
-        if let Some(w) = self.warnings {
-            site.warnings = w;
-        }
     }
 }
 
 /// What a values update replaced.
 struct ValuesUndo {
-    pages: Vec<(String, Option<render::values::PageValues>)>,
+    pages: Vec<(String, Option<PageValues>)>,
     sections: HashMap<String, (tera::Value, u64)>,
     nav: tera::Value,
 }
 
 impl ValuesUndo {
     fn restore(self, values: &mut Values) {
+        use crate::content::update::UndoMap;
         values.pages.put_back(self.pages);
         values.sections = self.sections;
         values.nav = self.nav;
     }
 }
 
-fn render_keys(renderer: &Renderer, data: &RenderData, keys: &[OutputKey]) -> Result<Vec<(OutputKey, Output)>, Error> {
-    let results: Vec<Result<(OutputKey, Output), Diagnostic>> = keys
-        .par_iter()
-        .map(|k| {
-            let out = renderer.render(k, data)?;
-            let mut inputs = out.inputs;
-            inputs.sort();
-            inputs.dedup();
-            Ok((
-                k.clone(),
-                Output {
-                    path: output_path(k, &data.site),
-                    bytes: Arc::from(out.bytes),
-                    inputs,
-                },
-            ))
-        })
-        .collect();
-    let mut ok = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => ok.push(o),
-            Err(d) => errors.push(d),
+/// Renders `keys` with `renderer` over the pipeline's current site, recording what each read.
+fn render_keys(
+    pipeline: &Pipeline,
+    renderer: &Arc<Renderer>,
+    keys: &[OutputKey],
+) -> Result<Vec<(OutputKey, Output)>, Error> {
+    let binding = renderer.bind(pipeline.data(), true);
+    let out: Mutex<Vec<(OutputKey, Output)>> = Mutex::new(Vec::with_capacity(keys.len()));
+    pipeline.render(&binding, keys, None, None, |key, path, r| {
+        let o = Output {
+            path,
+            bytes: Arc::from(r.bytes),
+            inputs: r.inputs,
+        };
+        if let Ok(mut v) = out.lock() {
+            v.push((key.clone(), o));
         }
-    }
-    if errors.is_empty() {
-        Ok(ok)
-    } else {
-        Err(Error::many(crate::build::dedupe(errors)))
-    }
-}
-
-/// Which inputs an update can have changed.
-#[derive(Clone, Copy)]
-struct Scope<'a> {
-    /// Pages whose values were rebuilt.
-    pages: &'a [String],
-    /// Whether the site index was rebuilt (lists, terms, years ... may have changed).
-    lists: bool,
-}
-
-/// Fingerprints of the inputs outputs read. With a scope, per-page inputs are computed only
-/// for the pages in it, and inputs derived from the index only when it was rebuilt; without
-/// one, everything is.
-fn fingerprints(
-    site: &Site,
-    values: &Values,
-    reverse: &FxMap<Input, HashSet<OutputKey>>,
-    scope: Option<Scope>,
-) -> FxMap<Input, u64> {
-    let only: Option<HashSet<&str>> = scope.map(|s| s.pages.iter().map(String::as_str).collect());
-    let in_scope = |rel: &str| only.as_ref().is_none_or(|o| o.contains(rel));
-    let lists = scope.is_none_or(|s| s.lists);
-    let list_hash = |l: Option<&Vec<String>>| hash_of(&l.map(|v| v.as_slice()).unwrap_or(&[]));
-    let inputs: Vec<&Input> = reverse.keys().collect();
-    inputs
-        .par_iter()
-        .filter_map(|input| {
-            let fp = match input {
-                Input::PageMeta(r) if in_scope(r) => values.pages.get(r).map_or(0, |v| v.meta_hash),
-                Input::PageFull(r) if in_scope(r) => values.pages.get(r).map_or(0, |v| v.full_hash),
-                Input::PageMeta(_) | Input::PageFull(_) => return None,
-                Input::Path(p) if !lists && !site.lookup(p).is_some_and(|(owner, _)| in_scope(&owner)) => return None,
-                Input::Section(k) => values.sections.get(k).map_or(0, |s| s.1),
-                _ if !lists && !matches!(input, Input::Path(_)) => return None,
-                Input::Neighbours(r) => hash_of(&site.index.neighbours.get(r)),
-                Input::Config | Input::Template(_) => return None,
-                Input::SectionList(k) => list_hash(site.index.section_pages.get(k)),
-                Input::SectionTree => hash_of(&(
-                    site.sections
-                        .iter()
-                        .map(|(k, s)| (k, &s.title, &s.path, s.front.weight, s.front.in_nav))
-                        .collect::<Vec<_>>(),
-                    crate::render::values::nav_items(site),
-                )),
-                Input::Taxonomy(t) => hash_of(&site.index.taxonomy(t).map(|x| {
-                    x.terms
-                        .values()
-                        .map(|term| (&term.name, term.pages.len()))
-                        .collect::<Vec<_>>()
-                })),
-                Input::Term(t, slug) => hash_of(
-                    &site
-                        .index
-                        .taxonomy(t)
-                        .and_then(|x| x.terms.get(slug))
-                        .map(|term| (&term.name, &term.pages)),
-                ),
-                Input::Years => hash_of(
-                    &site
-                        .index
-                        .years
-                        .iter()
-                        .map(|(y, l)| {
-                            (
-                                y,
-                                l.iter().map(|r| site.pages.get(r).map(|p| p.kind)).collect::<Vec<_>>(),
-                            )
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Input::Year(y) => list_hash(site.index.years.get(y)),
-                Input::KindList(k) => {
-                    let kind = crate::config::Kind::parse(k).unwrap_or(crate::config::Kind::Page);
-                    list_hash(site.index.by_kind.get(&kind))
-                }
-                Input::Recent => hash_of(
-                    &site
-                        .index
-                        .recent
-                        .iter()
-                        .map(|r| (r, site.pages.get(r).is_some_and(|p| p.front.date.is_some())))
-                        .collect::<Vec<_>>(),
-                ),
-                Input::Publisher(p) => hash_of(&site.index.reports_by_publisher.get(p).map(|l| {
-                    l.iter()
-                        .filter_map(|r| site.pages.get(r))
-                        .map(|q| {
-                            (
-                                &q.rel,
-                                &q.path,
-                                &q.front.title,
-                                q.year,
-                                q.front.metrics.as_ref().map(|m| {
-                                    m.iter()
-                                        .map(|x| (&x.key, x.value.to_bits(), &x.unit, &x.label))
-                                        .collect::<Vec<_>>()
-                                }),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })),
-                Input::ProjectRefs(r) => list_hash(site.index.project_refs.get(r)),
-                Input::Metrics => hash_of(
-                    &site
-                        .index
-                        .metrics
-                        .series
-                        .values()
-                        .map(|s| {
-                            (
-                                &s.key,
-                                &s.label,
-                                &s.unit,
-                                s.by_publisher
-                                    .iter()
-                                    .map(|(p, pts)| {
-                                        (
-                                            p,
-                                            pts.iter()
-                                                .map(|x| (x.year, x.value.to_bits(), &x.page))
-                                                .collect::<Vec<_>>(),
-                                        )
-                                    })
-                                    .collect::<Vec<_>>(),
-                            )
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Input::Path(p) => hash_of(&site.lookup(p).map(|(owner, path)| {
-                    let full = site
-                        .pages
-                        .get(&owner)
-                        .and_then(|_| values.pages.get(&owner))
-                        .map_or(0, |v| v.full_hash);
-                    (owner, path, full)
-                })),
-            };
-            Some(((*input).clone(), fp))
-        })
-        .collect()
+        Ok(())
+    })?;
+    Ok(out.into_inner().unwrap_or_default())
 }

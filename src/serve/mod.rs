@@ -8,6 +8,7 @@
 //! events. The search index is rebuilt in the background once edits settle.
 
 pub mod engine;
+mod invalidate;
 mod server;
 mod watch;
 
@@ -20,9 +21,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::build::SiteSpec;
-use crate::cmd::serve::ServeArgs;
 use crate::diagnostics::{Diagnostic, Error};
+use crate::pipeline::SiteSpec;
 use crate::util::abs;
 use engine::{Engine, Entry};
 
@@ -66,6 +66,28 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The state of a preview that starts with `engine` (`None`: loading failed).
+    fn new(engine: Option<&Engine>, base_path: &str) -> Shared {
+        let (events, _) = tokio::sync::broadcast::channel(64);
+        let published = match engine {
+            Some(e) => Published::from_engine(e),
+            None => Published {
+                base_path: base_path.to_string(),
+                errors: Some(Vec::new()),
+                ..Default::default()
+            },
+        };
+        let shared = Shared {
+            published: RwLock::new(Arc::new(published)),
+            files: RwLock::new(HashMap::new()),
+            events,
+        };
+        if let Some(e) = engine {
+            shared.sync_files(e, None);
+        }
+        shared
+    }
+
     pub fn file(&self, path: &str) -> Option<Entry> {
         self.files.read().ok().and_then(|f| f.get(path).cloned())
     }
@@ -105,71 +127,59 @@ impl Shared {
     }
 }
 
-fn print_error(e: &Error) {
-    eprintln!("{}\n", e.render(crate::cmd::color()));
-    eprintln!("（页面上会显示同样的错误；改正并保存后会自动恢复。）\n");
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub spec: SiteSpec,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
 }
 
-/// Runs `pufa serve` until Ctrl+C.
-pub fn run(args: ServeArgs) -> Result<(), Error> {
-    let spec = args.site.spec();
+/// What the preview tells the person running it (the command line prints these).
+#[derive(Debug)]
+pub enum Notice<'a> {
+    /// Listening at `url`, ready after `secs`; `exposed` when reachable from other machines.
+    Listening { url: &'a str, secs: f64, exposed: bool },
+    /// Warnings of the site as first loaded.
+    Warnings(&'a [Diagnostic]),
+    /// Loading or an update failed; the last good site is still served.
+    Failed(&'a Error),
+    /// An update was applied: `pages` HTML outputs changed (`None`: everything), in `millis`.
+    Updated { pages: Option<usize>, millis: u128 },
+    /// A batch of changed paths, when `PUFA_DEBUG_WATCH` is set.
+    Watched(&'a [PathBuf]),
+}
+
+/// Runs the preview until the process is stopped, telling `notify` what happens.
+pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Result<(), Error> {
+    let notify: Notify = Arc::new(notify);
+    let spec = opts.spec.clone();
     let started = Instant::now();
-    let mut engine = match Engine::load(spec.clone()) {
+    let engine = match Engine::load(spec.clone()) {
         Ok(e) => Some(e),
         Err(e) => {
-            print_error(&e);
+            notify(Notice::Failed(&e));
             None
         }
     };
     let base_path = match &engine {
         Some(e) => e.config().base_path.clone(),
-        None => crate::build::load_config(&spec)
+        None => crate::pipeline::load_config(&spec)
             .map(|c| c.base_path)
             .unwrap_or_else(|_| "/".into()),
     };
-    let (tx_events, _) = tokio::sync::broadcast::channel(64);
-    let shared = Arc::new(Shared {
-        published: RwLock::new(Arc::new(match &engine {
-            Some(e) => Published::from_engine(e),
-            None => Published {
-                base_path: base_path.clone(),
-                errors: Some(Vec::new()),
-                ..Default::default()
-            },
-        })),
-        files: RwLock::new(HashMap::new()),
-        events: tx_events,
-    });
+    let shared = Arc::new(Shared::new(engine.as_ref(), &base_path));
     if let Some(e) = &engine {
-        shared.sync_files(e, None);
+        notify(Notice::Warnings(&e.warnings()));
     }
-    if let (Some(e), None) = (&engine, shared.current().errors.as_ref()) {
-        crate::cmd::print_warnings(&e.warnings(), 10);
-    }
-
-    let ip: IpAddr = args.bind.parse().map_err(|_| {
-        Error::one(Diagnostic::new(
-            "serve/bind",
-            format!("--bind 的地址无效：{}", args.bind),
-        ))
-    })?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::one(Diagnostic::new("serve", e.to_string())))?;
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port)))
-        .map_err(|e| {
-            let msg = if e.kind() == std::io::ErrorKind::AddrInUse {
-                format!("端口 {} 已被占用（可能另一个 pufa serve 正在运行）", args.port)
-            } else {
-                format!("无法监听 {}:{}：{e}", args.bind, args.port)
-            };
-            Error::one(
-                Diagnostic::new("serve/bind", msg).with_hint("用 --port 换一个端口，或用 --port 0 自动选择空闲端口。"),
-            )
-        })?;
+    let listener = rt.block_on(listen(opts.bind, opts.port))?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::one(Diagnostic::new("serve", e.to_string())))?;
@@ -179,35 +189,48 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
         addr.ip().to_string()
     };
     let url = format!("http://{host}:{}{base_path}", addr.port());
-    println!(
-        "pufa serve：预览地址 {url} （用时 {:.2} 秒；按 Ctrl+C 退出）",
-        started.elapsed().as_secs_f64()
-    );
-    if !addr.ip().is_loopback() {
-        eprintln!(
-            "{}",
-            console::style(format!(
-                "注意：正在监听 {}，局域网内的其他电脑也能看到这个预览（包括草稿）。只在本机预览请去掉 --bind。",
-                addr.ip()
-            ))
-            .yellow()
-            .bold()
-        );
-    }
-    if args.open {
-        open_browser(&url);
-    }
+    notify(Notice::Listening {
+        url: &url,
+        secs: started.elapsed().as_secs_f64(),
+        exposed: !addr.ip().is_loopback(),
+    });
+    let _watcher = spawn_rebuild_loop(engine, spec, Arc::clone(&shared), notify)?;
+    rt.block_on(server::serve(listener, Arc::clone(&shared)));
+    Ok(())
+}
 
-    // Rebuild loop: file events in, files and page events out. The search index is built
-    // on another thread once edits settle, so an edit never waits for it.
+async fn listen(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Error> {
+    tokio::net::TcpListener::bind(SocketAddr::new(ip, port))
+        .await
+        .map_err(|e| {
+            let msg = if e.kind() == std::io::ErrorKind::AddrInUse {
+                format!("端口 {port} 已被占用（可能另一个 pufa serve 正在运行）")
+            } else {
+                format!("无法监听 {ip}:{port}：{e}")
+            };
+            Error::one(
+                Diagnostic::new("serve/bind", msg).with_hint("用 --port 换一个端口，或用 --port 0 自动选择空闲端口。"),
+            )
+        })
+}
+
+type Notify = Arc<dyn Fn(Notice) + Send + Sync>;
+
+/// Starts watching the site and the thread that applies changes: file events in, files and
+/// page events out. The search index is built on another thread once edits settle, so an
+/// edit never waits for it. The returned watcher stops when dropped.
+fn spawn_rebuild_loop(
+    mut engine: Option<Engine>,
+    spec: SiteSpec,
+    shared: Arc<Shared>,
+    notify: Notify,
+) -> Result<impl Drop, Error> {
     let (tx, rx) = std::sync::mpsc::channel::<Msg>();
-    let roots = watch_roots(&spec);
     let tx_files = tx.clone();
-    let _watcher = watch::spawn(&roots, move |batch| {
+    let watcher = watch::spawn(&watch_roots(&spec), move |batch| {
         let _ = tx_files.send(Msg::Files(batch));
     })
     .map_err(|e| Error::one(Diagnostic::new("serve/watch", format!("无法监视文件变化：{e}"))))?;
-    let loop_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         let mut quiet_since = Instant::now();
         let mut searching = false;
@@ -225,9 +248,9 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
                     batch.sort();
                     batch.dedup();
                     if std::env::var_os("PUFA_DEBUG_WATCH").is_some() {
-                        eprintln!("[watch] {batch:?}");
+                        notify(Notice::Watched(&batch));
                     }
-                    step(&mut engine, &spec, &batch, &loop_shared);
+                    step(&mut engine, &spec, &batch, &shared, notify.as_ref());
                     quiet_since = Instant::now();
                 }
                 Ok(Msg::Search(generation, files)) => {
@@ -235,16 +258,17 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
                     if let Some(e) = engine.as_mut() {
                         let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).chain(e.search_paths()).collect();
                         if e.install_search(generation, files) {
-                            loop_shared.sync_files(e, Some(&paths));
+                            shared.sync_files(e, Some(&paths));
                         }
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    let job = engine
+                        .as_ref()
+                        .and_then(|e| if e.error.is_none() { e.search_job() } else { None });
                     if quiet_since.elapsed() >= Duration::from_millis(800)
                         && !searching
-                        && let Some(job) = engine
-                            .as_ref()
-                            .and_then(|e| if e.error.is_none() { e.search_job() } else { None })
+                        && let Some(job) = job
                     {
                         searching = true;
                         let tx = tx.clone();
@@ -258,9 +282,7 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
             }
         }
     });
-
-    rt.block_on(server::serve(listener, Arc::clone(&shared)));
-    Ok(())
+    Ok(watcher)
 }
 
 /// What the rebuild loop receives.
@@ -270,7 +292,7 @@ enum Msg {
 }
 
 /// Applies one batch of changes and tells open pages.
-fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared: &Shared) {
+fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared: &Shared, notify: &dyn Fn(Notice)) {
     let t = Instant::now();
     let res = match engine.as_mut() {
         Some(e) => e.apply(batch).map(Some),
@@ -295,11 +317,10 @@ fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared:
                 return;
             }
             let n = paths.iter().filter(|p| p.ends_with(".html")).count();
-            println!(
-                "✔ 已更新 {} 个页面（{} 毫秒）",
-                if all { "全部".to_string() } else { n.to_string() },
-                t.elapsed().as_millis()
-            );
+            notify(Notice::Updated {
+                pages: (!all).then_some(n),
+                millis: t.elapsed().as_millis(),
+            });
             let all = all || paths.len() > 200;
             let _ = shared.events.send(PageEvent {
                 kind: "change",
@@ -311,7 +332,7 @@ fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared:
             });
         }
         Err(err) => {
-            print_error(&err);
+            notify(Notice::Failed(&err));
             let mut p = (*shared.current()).clone();
             p.errors = Some(err.diagnostics.clone());
             shared.publish(p);
@@ -330,7 +351,7 @@ fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared:
 /// Folders to watch: the site, and the theme and config when they live outside it.
 fn watch_roots(spec: &SiteSpec) -> Vec<PathBuf> {
     let mut roots = vec![spec.root.clone()];
-    if let Ok(c) = crate::build::load_config(spec) {
+    if let Ok(c) = crate::pipeline::load_config(spec) {
         let theme = c.theme_dir();
         if theme.is_dir() && !abs(&theme).starts_with(abs(&spec.root)) {
             roots.push(theme);
@@ -342,19 +363,4 @@ fn watch_roots(spec: &SiteSpec) -> Vec<PathBuf> {
         roots.push(f.clone());
     }
     roots
-}
-
-fn open_browser(url: &str) {
-    let cmd = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let _ = std::process::Command::new(cmd)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
 }

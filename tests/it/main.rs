@@ -8,5 +8,6 @@ mod build;
 mod common;
 mod import;
 mod metrics_checks;
+mod output;
 mod serve_engine;
 mod serve_http;

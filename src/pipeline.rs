@@ -1,0 +1,297 @@
+//! The one pipeline `pufa build`, `pufa check` and `pufa serve` run:
+//! config → [`Site`] → [`Values`] → [`Renderer`] → outputs.
+//!
+//! [`Pipeline::load`] reads the config and the content and assembles everything a render
+//! needs; [`Pipeline::render`] renders a list of outputs in parallel and hands each one to a
+//! sink (a build writes it, check inspects it, serve keeps it in memory), building the search
+//! index from the page outputs as they stream by when asked. What is copied rather than
+//! rendered comes from [`Pipeline::static_files`]. Serve mode owns a `Pipeline` and updates its
+//! parts in place between renders.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::bodies::BodySpill;
+use crate::content::loader::LoadOptions;
+use crate::content::{self, Site};
+use crate::diagnostics::{Diagnostic, Error, Severity, display_path};
+use crate::render::search::{self, DocInfo, DocTokens, Indexer};
+use crate::render::{self, Binding, OutputKey, RenderData, RenderedOutput, Renderer, Values};
+use crate::theme::Source;
+
+/// Which site to load, and how.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    /// The site folder (holding config.yaml and content/).
+    pub root: PathBuf,
+    /// The config file; defaults to ROOT/config.yaml.
+    pub config_file: Option<PathBuf>,
+    /// Overrides the config's `base_url`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl SiteSpec {
+    pub fn new(root: impl Into<PathBuf>) -> SiteSpec {
+        SiteSpec {
+            root: root.into(),
+            config_file: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.config_file
+            .clone()
+            .unwrap_or_else(|| self.root.join("config.yaml"))
+    }
+}
+
+/// Reads the configuration.
+pub fn load_config(spec: &SiteSpec) -> Result<Config, Error> {
+    if !spec.root.is_dir() {
+        return Err(Error::one(
+            Diagnostic::new("site/missing", format!("找不到站点文件夹 {}", spec.root.display())).with_hint(
+                "用 --root 指定站点文件夹（里面有 config.yaml 和 content/），或先用 `pufa init 文件夹` 新建一个站点。",
+            ),
+        ));
+    }
+    let mut config = Config::load(&spec.root, &spec.config_path())?;
+    if let Some(u) = &spec.base_url {
+        config.set_base_url(u)?;
+    }
+    Ok(config)
+}
+
+/// A file copied into the output: source and output path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CopiedFile {
+    pub src: Source,
+    pub rel: String,
+}
+
+/// A loaded site, ready to render.
+pub struct Pipeline {
+    pub spec: SiteSpec,
+    pub site: Arc<Site>,
+    pub values: Arc<Values>,
+    pub renderer: Arc<Renderer>,
+}
+
+impl Pipeline {
+    /// Loads the config, the content and the templates, and builds the shared values. With
+    /// `spill`, page bodies wait in that file instead of in memory (a build).
+    pub fn load(spec: &SiteSpec, spill: Option<Arc<BodySpill>>) -> Result<Pipeline, Error> {
+        Self::from_config(spec, load_config(spec)?, spill)
+    }
+
+    /// Like [`Pipeline::load`], with the config already read.
+    pub fn from_config(spec: &SiteSpec, config: Config, spill: Option<Arc<BodySpill>>) -> Result<Pipeline, Error> {
+        let config = Arc::new(config);
+        let opts = LoadOptions {
+            drafts: spec.drafts,
+            spill,
+        };
+        let site = content::load_site(Arc::clone(&config), &opts)?;
+        let renderer = Renderer::new(&config)?;
+        let values = Values::build(&site);
+        Ok(Pipeline {
+            spec: spec.clone(),
+            site: Arc::new(site),
+            values: Arc::new(values),
+            renderer: Arc::new(renderer),
+        })
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.site.config
+    }
+
+    /// The site and its values, as renders read them.
+    pub fn data(&self) -> Arc<RenderData> {
+        Arc::new(RenderData {
+            site: Arc::clone(&self.site),
+            values: Arc::clone(&self.values),
+        })
+    }
+
+    /// The renderer bound to the current site (see [`Renderer::bind`]).
+    pub fn bind(&self, record: bool) -> Binding {
+        self.renderer.bind(self.data(), record)
+    }
+
+    /// Every output the site has, in a stable order.
+    pub fn outputs(&self) -> Vec<OutputKey> {
+        render::outputs(&self.site)
+    }
+
+    /// Output path → output, for `keys`.
+    pub fn paths(&self, keys: &[OutputKey]) -> HashMap<String, OutputKey> {
+        keys.iter()
+            .map(|k| (render::output_path(k, &self.site), k.clone()))
+            .collect()
+    }
+
+    /// All warnings of the site: per file and site-wide, sorted.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        warnings(&self.site)
+    }
+
+    /// What is copied rather than rendered (see [`static_files`]).
+    pub fn static_files(&self, rendered: &HashMap<String, OutputKey>) -> Result<Vec<CopiedFile>, Error> {
+        static_files(&self.site, rendered)
+    }
+
+    /// Renders `keys` in parallel with `binding`, handing each output and its output path to
+    /// `sink`. With `index`, the search index is built from the page outputs as they are
+    /// rendered (pages go a chunk at a time, in order, so document ids are stable). Every
+    /// error is collected; the same template error hit by many outputs is reported once.
+    pub fn render<F>(
+        &self,
+        binding: &Binding,
+        keys: &[OutputKey],
+        mut index: Option<&mut Indexer>,
+        progress: Option<&indicatif::ProgressBar>,
+        sink: F,
+    ) -> Result<(), Error>
+    where
+        F: Fn(&OutputKey, String, RenderedOutput) -> Result<(), Diagnostic> + Sync,
+    {
+        let site = &binding.data().site;
+        let one = |key: &OutputKey| {
+            let res = binding
+                .render(key)
+                .and_then(|out| sink(key, render::output_path(key, site), out));
+            if let Some(pb) = progress {
+                pb.inc(1);
+            }
+            res
+        };
+        let (pages, others): (Vec<&OutputKey>, Vec<&OutputKey>) =
+            keys.iter().partition(|k| matches!(k, OutputKey::Page(_)));
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        for chunk in pages.chunks(256) {
+            let done: Vec<Result<Option<(DocInfo, DocTokens)>, Diagnostic>> = chunk
+                .par_iter()
+                .map(|key| {
+                    one(key)?;
+                    match (&index, key) {
+                        (Some(_), OutputKey::Page(rel)) => search_doc(site, rel),
+                        _ => Ok(None),
+                    }
+                })
+                .collect();
+            for d in done {
+                match (d, index.as_deref_mut()) {
+                    (Ok(Some((info, tokens))), Some(ix)) => ix.add(info, tokens),
+                    (Ok(_), _) => {}
+                    (Err(e), _) => errors.push(e),
+                }
+            }
+        }
+        errors.extend(others.par_iter().filter_map(|k| one(k).err()).collect::<Vec<_>>());
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(Error::many(dedupe(errors)))
+    }
+}
+
+/// A page's search document, when the page is indexed.
+fn search_doc(site: &Site, rel: &str) -> Result<Option<(DocInfo, DocTokens)>, Diagnostic> {
+    let Some(p) = site.pages.get(rel).filter(|p| search::is_indexed(p)) else {
+        return Ok(None);
+    };
+    let tokens = search::tokenize(&p.front.title, &site.page_html(p)?);
+    Ok(Some((search::doc_info(site, p), tokens)))
+}
+
+/// Everything copied rather than rendered: theme static, site static (wins over the theme's),
+/// loose content files and page-bundle assets. A copied file may not take the place of a
+/// rendered output.
+pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Result<Vec<CopiedFile>, Error> {
+    let config = &site.config;
+    let theme = crate::theme::resolve(config)?;
+    let mut files: BTreeMap<String, Source> = BTreeMap::new();
+    for (rel, src) in crate::theme::files(&theme, "static")
+        .into_iter()
+        .chain(crate::theme::dir_files(&config.root.join("static")))
+    {
+        files.insert(rel, src);
+    }
+    let mut errors = Vec::new();
+    for a in site
+        .assets
+        .iter()
+        .chain(site.pages.values().flat_map(|p| p.assets.iter()))
+    {
+        if let Some(prev) = files.insert(a.out.clone(), Source::Path(a.src.clone())) {
+            errors.push(
+                Diagnostic::new("path/duplicate", format!("两个文件会复制到同一个位置：{}", a.out))
+                    .in_file(display_path(&a.src, &config.root))
+                    .with_hint(format!("另一个是 {}。", prev.shown(&config.root))),
+            );
+        }
+    }
+    for (rel, src) in &files {
+        if rendered.contains_key(rel) {
+            errors.push(
+                Diagnostic::new("path/duplicate", format!("文件 {rel} 与 pufa 生成的页面同名"))
+                    .in_file(src.shown(&config.root))
+                    .with_hint("请改名或删除这个文件，生成的页面不能被覆盖。"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::many(errors));
+    }
+    Ok(files.into_iter().map(|(rel, src)| CopiedFile { src, rel }).collect())
+}
+
+/// Turns check warnings into errors (for `--strict` and `pufa check`).
+pub fn strict_errors(warnings: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .filter(|w| w.code.starts_with("check/"))
+        .map(|w| Diagnostic {
+            severity: Severity::Error,
+            ..w.clone()
+        })
+        .collect()
+}
+
+/// All warnings of a site: per file and site-wide, sorted.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut w: Vec<Diagnostic> = site.warnings.clone();
+    for p in site.pages.values() {
+        w.extend(p.warnings.iter().cloned());
+    }
+    for s in site.sections.values() {
+        w.extend(s.warnings.iter().cloned());
+    }
+    crate::diagnostics::sort_diagnostics(&mut w);
+    w
+}
+
+/// Keeps one diagnostic per (file, line, col, message), noting how often it occurred.
+pub fn dedupe(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    type Place = (Option<String>, usize, usize, String);
+    let mut seen: BTreeMap<Place, (Diagnostic, usize)> = BTreeMap::new();
+    for e in errors {
+        let k = (e.file.clone(), e.line, e.col, e.message.clone());
+        seen.entry(k).and_modify(|(_, n)| *n += 1).or_insert((e, 1));
+    }
+    seen.into_values()
+        .map(|(mut d, n)| {
+            if n > 1 {
+                d.message = format!("{}（共 {n} 个页面出现同样的错误）", d.message);
+            }
+            d
+        })
+        .collect()
+}
