@@ -48,6 +48,13 @@ pub struct BuildReport {
 
 /// Builds the site to disk.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    build_keeping_model(opts).map(|(report, _)| report)
+}
+
+/// Like [`build`], also handing back the loaded site: a command that exits right after the
+/// build can leave it to the operating system instead of freeing it piece by piece (for
+/// 10,000 pages that takes a tenth of a second).
+pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline), Error> {
     let start = Instant::now();
     let laps = crate::util::Laps::start("");
     let config = load_config(&opts.spec)?;
@@ -86,7 +93,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     laps.lap("search");
     let changes = writer.commit()?;
     laps.lap("commit");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: pipeline.site.pages.len(),
         sections: pipeline.site.sections.len(),
         files: keys.len() + copies.len() + search_files,
@@ -95,7 +102,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         warnings,
         changes,
         elapsed: start.elapsed(),
-    })
+    };
+    Ok((report, pipeline))
 }
 
 fn copy_files(

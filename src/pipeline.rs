@@ -97,9 +97,13 @@ impl Pipeline {
             drafts: spec.drafts,
             spill,
         };
-        let site = content::load_site(Arc::clone(&config), &opts)?;
+        let mut site = content::load_site(Arc::clone(&config), &opts)?;
         let renderer = Renderer::new(&config)?;
         let values = Values::build(&site);
+        if opts.spill.is_some() {
+            // A one-shot build: the values hold the summaries from here on.
+            site.drop_summaries();
+        }
         Ok(Pipeline {
             spec: spec.clone(),
             site: Arc::new(site),
@@ -175,17 +179,17 @@ impl Pipeline {
         let (pages, others): (Vec<&OutputKey>, Vec<&OutputKey>) =
             keys.iter().partition(|k| matches!(k, OutputKey::Page(_)));
         let mut errors: Vec<Diagnostic> = Vec::new();
+        let indexing = index.is_some();
+        let page = |key: &OutputKey| {
+            let res = render_page(binding, key, indexing, &sink);
+            if let Some(pb) = progress {
+                pb.inc(1);
+            }
+            res
+        };
         for chunk in pages.chunks(256) {
-            let done: Vec<Result<Option<(DocInfo, DocTokens)>, Diagnostic>> = chunk
-                .par_iter()
-                .map(|key| {
-                    one(key)?;
-                    match (&index, key) {
-                        (Some(_), OutputKey::Page(rel)) => search_doc(site, rel),
-                        _ => Ok(None),
-                    }
-                })
-                .collect();
+            let done: Vec<Result<Option<(DocInfo, DocTokens)>, Diagnostic>> =
+                chunk.par_iter().map(|key| page(key)).collect();
             for d in done {
                 match (d, index.as_deref_mut()) {
                     (Ok(Some((info, tokens))), Some(ix)) => ix.add(info, tokens),
@@ -202,12 +206,32 @@ impl Pipeline {
     }
 }
 
-/// A page's search document, when the page is indexed.
-fn search_doc(site: &Site, rel: &str) -> Result<Option<(DocInfo, DocTokens)>, Diagnostic> {
-    let Some(p) = site.pages.get(rel).filter(|p| search::is_indexed(p)) else {
-        return Ok(None);
+/// Renders a page output into `sink`, reading its body once for the output and, when
+/// `indexing`, for its search document.
+fn render_page<F>(
+    binding: &Binding,
+    key: &OutputKey,
+    indexing: bool,
+    sink: &F,
+) -> Result<Option<(DocInfo, DocTokens)>, Diagnostic>
+where
+    F: Fn(&OutputKey, String, RenderedOutput) -> Result<(), Diagnostic> + Sync,
+{
+    let site = &binding.data().site;
+    let page = match key {
+        OutputKey::Page(rel) => site.pages.get(rel),
+        _ => None,
     };
-    let tokens = search::tokenize(&p.front.title, &site.page_html(p)?);
+    let Some(p) = page else {
+        return Err(Diagnostic::new("internal", format!("{key:?} is not a page")));
+    };
+    let body = site.page_html(p)?;
+    let out = binding.render_page(&p.rel, &body)?;
+    sink(key, render::output_path(key, site), out)?;
+    if !indexing || !search::is_indexed(p) {
+        return Ok(None);
+    }
+    let tokens = search::tokenize(&p.front.title, &body);
     Ok(Some((search::doc_info(site, p), tokens)))
 }
 

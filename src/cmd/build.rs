@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{SiteArgs, color, print_warnings};
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, build_keeping_model};
 use crate::output::Changes;
 
 #[derive(Debug, Clone, Args)]
@@ -30,7 +30,9 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
         strict: args.strict,
         progress: true,
     };
-    let report = build(&opts)?;
+    let (report, model) = build_keeping_model(&opts)?;
+    // The process ends after printing: the operating system frees the model faster.
+    std::mem::forget(model);
     print_warnings(&report.warnings, 20);
     if args.changes {
         print_changes(&report.changes);

@@ -75,7 +75,13 @@ pub const REPORT_PARTS: &[(&str, &[&str])] = &[
 ];
 
 /// Checks one parsed page. Errors are returned; warnings are added to `page.warnings`.
-pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -> Result<(), Vec<Diagnostic>> {
+/// `headings` are the page's structural lines (see `page::locate_body`): (level, text, line).
+pub fn check_page(
+    page: &mut Page,
+    headings: &[(u8, String, usize)],
+    body_offset: usize,
+    text: &str,
+) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if page.kind == Kind::Report {
         if let (Some(w), Some(d)) = (page.front.written, page.front.date)
@@ -109,8 +115,7 @@ pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -
             page.warnings.push(w);
         }
         for (part, words) in REPORT_PARTS {
-            let found = page
-                .headings
+            let found = headings
                 .iter()
                 .any(|(_, title, _)| words.iter().any(|w| title.contains(w)));
             if !found {
@@ -120,7 +125,7 @@ pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -
                         "《法治政府建设与责任落实督察工作规定》要求年度报告包括这一部分。请加一个标题（如“{}”），第一责任人的情况可以是小节。",
                         words[0]
                     ));
-                w = match page.headings.last() {
+                w = match headings.last() {
                     Some((_, _, line)) => w.at_line_col(text, *line, 1, 1),
                     None => w.at_offset(text, body_offset, 1),
                 };
@@ -131,7 +136,6 @@ pub fn check_page(page: &mut Page, body: &str, body_offset: usize, text: &str) -
     if page.kind == Kind::Case {
         // Front matter and body both count: summary and outcome are published too.
         for (start, len, what, hint) in personal_data(text) {
-            let _ = body;
             page.warnings.push(
                 Diagnostic::warning("check/personal-data", format!("案例中可能有个人信息：{what}"))
                     .in_file(&page.shown)

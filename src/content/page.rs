@@ -75,12 +75,10 @@ pub struct Page {
     /// Fingerprint of everything the site index reads from this page: front matter, output
     /// path, section and link targets. Equal before and after an edit = the index still holds.
     pub index_hash: u64,
-    /// 1-based line of the `title:` key, and of the file's first line of each top-level key,
-    /// kept for checks that run after loading.
-    pub key_lines: Vec<(String, usize, String)>,
-    /// Structural lines with their file lines, for checks: Markdown headings (level 1-6) and
-    /// bold or numbered lead-ins of paragraphs (level 7).
-    pub headings: Vec<(u8, String, usize)>,
+    /// The front matter's YAML text and the file line it starts on, kept so that checks
+    /// running after loading can point at a key's line ([`Page::at_key`]).
+    pub front_text: Box<str>,
+    pub front_line: usize,
     /// Warnings about this file alone (Markdown problems, content checks).
     pub warnings: Vec<Diagnostic>,
 }
@@ -94,14 +92,27 @@ impl Page {
         self.front.date
     }
 
+    /// The non-blank lines of the front matter: (the top-level key it belongs to, file line,
+    /// text).
+    pub fn key_lines(&self) -> impl Iterator<Item = (&str, usize, &str)> {
+        let mut current = "";
+        self.front_text.split('\n').enumerate().filter_map(move |(i, l)| {
+            let l = l.trim_end_matches('\r');
+            if !l.starts_with([' ', '\t', '-', '#']) && l.contains(':') {
+                current = l.split(':').next().unwrap_or("").trim();
+            }
+            (!l.trim().is_empty()).then_some((current, self.front_line + i, l))
+        })
+    }
+
     /// A diagnostic at a top-level front-matter key of this page (or its first line).
     pub fn at_key(&self, code: &'static str, key: &str, message: String) -> Diagnostic {
         let mut d = Diagnostic::new(code, message).in_file(&self.shown);
-        if let Some((_, line, text)) = self.key_lines.iter().find(|(k, _, _)| k == key) {
-            d.line = *line;
+        if let Some((_, line, text)) = self.key_lines().find(|(k, _, _)| *k == key) {
+            d.line = line;
             d.col = 1;
             d.span_chars = key.chars().count();
-            d.source_line = Some(text.clone());
+            d.source_line = Some(text.to_string());
         } else {
             d.line = 1;
             d.col = 1;
@@ -114,14 +125,14 @@ impl Page {
     /// A diagnostic at the first line of the YAML text containing `needle`.
     pub fn at_text(&self, code: &'static str, needle: &str, message: String) -> Diagnostic {
         let d = Diagnostic::new(code, message).in_file(&self.shown);
-        match self.key_lines.iter().find(|(_, _, t)| t.contains(needle)) {
+        match self.key_lines().find(|(_, _, t)| t.contains(needle)) {
             Some((_, line, text)) => {
                 let col = text.find(needle).map_or(1, |b| text[..b].chars().count() + 1);
                 let mut d = d;
-                d.line = *line;
+                d.line = line;
                 d.col = col;
                 d.span_chars = needle.chars().count();
-                d.source_line = Some(text.clone());
+                d.source_line = Some(text.to_string());
                 d
             }
             None => self.at_key(code, "", d.message),
@@ -246,7 +257,7 @@ pub fn parse_page(
 
     let body = markdown::render(split.body);
     let (links, warnings, headings) = locate_body(text, split.body_offset, shown, &body);
-    let key_lines = top_level_keys(text, &split);
+
     let mut page = Page {
         rel: rel.to_string(),
         shown: shown.to_string(),
@@ -264,11 +275,11 @@ pub fn parse_page(
         hash: crate::util::hash_of(&(rel, text)),
         front_hash: crate::util::hash_of(&(rel, split.yaml)),
         index_hash: 0,
-        key_lines,
-        headings,
+        front_text: Box::from(split.yaml),
+        front_line: split.yaml_line,
         warnings,
     };
-    super::checks::check_page(&mut page, split.body, split.body_offset, text)?;
+    super::checks::check_page(&mut page, &headings, split.body_offset, text)?;
     page.index_hash = crate::util::hash_of(&(
         page.front_hash,
         &page.path,
@@ -433,24 +444,6 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         }
     }
     (links, warnings, headings)
-}
-
-/// Lines of the front matter, tagged with the top-level key they belong to.
-fn top_level_keys(text: &str, split: &front_matter::Split) -> Vec<(String, usize, String)> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for (i, l) in split.yaml.split('\n').enumerate() {
-        let line = split.yaml_line + i;
-        let l = l.trim_end_matches('\r');
-        if !l.starts_with([' ', '\t', '-', '#']) && l.contains(':') {
-            current = l.split(':').next().unwrap_or("").trim().to_string();
-        }
-        if !l.trim().is_empty() {
-            out.push((current.clone(), line, l.to_string()));
-        }
-    }
-    let _ = text;
-    out
 }
 
 #[cfg(test)]

@@ -197,6 +197,18 @@ impl Site {
         }
     }
 
+    /// Drops the pages' summary HTML, for a one-shot build once the template values hold it
+    /// (they are what lists render from); a site that is updated later must keep them.
+    pub fn drop_summaries(&mut self) {
+        let empty: Arc<str> = Arc::from("");
+        for p in self.pages.values_mut() {
+            Arc::make_mut(p).body.summary_html = Arc::clone(&empty);
+        }
+        for r in self.resolved.values_mut() {
+            r.summary = Arc::clone(&empty);
+        }
+    }
+
     /// A page's body with its links resolved (read back from the spill file when a build
     /// moved it there).
     pub fn page_html<'a>(&self, page: &'a Page) -> Result<Cow<'a, str>, Diagnostic> {
@@ -345,7 +357,7 @@ impl Site {
         self.resolved_sections.retain(|k, _| self.sections.contains_key(k));
     }
 
-    fn resolve_body(&self, shown: &str, summary: &str, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
+    fn resolve_body(&self, shown: &str, summary: &Arc<str>, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut urls = Vec::with_capacity(links.len());
         for l in links {
@@ -422,12 +434,12 @@ impl Site {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let summary =
-            resolve_links(summary, |i| urls.get(i).cloned().unwrap_or_default()).unwrap_or_else(|| summary.to_string());
-        Ok(Resolved {
-            urls,
-            summary: Arc::from(summary),
-        })
+        // Most summaries have no links: then the page's own copy is shared.
+        let summary = match resolve_links(summary, |i| urls.get(i).cloned().unwrap_or_default()) {
+            Some(filled) => Arc::from(filled),
+            None => Arc::clone(summary),
+        };
+        Ok(Resolved { urls, summary })
     }
 
     /// The items whose links or references name `target` (a page rel or section owner).

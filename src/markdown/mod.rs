@@ -18,6 +18,18 @@ use serde::Serialize;
 
 use slug::{IdAllocator, slugify};
 
+/// How much of the summary's plain text a page keeps.
+pub const SUMMARY_TEXT_CHARS: usize = 120;
+
+/// The first `n` characters of `s`, trimmed, with `…` when cut.
+pub fn truncate_chars(s: &str, n: usize) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(n) {
+        None => s.to_string(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
 /// Marks an internal-link placeholder inside an `href` (never valid in user text: stripped).
 pub const PLACEHOLDER: char = '\u{1}';
 
@@ -56,8 +68,9 @@ pub struct Rendered {
     /// resolve, and their resolved body is this same allocation).
     pub html: std::sync::Arc<str>,
     /// The summary (`<!-- more -->` or first paragraph), HTML with placeholders.
-    pub summary_html: String,
-    /// The summary as plain text.
+    pub summary_html: std::sync::Arc<str>,
+    /// The start of the summary as plain text (at most [`SUMMARY_TEXT_CHARS`] characters, with
+    /// `…` when cut): what descriptions and search results show.
     pub summary_text: String,
     pub toc: Vec<TocEntry>,
     /// Every id in the page: headings and footnotes.
@@ -427,8 +440,10 @@ pub fn render(body: &str) -> Rendered {
         (None, Some((s, e))) if e > s && e <= out.len() => &out[s..e],
         _ => &[],
     };
-    pulldown_cmark::html::push_html(&mut r.summary_html, summary_events.iter().cloned());
-    r.summary_text = plain_text(summary_events);
+    let mut summary_html = String::new();
+    pulldown_cmark::html::push_html(&mut summary_html, summary_events.iter().cloned());
+    r.summary_html = std::sync::Arc::from(summary_html);
+    r.summary_text = truncate_chars(&plain_text(summary_events), SUMMARY_TEXT_CHARS);
     r.anchors = ids.used_sorted();
     r.toc = nest_toc(flat_toc);
     r.word_count = text_chars;

@@ -66,7 +66,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
         record(Input::Path(p.to_string()));
         match d.site.lookup(p) {
             Some((rel, _)) if d.site.pages.contains_key(&rel) => {
-                d.page_full(&rel).map_err(|e| tera::Error::message(e.message))
+                d.page_full(&rel, None).map_err(|e| tera::Error::message(e.message))
             }
             _ => Err(tera::Error::message(format!("get_page: 找不到页面 {p}"))),
         }

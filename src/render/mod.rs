@@ -70,8 +70,8 @@ impl RenderData {
     }
 
     /// All of a page, built now (see [`values::page_full`]).
-    pub fn page_full(&self, rel: &str) -> Result<tera::Value, Diagnostic> {
-        values::page_full(&self.site, &self.values, rel)
+    pub fn page_full(&self, rel: &str, content: Option<&str>) -> Result<tera::Value, Diagnostic> {
+        values::page_full(&self.site, &self.values, rel, content)
     }
 }
 
@@ -290,6 +290,15 @@ impl Binding {
             OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(r, key, d),
             _ => pages::render(r, key, d),
         };
+        let inputs = recording.finish();
+        res.map(|bytes| RenderedOutput { bytes, inputs })
+    }
+
+    /// Renders the output of page `rel` whose body HTML the caller has read already.
+    pub fn render_page(&self, rel: &str, content: &str) -> Result<RenderedOutput, Diagnostic> {
+        let recording = Recording::start(self.record);
+        record(Input::Config);
+        let res = pages::page(&self.renderer, rel, &self.data, Some(content));
         let inputs = recording.finish();
         res.map(|bytes| RenderedOutput { bytes, inputs })
     }

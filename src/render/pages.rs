@@ -17,7 +17,7 @@ use crate::diagnostics::Diagnostic;
 /// Renders an HTML output.
 pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
     match key {
-        OutputKey::Page(rel) => page(r, rel, d),
+        OutputKey::Page(rel) => page(r, rel, d, None),
         OutputKey::Section { key, pager } => section(r, key, *pager, d),
         OutputKey::TaxonomyList(t) => taxonomy_list(r, t, d),
         OutputKey::Term { taxonomy, slug, pager } => term(r, taxonomy, slug, *pager, d),
@@ -97,7 +97,8 @@ fn template_for_page(r: &Renderer, d: &RenderData, p: &Page) -> Result<String, D
     })
 }
 
-fn page(r: &Renderer, rel: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
+/// A page; `content` is its body HTML when the caller has it already (else it is read).
+pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
     let site = &d.site;
     let Some(p) = site.pages.get(rel) else {
         return Err(Diagnostic::new("internal", format!("no page {rel}")));
@@ -110,7 +111,7 @@ fn page(r: &Renderer, rel: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> 
     };
     // Zola's names: `higher` is the page before (newer in date order), `lower` the one after.
     let page = extend_map(
-        &d.page_full(rel).map_err(|e| with_page_hint(e, p))?,
+        &d.page_full(rel, content).map_err(|e| with_page_hint(e, p))?,
         [("higher", neighbour(&before)), ("lower", neighbour(&after))],
     );
     let mut ctx = base_context(d, &p.path);

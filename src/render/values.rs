@@ -29,8 +29,14 @@ use crate::yaml;
 pub struct MapBuilder(tera::Map);
 
 impl MapBuilder {
+    /// A map that grows as keys are set (most template maps hold a handful of keys).
     pub fn new() -> Self {
-        MapBuilder(tera::Map::with_capacity(32))
+        MapBuilder(tera::Map::new())
+    }
+
+    /// A map with room for `n` keys (for the large ones: a page's summary).
+    pub fn with_capacity(n: usize) -> Self {
+        MapBuilder(tera::Map::with_capacity(n))
     }
 
     pub fn set(&mut self, key: &'static str, v: impl Into<Value>) -> &mut Self {
@@ -140,8 +146,9 @@ impl Values {
 }
 
 /// All of a page: its summary value plus content, table of contents, word count and assets
-/// (recorded as read). Built when the page is rendered and dropped with its output.
-pub fn page_full(site: &Site, values: &Values, rel: &str) -> Result<Value, Diagnostic> {
+/// (recorded as read). Built when the page is rendered and dropped with its output. `content`
+/// is the page's body HTML when the caller has read it already.
+pub fn page_full(site: &Site, values: &Values, rel: &str, content: Option<&str>) -> Result<Value, Diagnostic> {
     record(Input::PageFull(rel.to_string()));
     let (Some(p), Some(v)) = (site.pages.get(rel), values.pages.get(rel)) else {
         return Ok(Value::none());
@@ -151,7 +158,13 @@ pub fn page_full(site: &Site, values: &Values, rel: &str) -> Result<Value, Diagn
     Ok(extend_map(
         &v.summary,
         [
-            ("content", safe(&site.page_html(p)?)),
+            (
+                "content",
+                match content {
+                    Some(c) => safe(c),
+                    None => safe(&site.page_html(p)?),
+                },
+            ),
             ("toc", toc_value(&p.body.toc)),
             ("word_count", Value::from(p.body.word_count)),
             ("reading_time", Value::from(p.body.word_count.div_ceil(400).max(1))),
@@ -260,6 +273,9 @@ pub fn taxonomy_map(config: &Config, name: &str, title: &str) -> MapBuilder {
     m
 }
 
+/// How many keys a page's summary value has.
+const SUMMARY_KEYS: usize = 30;
+
 fn page_values(site: &Site, p: &Page) -> PageValues {
     let config = &site.config;
     let resolved = site.resolved.get(&p.rel);
@@ -270,7 +286,7 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         .clone()
         .unwrap_or_else(|| truncate_chars(&p.body.summary_text, 120));
 
-    let mut m = MapBuilder::new();
+    let mut m = MapBuilder::with_capacity(SUMMARY_KEYS);
     m.set("title", p.front.title.as_str())
         .set("description", description.as_str())
         .set("kind", p.kind.as_str())
@@ -288,7 +304,6 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         .set("weight", p.front.weight.map(Value::from).unwrap_or_else(Value::none))
         .set("draft", p.front.draft)
         .set("summary", safe(summary_html))
-        .set("summary_text", p.body.summary_text.as_str())
         .set("keywords", strs(&p.front.keywords))
         .set("source", opt_str(&p.front.source))
         .set(
@@ -582,13 +597,4 @@ fn config_value(c: &Config) -> Value {
     m.build()
 }
 
-/// The first `n` characters of `s` (with … when cut).
-pub fn truncate_chars(s: &str, n: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= n {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(n).collect();
-    out.push('…');
-    out
-}
+pub use crate::markdown::truncate_chars;
