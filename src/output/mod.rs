@@ -10,6 +10,10 @@
 //! staged files in, deletes the files of the previous build that are gone, and writes the new
 //! manifest; files pufa did not write are never replaced or deleted. Until the commit point
 //! the output folder is untouched: a failed or killed build leaves the previous site whole.
+//!
+//! Files are created by one thread of the writer's own, fed by the rendering threads: two
+//! threads creating entries in one folder contend for its lock in the kernel, which cost a
+//! first build on ext4 more system time than all of its rendering.
 
 pub mod manifest;
 mod place;
@@ -18,6 +22,8 @@ mod staging;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use manifest::{Entry, Manifest};
 use sha2::{Digest, Sha256};
@@ -58,6 +64,46 @@ pub struct Writer {
     fresh: bool,
     staging: Staging,
     puts: Mutex<Vec<Put>>,
+    files: Option<FileThread>,
+}
+
+/// The file thread's queue and handle; the thread returns the first error it met.
+type FileThread = (SyncSender<FileJob>, JoinHandle<Result<(), Diagnostic>>);
+
+/// A file for the file thread to create in the staging folder.
+enum FileJob {
+    Bytes(PathBuf, Vec<u8>),
+    Copy(PathBuf, PathBuf),
+}
+
+impl FileJob {
+    fn run(self) -> Result<(), Diagnostic> {
+        match self {
+            FileJob::Bytes(to, bytes) => {
+                create_parent(&to)?;
+                std::fs::write(&to, bytes).map_err(|e| io_diagnostic(&to, &e, "写入文件"))
+            }
+            FileJob::Copy(from, to) => {
+                create_parent(&to)?;
+                std::fs::copy(&from, &to)
+                    .map(|_| ())
+                    .map_err(|e| io_diagnostic(&from, &e, "复制文件"))
+            }
+        }
+    }
+}
+
+/// Runs file jobs until the queue closes; keeps going after an error to drain the queue.
+fn file_thread(rx: Receiver<FileJob>) -> Result<(), Diagnostic> {
+    let mut first = Ok(());
+    for job in rx {
+        if let Err(e) = job.run()
+            && first.is_ok()
+        {
+            first = Err(e);
+        }
+    }
+    first
 }
 
 impl Writer {
@@ -70,6 +116,11 @@ impl Writer {
         // Read again: finishing a dead build's commit may have changed the folder.
         let old = place::check(&target, out, config)?;
         let fresh = !target.exists();
+        let (tx, rx) = sync_channel(256);
+        let thread = std::thread::Builder::new()
+            .name("pufa-files".into())
+            .spawn(move || file_thread(rx))
+            .map_err(|e| Error::io(out, &e, "启动写文件线程"))?;
         Ok(Writer {
             target,
             shown: out.to_path_buf(),
@@ -77,6 +128,7 @@ impl Writer {
             fresh,
             staging,
             puts: Mutex::new(Vec::new()),
+            files: Some((tx, thread)),
         })
     }
 
@@ -86,14 +138,13 @@ impl Writer {
     }
 
     /// Writes one output file (`cases/a/index.html`), unless it is already there as it is.
-    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let entry = Entry::of(bytes);
+    /// Errors writing it may surface at [`Writer::commit`].
+    pub fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        let entry = Entry::of(&bytes);
         if self.unchanged(rel, &entry)? {
             return self.record(rel, entry, false);
         }
-        let p = self.staging.path(rel);
-        create_parent(&p)?;
-        std::fs::write(&p, bytes).map_err(|e| io_diagnostic(&p, &e, "写入文件"))?;
+        self.send(FileJob::Bytes(self.staging.path(rel), bytes))?;
         self.record(rel, entry, true)
     }
 
@@ -103,10 +154,31 @@ impl Writer {
         if self.unchanged(rel, &entry)? {
             return self.record(rel, entry, false);
         }
-        let p = self.staging.path(rel);
-        create_parent(&p)?;
-        std::fs::copy(src, &p).map_err(|e| io_diagnostic(src, &e, "复制文件"))?;
+        self.send(FileJob::Copy(src.to_path_buf(), self.staging.path(rel)))?;
         self.record(rel, entry, true)
+    }
+
+    fn send(&self, job: FileJob) -> Result<(), Diagnostic> {
+        let sent = self.files.as_ref().is_some_and(|(tx, _)| tx.send(job).is_ok());
+        if sent {
+            return Ok(());
+        }
+        Err(Diagnostic::new("output/thread", "写文件的线程已停止")
+            .with_hint("前面应该还有一条写入失败的错误；请处理后重试。"))
+    }
+
+    /// Waits for the file thread to finish what it was given.
+    fn finish_files(&mut self) -> Result<(), Error> {
+        match self.files.take() {
+            Some((tx, thread)) => {
+                drop(tx);
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(Diagnostic::new("output/thread", "写文件的线程意外退出")))
+                    .map_err(Error::one)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Whether `rel` is in the output already with these bytes. A file there that the previous
@@ -147,8 +219,14 @@ impl Writer {
 
     /// Makes this build the output: moves in what was written, deletes what the previous
     /// build wrote and this one did not, writes the manifest.
-    pub fn commit(self) -> Result<Changes, Error> {
-        let puts = self.puts.into_inner().unwrap_or_default();
+    pub fn commit(mut self) -> Result<Changes, Error> {
+        self.finish_files()?;
+        let puts = std::mem::take(
+            &mut *self
+                .puts
+                .lock()
+                .map_err(|_| Error::one(Diagnostic::new("internal", "output lock poisoned")))?,
+        );
         let mut journal = Journal {
             fresh: self.fresh,
             manifest: Manifest::new(),
@@ -181,6 +259,13 @@ impl Writer {
             self.staging.commit(&self.target, &journal)?;
         }
         Ok(changes)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // A failed build: let the file thread finish before the staging folder goes.
+        let _ = self.finish_files();
     }
 }
 

@@ -78,7 +78,7 @@ impl Staging {
     }
 
     /// Applies `journal` to `target`, then removes the staging folder.
-    pub fn commit(self, target: &Path, journal: &Journal) -> Result<(), Error> {
+    pub fn commit(&self, target: &Path, journal: &Journal) -> Result<(), Error> {
         let fail = |e: std::io::Error| Error::io(target, &e, "更新输出文件夹");
         if journal.fresh {
             std::fs::write(self.path(FILE_NAME), journal.manifest.to_bytes()).map_err(fail)?;
