@@ -101,7 +101,9 @@ impl Pipeline {
         let renderer = Renderer::new(&config)?;
         let values = Values::build(&site);
         if opts.spill.is_some() {
-            // A one-shot build: the values hold the summaries from here on.
+            // A one-shot build reads every summary: build them all now, after which the values
+            // hold them and the pages' copies can go.
+            values.build_summaries(&site);
             site.drop_summaries();
         }
         Ok(Pipeline {

@@ -27,7 +27,7 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                 .take(config.feed_limit)
                 .collect();
             let updated = dated.iter().filter_map(|p| p.front.updated.or(p.front.date)).max();
-            let pages: Vec<Value> = dated.iter().map(|p| d.values.page_summary(&p.rel)).collect();
+            let pages: Vec<Value> = dated.iter().map(|p| d.summary(&p.rel)).collect();
             ctx.insert_value("pages", Value::from(pages));
             ctx.insert(
                 "updated",

@@ -94,7 +94,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             .get(key)
             .into_iter()
             .flatten()
-            .map(|rel| d.values.page_summary(rel))
+            .map(|rel| d.summary(rel))
             .collect();
         Ok(super::values::extend_map(
             &d.values.section(key),
@@ -136,7 +136,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
                     let mut m = super::values::term_map(&d.site.config, kind, term);
                     if with_pages {
                         record(Input::Term(kind.to_string(), term.slug.clone()));
-                        let pages: Vec<Value> = term.pages.iter().map(|rel| d.values.page_summary(rel)).collect();
+                        let pages: Vec<Value> = term.pages.iter().map(|rel| d.summary(rel)).collect();
                         m.set("pages", Value::from(pages));
                     }
                     m.build()
@@ -184,7 +184,7 @@ pub fn register(tera: &mut Tera, shared: Shared) {
             }
         };
         let n = limit.unwrap_or(usize::MAX);
-        let out: Vec<Value> = rels.iter().take(n).map(|rel| d.values.page_summary(rel)).collect();
+        let out: Vec<Value> = rels.iter().take(n).map(|rel| d.summary(rel)).collect();
         Ok(Value::from(out))
     });
 

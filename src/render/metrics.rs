@@ -140,7 +140,7 @@ pub fn project_timeline(d: &RenderData, p: &Page) -> Value {
             let items: Vec<Value> = refs
                 .iter()
                 .filter(|r| site.pages.get(*r).and_then(|q| q.year) == Some(*y))
-                .map(|r| d.values.page_summary(r))
+                .map(|r| d.summary(r))
                 .collect();
             let awards: Vec<Value> = p
                 .front

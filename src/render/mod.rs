@@ -69,6 +69,11 @@ impl RenderData {
         RenderData { site, values }
     }
 
+    /// What lists show of a page (recorded as read; built on first use).
+    pub fn summary(&self, rel: &str) -> tera::Value {
+        self.values.page_summary(&self.site, rel)
+    }
+
     /// All of a page, built now (see [`values::page_full`]).
     pub fn page_full(&self, rel: &str, content: Option<&str>) -> Result<tera::Value, Diagnostic> {
         values::page_full(&self.site, &self.values, rel, content)

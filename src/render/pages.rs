@@ -106,7 +106,7 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
     record(Input::Neighbours(rel.to_string()));
     let (before, after) = site.index.neighbours.get(rel).cloned().unwrap_or((None, None));
     let neighbour = |n: &Option<String>| match n {
-        Some(rel) => d.values.page_summary(rel),
+        Some(rel) => d.summary(rel),
         None => Value::none(),
     };
     // Zola's names: `higher` is the page before (newer in date order), `lower` the one after.
@@ -143,7 +143,7 @@ fn related(d: &RenderData, p: &Page) -> Value {
         .iter()
         .flat_map(|l| l.0.iter())
         .filter_map(|slug| site.index.projects_by_slug.get(slug.trim()))
-        .map(|rel| d.values.page_summary(rel))
+        .map(|rel| d.summary(rel))
         .collect();
     m.set("projects", Value::from(projects));
 
@@ -193,7 +193,7 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
     };
     let pages: Vec<Value> = rels[start.min(rels.len())..end]
         .iter()
-        .map(|rel| d.values.page_summary(rel))
+        .map(|rel| d.summary(rel))
         .collect();
     let url = |n: usize| config.url(&pager_path(base, n));
     // Links to the first and last pager and to the two on either side of the current one
@@ -239,7 +239,7 @@ fn paginator(d: &RenderData, rels: &[String], per: usize, pager: usize, base: &s
 }
 
 fn summaries(d: &RenderData, rels: &[String]) -> Value {
-    Value::from(rels.iter().map(|rel| d.values.page_summary(rel)).collect::<Vec<_>>())
+    Value::from(rels.iter().map(|rel| d.summary(rel)).collect::<Vec<_>>())
 }
 
 fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {

@@ -8,7 +8,7 @@
 //! it was built from, so serve mode can tell which outputs an edit changes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::Value;
@@ -63,14 +63,15 @@ pub fn safe(s: &str) -> Value {
     Value::safe_string(s)
 }
 
-/// What lists show of a page, and fingerprints of it.
+/// Fingerprints of a page, and what lists show of it (built on first use: an incremental
+/// build renders few lists and needs few summaries).
 #[derive(Clone)]
 pub struct PageValues {
-    pub summary: Value,
     /// Changes when anything a list shows changes.
     pub meta_hash: u64,
     /// Changes when anything of the page changes.
     pub full_hash: u64,
+    summary: OnceLock<Value>,
 }
 
 /// The template values every output shares: config, navigation, and what lists show of each
@@ -87,7 +88,8 @@ pub struct Values {
 }
 
 impl Values {
-    /// Builds every value (pages in parallel).
+    /// The values of a site: every page's fingerprints (summaries are built when first read),
+    /// the sections, the navigation and the config.
     pub fn build(site: &Site) -> Values {
         let pages: HashMap<String, PageValues> = site
             .pages
@@ -129,13 +131,22 @@ impl Values {
         self.nav = nav_value(site);
     }
 
+    /// Builds every page's summary now, in parallel (a full build reads them all).
+    pub fn build_summaries(&self, site: &Site) {
+        self.pages.par_iter().for_each(|(rel, v)| {
+            if let Some(p) = site.pages.get(rel) {
+                v.summary.get_or_init(|| summary_value(site, p));
+            }
+        });
+    }
+
     /// What lists show of a page (recorded as read).
-    pub fn page_summary(&self, rel: &str) -> Value {
+    pub fn page_summary(&self, site: &Site, rel: &str) -> Value {
         record(Input::PageMeta(rel.to_string()));
-        self.pages
-            .get(rel)
-            .map(|p| p.summary.clone())
-            .unwrap_or_else(Value::none)
+        match (self.pages.get(rel), site.pages.get(rel)) {
+            (Some(v), Some(p)) => v.summary.get_or_init(|| summary_value(site, p)).clone(),
+            _ => Value::none(),
+        }
     }
 
     /// A section's value without its pages (recorded as read).
@@ -153,10 +164,11 @@ pub fn page_full(site: &Site, values: &Values, rel: &str, content: Option<&str>)
     let (Some(p), Some(v)) = (site.pages.get(rel), values.pages.get(rel)) else {
         return Ok(Value::none());
     };
+    let summary = v.summary.get_or_init(|| summary_value(site, p));
     let config = &site.config;
     let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
     Ok(extend_map(
-        &v.summary,
+        summary,
         [
             (
                 "content",
@@ -276,10 +288,10 @@ pub fn taxonomy_map(config: &Config, name: &str, title: &str) -> MapBuilder {
 /// How many keys a page's summary value has.
 const SUMMARY_KEYS: usize = 30;
 
-fn page_values(site: &Site, p: &Page) -> PageValues {
+/// What lists show of a page.
+fn summary_value(site: &Site, p: &Page) -> Value {
     let config = &site.config;
-    let resolved = site.resolved.get(&p.rel);
-    let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
+    let summary_html: &str = site.resolved.get(&p.rel).map(|r| r.summary.as_ref()).unwrap_or("");
     let description = p
         .front
         .description
@@ -401,14 +413,20 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
         m.set(k, v);
     }
 
-    let summary = m.build();
+    m.build()
+}
+
+/// A page's fingerprints; its summary is built when first read.
+fn page_values(site: &Site, p: &Page) -> PageValues {
+    let resolved = site.resolved.get(&p.rel);
+    let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
     let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text));
     // The content is a function of the file's text and where its links point.
     let full_hash = hash_of(&(meta_hash, p.hash, resolved.map(|r| &r.urls), &p.assets));
     PageValues {
-        summary,
         meta_hash,
         full_hash,
+        summary: OnceLock::new(),
     }
 }
 
