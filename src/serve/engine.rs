@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::invalidate::{Scope, fingerprints};
 use crate::config::Config;
 use crate::content::Site;
 use crate::content::loader::{self, FileUpdate};
 use crate::content::update::{Applied, Op};
 use crate::diagnostics::{Diagnostic, Error};
+use crate::pipeline::fingerprint::{Scope, fingerprints};
 use crate::pipeline::{Pipeline, SiteSpec};
 use crate::render::{Input, OutputKey, Renderer, Values, values::PageValues};
 use crate::theme::Source;

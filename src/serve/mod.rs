@@ -8,7 +8,7 @@
 //! events. The search index is rebuilt in the background once edits settle.
 
 pub mod engine;
-mod invalidate;
+
 mod server;
 mod watch;
 

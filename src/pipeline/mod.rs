@@ -8,6 +8,8 @@
 //! rendered comes from [`Pipeline::static_files`]. Serve mode owns a `Pipeline` and updates its
 //! parts in place between renders.
 
+pub mod fingerprint;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Which outputs an edit makes stale: fingerprints of the inputs outputs read.
+//! Which outputs a change makes stale: fingerprints of the inputs outputs read.
 //!
 //! Every rendered output records the [`Input`]s it read. After an edit, the fingerprint of
 //! each input that the edit can have changed is computed again; an output that read an input
