@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Kind;
 use crate::content::Site;
-use crate::render::{Input, OutputKey, Values};
+use crate::render::{Input, Templates, Values};
 use crate::util::{FxMap, hash_of};
 
 /// Which inputs an update can have changed.
@@ -22,14 +22,17 @@ pub struct Scope<'a> {
     pub pages: &'a [String],
     /// Whether the site index was rebuilt (lists, terms, years ... may have changed).
     pub lists: bool,
+    /// Whether templates changed.
+    pub templates: bool,
 }
 
-/// Fingerprints of the inputs in `reverse` (the inputs some output read). With a scope, only
-/// those the update can have changed; without one, all of them.
-pub fn fingerprints(
+/// Fingerprints of `inputs` (the inputs some output read). With a scope, only those the update
+/// can have changed; without one, all of them.
+pub fn fingerprints<'a>(
     site: &Site,
     values: &Values,
-    reverse: &FxMap<Input, HashSet<OutputKey>>,
+    templates: &Templates,
+    inputs: impl Iterator<Item = &'a Input>,
     scope: Option<Scope>,
 ) -> FxMap<Input, u64> {
     let only: Option<HashSet<&str>> = scope.map(|s| s.pages.iter().map(String::as_str).collect());
@@ -39,13 +42,14 @@ pub fn fingerprints(
         Input::PageMeta(r) | Input::PageFull(r) => in_scope(r),
         Input::Path(p) => lists || site.lookup(p).is_some_and(|(owner, _)| in_scope(&owner)),
         Input::Section(_) => true,
-        Input::Config | Input::Template(_) => false,
+        Input::Config => false,
+        Input::Template(_) => scope.is_none_or(|s| s.templates),
         _ => lists,
     };
-    let inputs: Vec<&Input> = reverse.keys().filter(|i| wanted(i)).collect();
+    let inputs: Vec<&Input> = inputs.filter(|i| wanted(i)).collect();
     inputs
         .par_iter()
-        .map(|input| ((*input).clone(), fingerprint(site, values, input)))
+        .map(|input| ((*input).clone(), fingerprint(site, values, templates, input)))
         .collect()
 }
 
@@ -54,13 +58,22 @@ fn list_hash(l: Option<&Vec<String>>) -> u64 {
 }
 
 /// The fingerprint of one input: equal before and after an edit means unchanged.
-fn fingerprint(site: &Site, values: &Values, input: &Input) -> u64 {
+fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Input) -> u64 {
     let index = &site.index;
     match input {
         Input::PageMeta(r) => values.pages.get(r).map_or(0, |v| v.meta_hash),
         Input::PageFull(r) => values.pages.get(r).map_or(0, |v| v.full_hash),
         Input::Section(k) => values.sections.get(k).map_or(0, |s| s.1),
-        Input::Config | Input::Template(_) => 0,
+        // Config changes rebuild everything; they are not compared input by input.
+        Input::Config => 0,
+        // A template and everything it extends or includes, and every component.
+        Input::Template(t) => hash_of(
+            &templates
+                .closure(t)
+                .iter()
+                .map(|n| (n, templates.sources.get(n).map(|s| s.text.as_str())))
+                .collect::<Vec<_>>(),
+        ),
         Input::Neighbours(r) => hash_of(&index.neighbours.get(r)),
         Input::SectionList(k) => list_hash(index.section_pages.get(k)),
         Input::SectionTree => hash_of(&(

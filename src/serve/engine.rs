@@ -150,7 +150,8 @@ impl Engine {
             self.insert_output(key, out);
         }
         self.refresh_statics()?;
-        self.fingerprints = fingerprints(&self.pipeline.site, &self.pipeline.values, &self.reverse, None);
+        let p = &self.pipeline;
+        self.fingerprints = fingerprints(&p.site, &p.values, &p.renderer.templates, self.reverse.keys(), None);
         if !self.config().search.enabled {
             // Turned off in the config: the old index must not be served any more.
             self.search.clear();
@@ -352,7 +353,7 @@ impl Engine {
             return Ok(Changed::new(paths, 0));
         }
         // A template syntax error stops here, before anything changed.
-        let (new_renderer, template_dirty) = self.templates(batch.templates)?;
+        let new_renderer = self.templates(batch.templates)?;
         let Some(ops) = self.reparse(&mut batch)? else {
             return self.full_reload();
         };
@@ -374,8 +375,9 @@ impl Engine {
         let scope = Scope {
             pages: &pages,
             lists: !applied.index_kept,
+            templates: new_renderer.is_some(),
         };
-        let (dirty, new_fp) = self.invalidate(keys.as_deref(), scope, &renderer, &template_dirty);
+        let (dirty, new_fp) = self.invalidate(keys.as_deref(), scope, &renderer);
         laps.lap(&format!("fingerprints, {} dirty", dirty.len()));
         let rendered = match render_keys(&self.pipeline, &renderer, &dirty) {
             Ok(r) => r,
@@ -436,21 +438,12 @@ impl Engine {
         Ok(batch)
     }
 
-    /// A new renderer when templates changed, and the names of the templates whose text did.
-    fn templates(&self, changed: bool) -> Result<(Option<Arc<Renderer>>, BTreeSet<String>), Error> {
-        if !changed {
-            return Ok((None, BTreeSet::new()));
-        }
-        let r = Renderer::new(self.config())?;
-        let old = &self.pipeline.renderer.templates.sources;
-        let dirty = r
-            .templates
-            .sources
-            .iter()
-            .filter(|(name, src)| old.get(*name).is_none_or(|o| o.text != src.text))
-            .map(|(name, _)| name.clone())
-            .collect();
-        Ok((Some(Arc::new(r)), dirty))
+    /// A new renderer when templates changed.
+    fn templates(&self, changed: bool) -> Result<Option<Arc<Renderer>>, Error> {
+        Ok(match changed {
+            true => Some(Arc::new(Renderer::new(self.config())?)),
+            false => None,
+        })
     }
 
     /// Parses the changed content files into ops; `None` when the change needs a full reload
@@ -508,18 +501,18 @@ impl Engine {
         undo
     }
 
-    /// The outputs to render again: new ones (when the set of outputs `keys` was recomputed),
-    /// those reading an input whose fingerprint changed, and those using a changed template.
-    /// Returns them with the new fingerprints.
+    /// The outputs to render again: new ones (when the set of outputs `keys` was recomputed)
+    /// and those reading an input whose fingerprint changed (templates included). Returns them
+    /// with the new fingerprints.
     fn invalidate(
         &self,
         keys: Option<&[OutputKey]>,
         scope: Scope,
         renderer: &Renderer,
-        template_dirty: &BTreeSet<String>,
     ) -> (Vec<OutputKey>, Vec<(Input, u64)>) {
-        let site = &self.pipeline.site;
-        let new_fp: Vec<(Input, u64)> = fingerprints(site, &self.pipeline.values, &self.reverse, Some(scope))
+        let (site, values) = (&self.pipeline.site, &self.pipeline.values);
+        let inputs = self.reverse.keys();
+        let new_fp: Vec<(Input, u64)> = fingerprints(site, values, &renderer.templates, inputs, Some(scope))
             .into_iter()
             .filter(|(input, fp)| self.fingerprints.get(input) != Some(fp))
             .collect();
@@ -531,17 +524,9 @@ impl Engine {
             .filter(|k| !self.outputs.contains_key(*k))
             .cloned()
             .collect();
-        let mut readers_of = |input: &Input| {
+        for (input, _) in &new_fp {
             if let Some(outs) = self.reverse.get(input) {
                 dirty.extend(outs.iter().filter(|k| live(k)).cloned());
-            }
-        };
-        for (input, _) in &new_fp {
-            readers_of(input);
-        }
-        for t in renderer.templates.sources.keys() {
-            if !template_dirty.is_empty() && renderer.templates.closure(t).iter().any(|u| template_dirty.contains(u)) {
-                readers_of(&Input::Template(t.clone()));
             }
         }
         let mut dirty: Vec<OutputKey> = dirty.into_iter().collect();
