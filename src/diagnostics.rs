@@ -9,10 +9,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -39,6 +39,59 @@ pub struct Diagnostic {
     pub span_chars: usize,
     /// A short machine-readable code, e.g. `front-matter/unknown-key`, for tests and tools.
     pub code: &'static str,
+}
+
+/// A diagnostic as read back from the build cache.
+#[derive(Deserialize)]
+struct Stored {
+    severity: Severity,
+    file: Option<String>,
+    line: usize,
+    col: usize,
+    message: String,
+    hint: Option<String>,
+    source_line: Option<String>,
+    span_chars: usize,
+    code: String,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Stored::deserialize(d).map(Diagnostic::from)
+    }
+}
+
+impl From<Stored> for Diagnostic {
+    fn from(s: Stored) -> Diagnostic {
+        Diagnostic {
+            severity: s.severity,
+            file: s.file,
+            line: s.line,
+            col: s.col,
+            message: s.message,
+            hint: s.hint,
+            source_line: s.source_line,
+            span_chars: s.span_chars,
+            code: interned(s.code),
+        }
+    }
+}
+
+/// Codes read back from the build cache: each distinct code is allocated once per process and
+/// kept (there are a few dozen), so `code` stays a `&'static str` that matches like a literal.
+fn interned(code: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let Ok(mut codes) = CODES.get_or_init(Default::default).lock() else {
+        return "cached";
+    };
+    if let Some(c) = codes.get(code.as_str()) {
+        return c;
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.insert(leaked);
+    leaked
 }
 
 impl Diagnostic {

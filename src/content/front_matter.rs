@@ -133,7 +133,7 @@ pub struct Award {
 }
 
 /// Every key a page may carry, for every kind; [`check_kind`] enforces which kind may use which.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFront {
     pub title: String,
@@ -210,7 +210,7 @@ pub struct PageFront {
 }
 
 /// Section (`_index.md`) keys.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFront {
     #[serde(default)]

@@ -6,7 +6,7 @@
 //! ([`is_ignored_name`], shared with the watcher). Reading a file that is not UTF-8 is an error
 //! naming the line of the first bad byte.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use super::bodies::BodySpill;
 use super::page::{self, Asset, Page, Section};
+use super::reuse::{ParseCache, Parsed, Stamp};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, display_path, io_diagnostic, line_col};
 use crate::util::is_ignored_name;
@@ -22,8 +23,8 @@ use crate::util::is_ignored_name;
 /// Everything found under content/.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
+    pub pages: Vec<Arc<Page>>,
+    pub sections: Vec<Arc<Section>>,
     /// Files outside page bundles, copied as they are.
     pub assets: Vec<Asset>,
     /// Drafts that were left out (content-relative paths).
@@ -31,13 +32,19 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// Where the pages' bodies went, when they were moved out of memory.
     pub bodies: Option<Arc<BodySpill>>,
+    /// The stamp of every page, section and draft file as it was read.
+    pub stamps: HashMap<String, Stamp>,
+    /// How many files were taken from [`LoadOptions::previous`] instead of parsed.
+    pub reused: usize,
 }
 
-/// How to load: with or without drafts, page bodies kept in memory or spilled to a file.
+/// How to load: with or without drafts, page bodies kept in memory or spilled to a file, and
+/// an earlier load's results to reuse for unchanged files (their bodies are in `spill`).
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
     pub spill: Option<Arc<BodySpill>>,
+    pub previous: Option<Arc<ParseCache>>,
 }
 
 /// How a file under content/ is treated.
@@ -83,7 +90,6 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 
 /// Walks content/ and parses everything. Errors from all files are reported together.
 pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
-    let drafts = opts.drafts;
     let content = config.content_dir();
     if !content.is_dir() {
         return Err(Error::one(
@@ -164,25 +170,13 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
         }
     }
 
-    enum Item {
-        Page(Box<Page>),
-        Section(Box<Section>),
-        Draft(String),
-    }
-    let results: Vec<Result<Option<Item>, Vec<Diagnostic>>> = rels
+    let results: Vec<Result<Option<(Item, Option<Stamp>, bool)>, Vec<Diagnostic>>> = rels
         .par_iter()
         .zip(files.par_iter())
         .zip(roles.par_iter())
-        .map(|((rel, path), role)| match role {
-            FileRole::Section { key } => read_section(config, key, rel, path).map(|s| Some(Item::Section(Box::new(s)))),
-            FileRole::Page { section } => {
-                let assets = bundle_assets.get(rel.as_str()).cloned().unwrap_or_default();
-                Ok(Some(match read_page(config, rel, path, section, assets, drafts)? {
-                    Some(p) => Item::Page(Box::new(spill_body(p, opts.spill.as_deref())?)),
-                    None => Item::Draft(rel.clone()),
-                }))
-            }
-            _ => Ok(None),
+        .map(|((rel, path), role)| {
+            let assets = bundle_assets.get(rel.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            read_item(config, rel, path, role, assets, opts)
         })
         .collect();
 
@@ -193,23 +187,91 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
         ..Default::default()
     };
     for r in results {
-        match r {
-            Ok(Some(Item::Page(p))) => loaded.pages.push(*p),
-            Ok(Some(Item::Section(s))) => loaded.sections.push(*s),
-            Ok(Some(Item::Draft(rel))) => {
+        let (item, stamp, reused) = match r {
+            Ok(Some(x)) => x,
+            Ok(None) => continue,
+            Err(ds) => {
+                errors.extend(ds);
+                continue;
+            }
+        };
+        let rel = match &item {
+            Item::Page(p) => p.rel.clone(),
+            Item::Section(s) => s.rel.clone(),
+            Item::Draft(rel) => rel.clone(),
+        };
+        if let Some(s) = stamp {
+            loaded.stamps.insert(rel, s);
+        }
+        loaded.reused += usize::from(reused);
+        match item {
+            Item::Page(p) => loaded.pages.push(p),
+            Item::Section(s) => loaded.sections.push(s),
+            Item::Draft(rel) => {
                 loaded.drafts.insert(rel);
             }
-            Ok(None) => {}
-            Err(ds) => errors.extend(ds),
         }
     }
     if !errors.is_empty() {
         return Err(Error::many(errors));
     }
     if !loaded.sections.iter().any(|s| s.key.is_empty()) {
-        loaded.sections.push(Section::implicit_root(config));
+        loaded.sections.push(Arc::new(Section::implicit_root(config)));
     }
     Ok(loaded)
+}
+
+/// One parsed content file.
+enum Item {
+    Page(Arc<Page>),
+    Section(Arc<Section>),
+    /// A page left out because it is a draft.
+    Draft(String),
+}
+
+/// Reads one file of the given role, or takes it from the earlier load when it has not
+/// changed: returns the item, the file's stamp and whether it was reused.
+fn read_item(
+    config: &Config,
+    rel: &str,
+    path: &Path,
+    role: &FileRole,
+    assets: &[Asset],
+    opts: &LoadOptions,
+) -> Result<Option<(Item, Option<Stamp>, bool)>, Vec<Diagnostic>> {
+    if !matches!(role, FileRole::Section { .. } | FileRole::Page { .. }) {
+        return Ok(None);
+    }
+    let stamp = Stamp::of(path);
+    if let Some(item) = reusable(rel, role, assets, stamp, opts) {
+        return Ok(Some((item, stamp, true)));
+    }
+    let item = match role {
+        FileRole::Section { key } => Item::Section(Arc::new(read_section(config, key, rel, path)?)),
+        FileRole::Page { section } => match read_page(config, rel, path, section, assets.to_vec(), opts.drafts)? {
+            Some(p) => Item::Page(Arc::new(spill_body(p, opts.spill.as_deref())?)),
+            None => Item::Draft(rel.to_string()),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some((item, stamp, false)))
+}
+
+/// The earlier load's result for a file whose stamp, section and bundle files are the same.
+fn reusable(rel: &str, role: &FileRole, assets: &[Asset], stamp: Option<Stamp>, opts: &LoadOptions) -> Option<Item> {
+    let parsed = opts.previous.as_ref()?.get(rel, stamp)?;
+    match (parsed, role) {
+        (Parsed::Section(s), FileRole::Section { key }) if &s.key == key => Some(Item::Section(Arc::clone(s))),
+        (Parsed::Page(p), FileRole::Page { section }) if &p.section == section && same_sources(&p.assets, assets) => {
+            Some(Item::Page(Arc::clone(p)))
+        }
+        (Parsed::Draft, FileRole::Page { .. }) => Some(Item::Draft(rel.to_string())),
+        _ => None,
+    }
+}
+
+fn same_sources(a: &[Asset], b: &[Asset]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.src == y.src)
 }
 
 /// Decides a file's role from its content-relative path.
@@ -218,12 +280,14 @@ pub fn classify(rel: &str, section_dirs: &BTreeSet<String>, bundles: &BTreeSet<S
     if rel.split('/').any(is_ignored_name) {
         return FileRole::Ignored;
     }
-    // Inside a bundle?
-    for b in bundles.iter() {
-        let dir = b.strip_suffix("index.md").unwrap_or(b);
-        if rel != b && rel.starts_with(dir) && !dir.is_empty() {
-            return FileRole::BundleAsset { bundle: b.clone() };
+    // Inside a bundle? (a folder above it holds a bundle's index.md)
+    let mut dir = rel;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        let bundle = format!("{parent}/index.md");
+        if bundle != rel && bundles.contains(&bundle) {
+            return FileRole::BundleAsset { bundle };
         }
+        dir = parent;
     }
     let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     if name == "_index.md" {

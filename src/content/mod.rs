@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod loader;
 pub mod metrics;
 pub mod page;
+pub mod reuse;
 pub mod site;
 pub mod update;
 

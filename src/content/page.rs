@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use super::date::Date;
 use super::front_matter::{self, FmLocator, PageFront, SectionFront, SortBy};
 use crate::config::{Config, Kind};
@@ -14,7 +16,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::markdown::{self, Rendered};
 
 /// A file copied next to the page or section that owns it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Asset {
     /// Absolute source path.
     pub src: PathBuf,
@@ -23,7 +25,7 @@ pub struct Asset {
 }
 
 /// An `@/` link with its place in the file, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LinkRef {
     pub target: String,
     pub anchor: Option<String>,
@@ -45,7 +47,7 @@ impl LinkRef {
 }
 
 /// A regular page: a report, project, case or free page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     /// Content-relative path, `/`-separated: `cases/jinzunfu.md`, `cases/jinzunfu/index.md`.
     pub rel: String,
@@ -141,7 +143,7 @@ impl Page {
 }
 
 /// A section: a folder with an `_index.md` (the content root is always one).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// `` for the root, else the folder relative to content/: `cases`, `cases/2024`.
     pub key: String,

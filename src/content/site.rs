@@ -120,12 +120,8 @@ impl Site {
     pub fn from_loaded(config: Arc<Config>, loaded: Loaded) -> Result<Site, Error> {
         let mut site = Site {
             config,
-            pages: loaded.pages.into_iter().map(|p| (p.rel.clone(), Arc::new(p))).collect(),
-            sections: loaded
-                .sections
-                .into_iter()
-                .map(|s| (s.key.clone(), Arc::new(s)))
-                .collect(),
+            pages: loaded.pages.into_iter().map(|p| (p.rel.clone(), p)).collect(),
+            sections: loaded.sections.into_iter().map(|s| (s.key.clone(), s)).collect(),
             assets: loaded.assets,
             drafts: loaded.drafts,
             index: Arc::new(SiteIndex::default()),

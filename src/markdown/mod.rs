@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use slug::{IdAllocator, slugify};
 
@@ -34,7 +34,7 @@ pub fn truncate_chars(s: &str, n: usize) -> String {
 pub const PLACEHOLDER: char = '\u{1}';
 
 /// A link written as `@/path.md#anchor`, or as a site path `/metrics/`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct InternalLink {
     /// Content-relative path of the target, e.g. `reports/2024.md`; a site path keeps its
     /// leading `/` (e.g. `/metrics/`), to which the base URL's path is added.
@@ -45,7 +45,7 @@ pub struct InternalLink {
 }
 
 /// One table-of-contents entry.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -54,7 +54,7 @@ pub struct TocEntry {
 }
 
 /// A problem found while rendering, located by byte range in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MdWarning {
     pub range: Range<usize>,
     pub message: String,
@@ -62,7 +62,7 @@ pub struct MdWarning {
 }
 
 /// The rendered body of one file.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {
     /// HTML with internal links still as placeholders (shared: most pages have no links to
     /// resolve, and their resolved body is this same allocation).

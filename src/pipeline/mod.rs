@@ -98,6 +98,7 @@ impl Pipeline {
         let opts = LoadOptions {
             drafts: spec.drafts,
             spill,
+            previous: None,
         };
         let mut site = content::load_site(Arc::clone(&config), &opts)?;
         let renderer = Renderer::new(&config)?;

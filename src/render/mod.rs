@@ -30,7 +30,7 @@ pub use reads::{Input, Recording, record};
 pub use values::Values;
 
 /// One file pufa renders (static files and assets are copied, not rendered).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum OutputKey {
     Page(String),
     /// A section list; `pager` counts from 1.

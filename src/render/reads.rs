@@ -13,7 +13,7 @@ use std::cell::RefCell;
 
 /// A piece of the model an output reads. Serve mode compares fingerprints of inputs before
 /// and after an edit and re-renders the outputs that read a changed one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Input {
     Config,
     /// A template and, through the dependency graph, what it extends or includes.
