@@ -170,7 +170,7 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
         }
     }
 
-    let results: Vec<Result<Option<(Item, Option<Stamp>, bool)>, Vec<Diagnostic>>> = rels
+    let results: Vec<ItemResult> = rels
         .par_iter()
         .zip(files.par_iter())
         .zip(roles.par_iter())
@@ -221,6 +221,9 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
+/// A file's item, its stamp and whether it was reused; `None` for files that are not content.
+type ItemResult = Result<Option<(Item, Option<Stamp>, bool)>, Vec<Diagnostic>>;
+
 /// One parsed content file.
 enum Item {
     Page(Arc<Page>),
@@ -238,7 +241,7 @@ fn read_item(
     role: &FileRole,
     assets: &[Asset],
     opts: &LoadOptions,
-) -> Result<Option<(Item, Option<Stamp>, bool)>, Vec<Diagnostic>> {
+) -> ItemResult {
     if !matches!(role, FileRole::Section { .. } | FileRole::Page { .. }) {
         return Ok(None);
     }
