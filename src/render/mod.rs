@@ -49,6 +49,8 @@ pub enum OutputKey {
     MetricsCsv,
     MetricsJson,
     Search,
+    /// `/sitemap/`, the site map for people (`sitemap.xml` is for crawlers).
+    SiteMap,
     NotFound,
     Feed,
     Sitemap,
@@ -368,6 +370,7 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         out.push(OutputKey::Search);
     }
     out.extend([
+        OutputKey::SiteMap,
         OutputKey::NotFound,
         OutputKey::Feed,
         OutputKey::Sitemap,
@@ -409,6 +412,7 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
         OutputKey::MetricsCsv => "metrics.csv".into(),
         OutputKey::MetricsJson => "metrics.json".into(),
         OutputKey::Search => file("search/".into()),
+        OutputKey::SiteMap => file("sitemap/".into()),
         OutputKey::NotFound => "404.html".into(),
         OutputKey::Feed => "atom.xml".into(),
         OutputKey::Sitemap => "sitemap.xml".into(),
