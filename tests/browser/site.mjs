@@ -151,6 +151,7 @@ console.log('keyboard, 适老化 modes, tap targets');
   const kept = await page.evaluate(() => ({ cls: document.documentElement.className, size: parseFloat(getComputedStyle(document.body).fontSize) }));
   check(kept.cls.includes('large-text') && kept.cls.includes('high-contrast') && kept.size >= 24, 'both modes are kept on the next page');
   const targets = await page.evaluate(() => [...document.querySelectorAll('.a11y-tools button, .site-nav a, .pager a, .item-title')]
+    .filter((e) => e.getClientRects().length > 0)
     .map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent.trim().slice(0, 12), w: r.width, h: r.height }; })
     .filter((r) => r.w < 44 || r.h < 44));
   check(targets.length === 0, 'buttons, navigation, pager and list links are at least 44×44 px' + (targets.length ? ': ' + JSON.stringify(targets.slice(0, 5)) : ''));
@@ -166,7 +167,7 @@ console.log('without JavaScript');
   const page = await ctx.newPage();
   await page.goto(url);
   check((await page.textContent('main')).includes('最新年度报告'), 'the home page is complete');
-  await page.click('.site-nav a[href="/reports/"]');
+  await page.click('.nav-wide a[href="/reports/"]');
   check(await page.evaluate(() => location.pathname === '/reports/' && document.querySelectorAll('.item').length > 0), 'navigation works');
   await page.goto(url + 'search/');
   const s = await page.evaluate(() => ({ form: !document.getElementById('search') || document.getElementById('search').hidden, links: document.querySelectorAll('#search-fallback a').length }));
