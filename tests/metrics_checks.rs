@@ -66,7 +66,7 @@ fn metric_pages_chart_every_year_accessibly() {
     );
     let index = f.read("metrics/index.html");
     assert!(
-        index.contains("93.33%</a><span class=\"nowrap\">（2024年）</span>"),
+        index.contains("93.33%</a><wbr><span class=\"nowrap\">（2024年）</span>"),
         "latest value"
     );
     assert!(index.contains("+0.83个百分点"), "change of a rate in percentage points");

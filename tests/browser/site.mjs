@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { launch, tmpdir, repo, pufaBin, staticServer, check, done } from './lib.mjs';
+import { launch, openPage, tmpdir, repo, pufaBin, staticServer, check, done } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -71,7 +71,7 @@ async function setMode(page, modes) {
 
 console.log('accessibility: axe, requests, overflow, headings on every page type');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   const log = [];
   await instrument(page, log);
   for (const modes of [[], ['large-text'], ['high-contrast'], ['large-text', 'high-contrast']]) {
@@ -97,12 +97,12 @@ console.log('accessibility: axe, requests, overflow, headings on every page type
   check(log.length === 0, 'no console errors, failed or external requests' + (log.length ? ': ' + [...new Set(log)].join(' | ') : ''));
   await page.goto(url + 'nope/');
   check(await page.evaluate(() => document.querySelector('h1')?.textContent === '页面未找到'), 'a missing page shows the 404 page');
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('reflow: no horizontal scrolling at 375 and 320 px, nor with 200% text');
 for (const [w, modes] of [[375, []], [320, []], [320, ['large-text']], [640, ['large-text', 'high-contrast']]]) {
-  const page = await browser.newPage({ viewport: { width: w, height: 700 }, isMobile: w < 500, hasTouch: w < 500 });
+  const page = await openPage(browser, w, 700);
   const wide = [];
   for (const [name, p] of Object.entries(pages)) {
     await page.goto(url + p);
@@ -113,12 +113,12 @@ for (const [w, modes] of [[375, []], [320, []], [320, ['large-text']], [640, ['l
     if (o > 0) wide.push(`${name} (+${o}px)`);
   }
   check(wide.length === 0, `${w}px [${modes.join('+') || 'normal'}${w === 640 ? ', text 200%' : ''}]: no page scrolls sideways` + (wide.length ? ': ' + wide.join(', ') : ''));
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('keyboard, 适老化 modes, tap targets');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   await page.goto(url + 'reports/2024/');
   await setMode(page, []);
   await page.reload();
@@ -158,7 +158,7 @@ console.log('keyboard, 适老化 modes, tap targets');
   const noZoomLock = await page.evaluate(() => !/user-scalable=no|maximum-scale/.test(document.querySelector('meta[name=viewport]').content));
   check(noZoomLock, 'the viewport never forbids zooming');
   await setMode(page, []);
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('without JavaScript');
@@ -179,7 +179,7 @@ console.log('without JavaScript');
 
 console.log('print');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   await page.goto(url + 'reports/2024/');
   await page.emulateMedia({ media: 'print' });
   const pr = await page.evaluate(() => {
@@ -194,7 +194,7 @@ console.log('print');
   check(pr.nav === 'none' && pr.header === 'none', 'printing hides the header and navigation');
   check(pr.after.includes('attr(href)') || pr.after.includes('/'), 'printed links show their URL');
   check(pr.breakBefore === 'page', 'each top-level part of a report starts a new page');
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('search: Chinese queries, top 3, through the search page');
@@ -213,7 +213,7 @@ const queries = [
   ['包容审慎监管', 'cases/baorong-shenshen/'],
 ];
 for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   const log = [];
   await instrument(page, log);
   await page.goto(base + 'search/');
@@ -243,7 +243,7 @@ for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
   const v = await axe(page);
   check(v.length === 0, `${prefix}: the search page with results passes axe` + (v.length ? ': ' + v.join('; ') : ''));
   check(log.length === 0, `${prefix}: no console errors or failed/external requests` + (log.length ? ': ' + [...new Set(log)].join(' | ') : ''));
-  await page.close();
+  await page.closeAll();
 }
 
 await browser.close();
