@@ -2,9 +2,10 @@
 // meets it: at 375 and 1280 CSS px, in the normal, 大字号 and 高对比度 modes, with a
 // screenshot of each (into $PUFA_SCREENSHOTS when set and kept, else a temp folder that is
 // removed). On every one: no element wider than the viewport, no table cell or table
-// region whose text is cut off, chart text at least 12 CSS px, breadcrumbs ending in
-// aria-current on every page but the home page; on phones the menu folded and the report's
-// first paragraph within two screens; the footer at the bottom of short pages. Then: axe on
+// region whose text is cut off, no 2024年 split in a table cell, chart text at least 12
+// CSS px, breadcrumbs ending in aria-current on every page but the home page; on phones the
+// menu folded and the report's first paragraph within two screens; the footer at the bottom
+// of short pages. Then: axe on
 // the demo site, everything that needs script hidden without JavaScript (the <details> menu
 // still works), and 朗读 with a stand-in speech synthesis, hidden without a Chinese voice.
 import fs from 'node:fs';
@@ -80,6 +81,21 @@ function measure(width) {
       out.clipped.push(`${e.tagName.toLowerCase()} “${e.textContent.trim().slice(0, 16)}” ${e.scrollWidth}>${e.clientWidth}`);
     }
   }
+  // A year (2024年) in a table cell is never split over two lines.
+  out.splitYears = [];
+  for (const cell of document.querySelectorAll('th, td')) {
+    if (!shown(cell)) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.textContent.matchAll(/\d{4}年/g)) {
+        const range = document.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) out.splitYears.push(`“${m[0]}” in “${cell.textContent.trim().slice(0, 16)}”`);
+      }
+    }
+  }
   for (const e of document.querySelectorAll('.chart, .chart *')) {
     const hasText = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     const size = parseFloat(getComputedStyle(e).fontSize);
@@ -114,7 +130,7 @@ for (const [site, pages] of Object.entries(sites)) {
     for (const [mode, on] of Object.entries(modes)) {
       await page.goto(servers[site].url);
       await setMode(page, on);
-      const problems = { wide: [], clipped: [], chart: [], crumbs: [], menu: [], footer: [], first: [] };
+      const problems = { wide: [], clipped: [], years: [], chart: [], crumbs: [], menu: [], footer: [], first: [] };
       for (const [type, p] of Object.entries(pages)) {
         await page.goto(servers[site].url + p);
         const m = await page.evaluate(measure, width);
@@ -123,6 +139,7 @@ for (const [site, pages] of Object.entries(sites)) {
         await page.screenshot({ path: path.join(shots, file), fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(full, 6000) } });
         if (m.wide.length || m.scrollWidth > width) problems.wide.push(`${type}: ${m.scrollWidth}px ${m.wide.slice(0, 3).join(', ')}`);
         if (m.clipped.length) problems.clipped.push(`${type}: ${m.clipped.slice(0, 3).join(', ')}`);
+        if (m.splitYears.length) problems.years.push(`${type}: ${m.splitYears.slice(0, 3).join(', ')}`);
         if (m.smallChart.length) problems.chart.push(`${type}: ${m.smallChart.slice(0, 3).join(', ')}`);
         const crumbsOk = type === 'home' ? m.crumbs === null : !!m.crumbs && m.crumbs.count >= 2 && m.crumbs.currentIsLast && m.crumbs.currents === 1;
         if (!crumbsOk) problems.crumbs.push(`${type}: ${JSON.stringify(m.crumbs)}`);
@@ -134,6 +151,7 @@ for (const [site, pages] of Object.entries(sites)) {
       const say = (list) => (list.length ? ': ' + list.join(' | ') : '');
       check(problems.wide.length === 0, `${tag}: no element wider than the viewport` + say(problems.wide));
       check(problems.clipped.length === 0, `${tag}: no table cell or table region cut off` + say(problems.clipped));
+      check(problems.years.length === 0, `${tag}: no year split over two lines in a table cell` + say(problems.years));
       check(problems.chart.length === 0, `${tag}: chart text at least 12 px` + say(problems.chart));
       check(problems.crumbs.length === 0, `${tag}: breadcrumbs end in aria-current on every page but the home page` + say(problems.crumbs));
       check(problems.menu.length === 0, `${tag}: ${phone ? 'the menu is folded and the header under 40% of the screen' : 'the menu is a bar'}` + say(problems.menu));

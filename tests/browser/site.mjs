@@ -230,6 +230,11 @@ for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
   check(hits >= 10, `${prefix}: at least 10 queries find their page in the top 3 (${hits}/${queries.length})`);
   await page.waitForFunction(() => [...document.querySelectorAll('#search-results mark')].length > 0, null, { timeout: 10000 });
   check(true, `${prefix}: excerpts mark the match`);
+  await page.fill('#search-q', '涉及经营场所');
+  await page.press('#search-q', 'Enter');
+  const rowRead = await page.waitForFunction(() => [...document.querySelectorAll('#search-results li')]
+    .some((li) => li.querySelector('a').href.includes('zonghe-chayici') && li.querySelector('.result-excerpt').textContent.includes('涉及经营场所：291家；')), null, { timeout: 10000 }).then(() => true, () => false);
+  check(rowRead, `${prefix}: an excerpt reads a table row as 名称：数值；, not cells run together`);
   await page.selectOption('#search-kind', '普法项目');
   await page.fill('#search-q', '横栏镇');
   await page.press('#search-q', 'Enter');
