@@ -186,7 +186,7 @@ console.log('print');
     const a = document.querySelector('.content a[href]');
     return {
       nav: getComputedStyle(document.querySelector('.site-nav')).display,
-      header: getComputedStyle(document.querySelector('.site-header')).display,
+      header: getComputedStyle(document.querySelector('.masthead')).display,
       after: a ? getComputedStyle(a, '::after').content : '',
       breakBefore: getComputedStyle(document.querySelectorAll('.content h2')[1]).breakBefore,
     };
