@@ -50,7 +50,7 @@ pub enum OutputKey {
     MetricsJson,
     Search,
     /// `/sitemap/`, the site map for people (`sitemap.xml` is for crawlers).
-    SiteMap,
+    SitemapPage,
     NotFound,
     Feed,
     Sitemap,
@@ -370,7 +370,7 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         out.push(OutputKey::Search);
     }
     out.extend([
-        OutputKey::SiteMap,
+        OutputKey::SitemapPage,
         OutputKey::NotFound,
         OutputKey::Feed,
         OutputKey::Sitemap,
@@ -412,7 +412,7 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
         OutputKey::MetricsCsv => "metrics.csv".into(),
         OutputKey::MetricsJson => "metrics.json".into(),
         OutputKey::Search => file("search/".into()),
-        OutputKey::SiteMap => file("sitemap/".into()),
+        OutputKey::SitemapPage => file("sitemap/".into()),
         OutputKey::NotFound => "404.html".into(),
         OutputKey::Feed => "atom.xml".into(),
         OutputKey::Sitemap => "sitemap.xml".into(),

@@ -1,5 +1,6 @@
 //! HTML outputs: pages, section lists (with pagination), taxonomy lists and terms, year
-//! archives, the search page and 404.
+//! archives, the search page, the site map page (`/sitemap/`) and 404, and the breadcrumb
+//! trail each of them shows ([`trail`], also used by the metric pages).
 //!
 //! Each function builds the context of one output from shared values and records what it
 //! reads. Template choice: a page's `template`, else its section's `page_template`, else
@@ -25,7 +26,7 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
         OutputKey::Year(y) => year(r, *y, d),
         OutputKey::Search => simple(r, "search.html", "search/", "搜索", d),
         OutputKey::NotFound => simple(r, "404.html", "404.html", "页面未找到", d),
-        OutputKey::SiteMap => site_map(r, d),
+        OutputKey::SitemapPage => site_map(r, d),
         _ => Err(Diagnostic::new("internal", format!("{key:?} is not an HTML output"))),
     }
 }
