@@ -96,6 +96,10 @@ pub struct Organisation {
     /// 公安机关备案号, e.g. 粤公网安备44200002000123号
     #[serde(default)]
     pub police_record: String,
+    /// Path (under static/) of the organisation's emblem or logo, shown in the header beside
+    /// its name.
+    #[serde(default)]
+    pub logo: Option<String>,
     /// Path (under static/) of the 党政机关网站标识 image, when the site has one.
     #[serde(default)]
     pub emblem_image: Option<String>,
@@ -418,7 +422,7 @@ pub const DEFAULT_SECTIONS: [(&str, Kind); 3] = [
     ("cases", Kind::Case),
 ];
 
-pub const RESERVED: &[&str] = &["years", "search", "metrics", "__pufa"];
+pub const RESERVED: &[&str] = &["years", "search", "metrics", "sitemap", "__pufa"];
 
 /// Where a theme lives: `ROOT/themes/NAME`, else the `themes/NAME` folder next to the site
 /// (the bundled example keeps its theme at the repository's top level).

@@ -1,4 +1,7 @@
-//! `pufa init DIR`: a new site skeleton that builds at once, using the built-in default theme.
+//! `pufa init DIR`: a new site skeleton that builds at once, using the built-in default theme;
+//! `pufa init --demo DIR`: a three-year example site of a fictional town (see [`demo`]).
+
+mod demo;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +16,9 @@ pub struct InitArgs {
     /// The site's title.
     #[arg(long, default_value = "示例镇法治政府建设")]
     pub title: String,
+    /// Make a three-year demo site of a fictional town (示例数据) instead of an empty one.
+    #[arg(long, conflicts_with = "title")]
+    pub demo: bool,
 }
 
 /// The files of a new site: (path, contents).
@@ -39,6 +45,7 @@ taxonomies:
 government_site: true
 organisation:
   name: "示例镇人民政府"
+  # 页头显示的徽标或标志图片（放在 static/ 下），如 logo: img/logo.svg
   address: "示例省示例市示例镇示例路1号"
   phone: "0000-00000000"
   email: "example@example.gov.cn"
@@ -94,8 +101,16 @@ metrics:
 }
 
 pub fn run(args: InitArgs) -> Result<(), Error> {
-    create(&args.dir, &args.title)?;
-    println!("✔ 已新建站点 {}", args.dir.display());
+    if args.demo {
+        create_demo(&args.dir)?;
+        println!(
+            "✔ 已新建示例站点 {}（岚溪镇是虚构的，数字均为示例数据）",
+            args.dir.display()
+        );
+    } else {
+        create(&args.dir, &args.title)?;
+        println!("✔ 已新建站点 {}", args.dir.display());
+    }
     println!("  进入站点文件夹：cd {}", args.dir.display());
     println!("  预览：pufa serve");
     println!("  生成：pufa build");
@@ -105,14 +120,27 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
 
 /// Writes the skeleton into `dir` (which must be missing or empty).
 pub fn create(dir: &Path, title: &str) -> Result<(), Error> {
+    let year = crate::content::Date::today().year;
+    let files: Vec<(String, String)> = skeleton(title, year)
+        .into_iter()
+        .map(|(rel, text)| (rel.to_string(), text))
+        .collect();
+    write_site(dir, &files)
+}
+
+/// Writes the demo site into `dir` (which must be missing or empty).
+pub fn create_demo(dir: &Path) -> Result<(), Error> {
+    write_site(dir, &demo::files())
+}
+
+fn write_site(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(Error::one(
             Diagnostic::new("init/exists", format!("文件夹 {} 已存在且不是空的", dir.display()))
                 .with_hint("请换一个新文件夹名，pufa 不会覆盖已有的文件。"),
         ));
     }
-    let year = crate::content::Date::today().year;
-    for (rel, text) in skeleton(title, year) {
+    for (rel, text) in files {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;

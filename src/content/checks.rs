@@ -1,8 +1,9 @@
 //! Content checks that go beyond syntax: the rules a government publisher is held to.
 //!
 //! Per file ([`check_page`], run when a file is parsed): a report's 成文日期 may not be after its
-//! 发布日期 (an error); a report should be published before 1 April of the next year and must
-//! contain the parts the 《法治政府建设与责任落实督察工作规定》 requires; a case must not leak
+//! 发布日期 (an error); a report should be published before 1 April of the next year, fill in
+//! the 政府信息公开 fields (索引号, 主题分类, 成文日期, 发布日期) and contain the parts the
+//! 《法治政府建设与责任落实督察工作规定》 requires; a case must not leak
 //! personal data (ID numbers, mobile numbers, real names). Across files ([`cross_checks`]):
 //! a 索引号 used twice, two reports of one publisher for one year. Checks other than hard
 //! errors are warnings with code `check/...`; `pufa build --strict` and `pufa check` make
@@ -114,6 +115,9 @@ pub fn check_page(
             w.severity = Severity::Warning;
             page.warnings.push(w);
         }
+        if let Some(w) = missing_public_info(page) {
+            page.warnings.push(w);
+        }
         for (part, words) in REPORT_PARTS {
             let found = headings
                 .iter()
@@ -145,6 +149,34 @@ pub fn check_page(
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The 政府信息公开 fields a report leaves out (索引号, 主题分类, 成文日期): a warning at the
+/// report's `publisher` line, since the published information table shows only what is filled
+/// in. A missing 发布日期 has its own warning (`check/missing-date`).
+fn missing_public_info(page: &Page) -> Option<Diagnostic> {
+    let f = &page.front;
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    let missing: Vec<&str> = [
+        ("索引号（index_no）", blank(&f.index_no)),
+        ("主题分类（subject）", blank(&f.subject)),
+        ("成文日期（written）", f.written.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(what, gone)| gone.then_some(what))
+    .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut w = page
+        .at_key(
+            "check/missing-public-info",
+            "publisher",
+            format!("报告的政府信息公开信息不全，缺少：{}", missing.join("、")),
+        )
+        .with_hint("政府信息公开信息表只显示已填写的项目，检查时会发现缺项。请在 front matter 中补上，如 `index_no: \"007xxxxxx/2025-00012\"`、`subject: 综合政务`、`written: 2025-03-20`。");
+    w.severity = Severity::Warning;
+    Some(w)
 }
 
 fn id_re() -> &'static Regex {

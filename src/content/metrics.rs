@@ -1,6 +1,7 @@
 //! Metrics across years: each report's `metrics` become series keyed by metric key and
 //! publisher, so pages can show a figure's change over time and 同比 against the previous
-//! year's report of the same publisher.
+//! year's report of the same publisher. Series keep the order the reports list them in
+//! (the newest report first), not the order of their keys.
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,8 @@ impl MetricSeries {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricsIndex {
     pub series: BTreeMap<String, MetricSeries>,
+    /// Metric keys in report order: the newest report's list, then keys only older ones use.
+    pub order: Vec<String>,
 }
 
 impl MetricsIndex {
@@ -65,6 +68,11 @@ impl MetricsIndex {
             .filter(|p| p.kind == Kind::Report && p.front.metrics.is_some())
             .collect();
         reports.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.rel.cmp(&b.rel)));
+        let reports_newest_first: Vec<Vec<String>> = reports
+            .iter()
+            .rev()
+            .map(|p| p.front.metrics.iter().flatten().map(|m| m.key.clone()).collect())
+            .collect();
         let mut series: BTreeMap<String, MetricSeries> = BTreeMap::new();
         let mut first_unit: BTreeMap<String, (String, String)> = BTreeMap::new();
         for p in reports {
@@ -106,7 +114,13 @@ impl MetricsIndex {
                 pts.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.page.cmp(&b.page)));
             }
         }
-        MetricsIndex { series }
+        let order = report_order(&reports_newest_first, &series);
+        MetricsIndex { series, order }
+    }
+
+    /// Every series in report order (see [`MetricsIndex::order`]).
+    pub fn in_order(&self) -> impl Iterator<Item = &MetricSeries> {
+        self.order.iter().filter_map(|k| self.series.get(k))
     }
 
     /// The point of `key` for `publisher` in the year before `year`, when there is one.
@@ -117,6 +131,17 @@ impl MetricsIndex {
             .max_by_key(|p| p.year)
             .filter(|p| p.year == year - 1)
     }
+}
+
+/// Keys as the reports list them, newest report first; each key once, only keys with a series.
+fn report_order(key_lists: &[Vec<String>], series: &BTreeMap<String, MetricSeries>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    key_lists
+        .iter()
+        .flatten()
+        .filter(|k| series.contains_key(*k) && seen.insert(k.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Formats a figure as written: integers without a decimal point, others as short as exact.
@@ -132,6 +157,25 @@ pub fn format_value(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_follows_the_newest_report_then_older_ones() {
+        let point = MetricSeries {
+            key: String::new(),
+            label: String::new(),
+            unit: String::new(),
+            by_publisher: BTreeMap::new(),
+        };
+        let series: BTreeMap<String, MetricSeries> = ["a", "b", "c", "z"]
+            .iter()
+            .map(|k| (k.to_string(), point.clone()))
+            .collect();
+        let lists = vec![
+            vec!["z".to_string(), "b".to_string()],
+            vec!["b".to_string(), "gone".to_string(), "a".to_string(), "z".to_string()],
+        ];
+        assert_eq!(report_order(&lists, &series), ["z", "b", "a"]);
+    }
 
     #[test]
     fn values_print_as_written() {

@@ -76,6 +76,7 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                     entries.push((config.permalink(&format!("metrics/{k}/")), None));
                 }
             }
+            entries.push((config.permalink("sitemap/"), None));
             entries.sort();
             entries.dedup();
             let entries: Vec<Value> = entries

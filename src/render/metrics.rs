@@ -2,9 +2,11 @@
 //! 同比 figures for report pages, project timelines, and the open data files
 //! `/metrics.csv` (UTF-8 with BOM, for Excel) and `/metrics.json`.
 //!
-//! Charts are plain SVG with a title and description (their accessible name), values printed
-//! on the bars, Chinese axis labels, and colours taken from the page's CSS variables so they
-//! follow the large-text, high-contrast and print styles. A data table always sits beside them.
+//! Charts are HTML drawn at build time (no script): one row per year with its bar and value
+//! under labelled axes, or a value card when there is one year. Their text is page text, so
+//! it follows 大字号 and stays readable on a phone; colours come from the page's CSS
+//! variables (high contrast, print). Each chart's accessible name carries every value, and a
+//! data table always sits beside it. Metrics are listed in the order the reports give them.
 
 use std::fmt::Write as _;
 
@@ -161,75 +163,71 @@ pub fn project_timeline(d: &RenderData, p: &Page) -> Value {
     Value::from(out)
 }
 
-/// An accessible bar chart of one publisher's values across years.
-pub fn chart_svg(id: &str, series: &MetricSeries, publisher: &str, points: &[MetricPoint]) -> String {
-    let (w, h) = (560.0_f64, 280.0_f64);
-    let (left, right, top, bottom) = (16.0, 16.0, 40.0, 44.0);
-    let unit = &series.unit;
-    let max = points.iter().map(|p| p.value).fold(0.0_f64, f64::max);
-    let min = points.iter().map(|p| p.value).fold(0.0_f64, f64::min);
-    let span = if max - min > 0.0 { max - min } else { 1.0 };
-    let n = points.len().max(1) as f64;
-    let slot = (w - left - right) / n;
-    let bar = (slot * 0.6).min(56.0);
-    let plot_h = h - top - bottom;
-    let zero_y = top + plot_h * (max / span);
-    let first = points.first().map(|p| p.year).unwrap_or_default();
-    let last = points.last().map(|p| p.year).unwrap_or_default();
-    let title = format!(
-        "{}（{}）：{}，{}—{}年",
-        series.label,
-        if unit.is_empty() { "数值" } else { unit },
-        publisher,
-        first,
-        last
-    );
-    let desc: Vec<String> = points
+/// What a chart says to screen readers: metric, unit, publisher and years, then each value.
+fn chart_label(series: &MetricSeries, publisher: &str, points: &[MetricPoint]) -> String {
+    let unit = if series.unit.is_empty() {
+        "数值"
+    } else {
+        series.unit.as_str()
+    };
+    let years = match (points.first(), points.last()) {
+        (Some(a), Some(b)) if a.year != b.year => format!("{}—{}年", a.year, b.year),
+        (Some(a), _) => format!("{}年", a.year),
+        _ => String::new(),
+    };
+    let values: Vec<String> = points
         .iter()
-        .map(|p| format!("{}年 {}{}", p.year, format_value(p.value), unit))
+        .map(|p| format!("{}年 {}{}", p.year, format_value(p.value), series.unit))
         .collect();
-    let mut s = String::with_capacity(2048);
-    let _ = write!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\" preserveAspectRatio=\"xMidYMid meet\">\
-<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        escape(&title),
-        escape(&desc.join("；"))
-    );
-    let _ = write!(
-        s,
-        "<text class=\"chart-label\" x=\"{left}\" y=\"20\">{}</text>",
-        escape(&format!("单位：{}", if unit.is_empty() { "—" } else { unit }))
-    );
-    let _ = write!(
-        s,
-        "<line class=\"chart-axis\" x1=\"{left}\" y1=\"{zero_y:.1}\" x2=\"{:.1}\" y2=\"{zero_y:.1}\"/>",
-        w - right
-    );
-    for (i, p) in points.iter().enumerate() {
-        let cx = left + slot * (i as f64 + 0.5);
-        let bh = plot_h * (p.value.abs() / span);
-        let y = if p.value >= 0.0 { zero_y - bh } else { zero_y };
-        let _ = write!(
-            s,
-            "<rect class=\"chart-bar\" x=\"{:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"/>",
-            cx - bar / 2.0,
-            bh.max(1.0)
-        );
-        let vy = if p.value >= 0.0 { y - 6.0 } else { y + bh + 16.0 };
-        let _ = write!(
-            s,
-            "<text class=\"chart-value\" x=\"{cx:.1}\" y=\"{vy:.1}\" text-anchor=\"middle\">{}</text>",
-            escape(&format_value(p.value))
-        );
-        let _ = write!(
-            s,
-            "<text class=\"chart-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}年</text>",
-            h - bottom + 22.0,
-            p.year
+    format!(
+        "{}（{unit}）：{publisher}，{years}。{}",
+        series.label,
+        values.join("；")
+    )
+}
+
+/// A chart of one publisher's values across years, in HTML so its text follows the page's
+/// text size (大字号 included) and never shrinks with the screen: one row per year (year,
+/// bar, value) under a header naming both axes. A single year is shown as a value card,
+/// since one bar compares nothing.
+pub fn chart_html(series: &MetricSeries, publisher: &str, points: &[MetricPoint]) -> String {
+    let label = escape(&chart_label(series, publisher, points));
+    let unit = escape(&series.unit);
+    if let [only] = points {
+        return format!(
+            "<div class=\"chart chart-single\" role=\"img\" aria-label=\"{label}\">\
+<span class=\"chart-single-year\">{}年</span><span class=\"chart-single-value\">{}<small>{unit}</small></span>\
+<span class=\"chart-single-note\">只有一个年度的数据，暂无历年对比</span></div>",
+            only.year,
+            escape(&format_value(only.value)),
         );
     }
-    s.push_str("</svg>");
+    let largest = points.iter().map(|p| p.value.abs()).fold(0.0_f64, f64::max);
+    let axis = if series.unit.is_empty() {
+        "数值".to_string()
+    } else {
+        format!("数值（单位：{unit}）")
+    };
+    let mut s = String::with_capacity(256 + points.len() * 200);
+    let _ = write!(
+        s,
+        "<div class=\"chart chart-bars\" role=\"img\" aria-label=\"{label}\">\
+<span class=\"chart-axis\">年度</span><span class=\"chart-axis chart-axis-value\">{axis}</span>"
+    );
+    for p in points {
+        let share = if largest > 0.0 {
+            p.value.abs() / largest * 100.0
+        } else {
+            0.0
+        };
+        let _ = write!(
+            s,
+            "<span class=\"chart-year\">{}年</span><span class=\"chart-track\"><span class=\"chart-bar\" style=\"width:{share:.1}%\"></span></span><span class=\"chart-value\">{}{unit}</span>",
+            p.year,
+            escape(&format_value(p.value)),
+        );
+    }
+    s.push_str("</div>");
     s
 }
 
@@ -270,69 +268,94 @@ fn latest_value(d: &RenderData, s: &MetricSeries) -> Vec<Value> {
 pub fn render_page(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
     record(Input::Metrics);
     record(Input::SectionTree);
-    let site = &d.site;
-    let config = &site.config;
+    let config = &d.site.config;
+    let path = match key {
+        OutputKey::Metrics => "metrics/".to_string(),
+        OutputKey::Metric(k) => format!("metrics/{k}/"),
+        _ => return Err(Diagnostic::new("internal", format!("{key:?} is not a metrics page"))),
+    };
     let mut ctx = Context::new();
     ctx.insert_value("config", d.values.config.clone());
     ctx.insert_value("nav", d.values.nav.clone());
     ctx.insert("lang", &config.language);
+    ctx.insert("current_path", &config.url(&path));
+    ctx.insert("current_url", &config.permalink(&path));
     match key {
-        OutputKey::Metrics => {
-            ctx.insert("current_path", &config.url("metrics/"));
-            ctx.insert("current_url", &config.permalink("metrics/"));
-            let list: Vec<Value> = site
-                .index
-                .metrics
-                .series
-                .values()
-                .map(|s| {
-                    let mut m = MapBuilder::new();
-                    m.set("key", s.key.as_str())
-                        .set("label", s.label.as_str())
-                        .set("unit", s.unit.as_str())
-                        .set("url", config.url(&format!("metrics/{}/", s.key)))
-                        .set("years", Value::from(s.years()))
-                        .set("latest", Value::from(latest_value(d, s)));
-                    m.build()
-                })
-                .collect();
-            ctx.insert_value("metrics", Value::from(list));
-            r.render_template("metrics.html", &ctx)
-        }
-        OutputKey::Metric(k) => {
-            let Some(s) = site.index.metrics.series.get(k) else {
-                return Err(Diagnostic::new("internal", format!("no metric {k}")));
-            };
-            let path = format!("metrics/{k}/");
-            ctx.insert("current_path", &config.url(&path));
-            ctx.insert("current_url", &config.permalink(&path));
-            let publishers: Vec<Value> = s
-                .by_publisher
-                .iter()
-                .enumerate()
-                .map(|(i, (name, pts))| {
-                    let mut m = MapBuilder::new();
-                    let values: Vec<Value> = pts.iter().map(|p| point_value(d, p)).collect();
-                    let chart = chart_svg(&format!("chart-{i}"), s, name, pts);
-                    m.set("name", name.as_str())
-                        .set("points", Value::from(values))
-                        .set("chart", Value::safe_string(&chart));
-                    m.build()
-                })
-                .collect();
+        OutputKey::Metric(k) => metric_page(r, d, ctx, k, &path),
+        _ => metrics_list(r, d, ctx),
+    }
+}
+
+/// `/metrics/`: each metric's latest value (and 同比). The 发布机构 column is only worth
+/// showing when there is more than one publisher, 上年 and 同比 only when some metric has a
+/// value for the year before.
+fn metrics_list(r: &Renderer, d: &RenderData, mut ctx: Context) -> Result<Vec<u8>, Diagnostic> {
+    let site = &d.site;
+    let config = &site.config;
+    let mut publishers = std::collections::BTreeSet::new();
+    let mut has_previous = false;
+    let list: Vec<Value> = site
+        .index
+        .metrics
+        .in_order()
+        .map(|s| {
+            publishers.extend(s.by_publisher.keys());
+            let latest = latest_value(d, s);
+            has_previous |= latest.iter().any(|l| has_key(l, "previous"));
             let mut m = MapBuilder::new();
             m.set("key", s.key.as_str())
                 .set("label", s.label.as_str())
                 .set("unit", s.unit.as_str())
-                .set("url", config.url(&path))
+                .set("url", config.url(&format!("metrics/{}/", s.key)))
                 .set("years", Value::from(s.years()))
-                .set("publishers", Value::from(publishers))
-                .set("latest", Value::from(latest_value(d, s)));
-            ctx.insert_value("metric", m.build());
-            r.render_template("metric.html", &ctx)
-        }
-        _ => Err(Diagnostic::new("internal", format!("{key:?} is not a metrics page"))),
-    }
+                .set("latest", Value::from(latest));
+            m.build()
+        })
+        .collect();
+    ctx.insert_value("metrics", Value::from(list));
+    ctx.insert("many_publishers", &(publishers.len() > 1));
+    ctx.insert("has_previous", &has_previous);
+    ctx.insert_value("breadcrumbs", super::pages::trail(d, &[], "数据指标", Some("metrics/")));
+    r.render_template("metrics.html", &ctx)
+}
+
+/// Whether a map value has `key` set to something other than none.
+pub fn has_key(v: &Value, key: &'static str) -> bool {
+    v.as_map()
+        .and_then(|m| m.get(&tera::value::Key::from(key)))
+        .is_some_and(|v| !v.is_none())
+}
+
+/// `/metrics/<key>/`: per publisher, a chart and the table of every year.
+fn metric_page(r: &Renderer, d: &RenderData, mut ctx: Context, k: &str, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    let config = &d.site.config;
+    let Some(s) = d.site.index.metrics.series.get(k) else {
+        return Err(Diagnostic::new("internal", format!("no metric {k}")));
+    };
+    let publishers: Vec<Value> = s
+        .by_publisher
+        .iter()
+        .map(|(name, pts)| {
+            let mut m = MapBuilder::new();
+            let values: Vec<Value> = pts.iter().map(|p| point_value(d, p)).collect();
+            m.set("name", name.as_str())
+                .set("points", Value::from(values))
+                .set("chart", Value::safe_string(&chart_html(s, name, pts)));
+            m.build()
+        })
+        .collect();
+    let mut m = MapBuilder::new();
+    m.set("key", s.key.as_str())
+        .set("label", s.label.as_str())
+        .set("unit", s.unit.as_str())
+        .set("url", config.url(path))
+        .set("years", Value::from(s.years()))
+        .set("publishers", Value::from(publishers))
+        .set("latest", Value::from(latest_value(d, s)));
+    ctx.insert_value("metric", m.build());
+    let above = [("数据指标".to_string(), "metrics/".to_string())];
+    ctx.insert_value("breadcrumbs", super::pages::trail(d, &above, &s.label, Some(path)));
+    r.render_template("metric.html", &ctx)
 }
 
 /// A figure as JSON: integers without a fraction (22895, not 22895.0).
@@ -392,7 +415,7 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
     match key {
         OutputKey::MetricsCsv => {
             let mut out = String::from("\u{feff}指标代码,指标,数值,单位,年度,发布机构,报告,报告网址\r\n");
-            for s in site.index.metrics.series.values() {
+            for s in site.index.metrics.in_order() {
                 for pts in s.by_publisher.values() {
                     for p in pts {
                         let (title, url) = report(p);
@@ -417,8 +440,7 @@ pub fn render_data_file(key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, Diag
             let metrics = site
                 .index
                 .metrics
-                .series
-                .values()
+                .in_order()
                 .map(|s| JsonMetric {
                     key: &s.key,
                     label: &s.label,

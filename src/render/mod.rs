@@ -51,6 +51,8 @@ pub enum OutputKey {
     MetricsCsv,
     MetricsJson,
     Search,
+    /// `/sitemap/`, the site map for people (`sitemap.xml` is for crawlers).
+    SitemapPage,
     NotFound,
     Feed,
     Sitemap,
@@ -371,6 +373,7 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         out.push(OutputKey::Search);
     }
     out.extend([
+        OutputKey::SitemapPage,
         OutputKey::NotFound,
         OutputKey::Feed,
         OutputKey::Sitemap,
@@ -412,6 +415,7 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
         OutputKey::MetricsCsv => "metrics.csv".into(),
         OutputKey::MetricsJson => "metrics.json".into(),
         OutputKey::Search => file("search/".into()),
+        OutputKey::SitemapPage => file("sitemap/".into()),
         OutputKey::NotFound => "404.html".into(),
         OutputKey::Feed => "atom.xml".into(),
         OutputKey::Sitemap => "sitemap.xml".into(),

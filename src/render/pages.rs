@@ -1,5 +1,6 @@
 //! HTML outputs: pages, section lists (with pagination), taxonomy lists and terms, year
-//! archives, the search page and 404.
+//! archives, the search page, the site map page (`/sitemap/`) and 404, and the breadcrumb
+//! trail each of them shows ([`trail`], also used by the metric pages).
 //!
 //! Each function builds the context of one output from shared values and records what it
 //! reads. Template choice: a page's `template`, else its section's `page_template`, else
@@ -25,6 +26,7 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
         OutputKey::Year(y) => year(r, *y, d),
         OutputKey::Search => simple(r, "search.html", "search/", "搜索", d),
         OutputKey::NotFound => simple(r, "404.html", "404.html", "页面未找到", d),
+        OutputKey::SitemapPage => site_map(r, d),
         _ => Err(Diagnostic::new("internal", format!("{key:?} is not an HTML output"))),
     }
 }
@@ -42,35 +44,41 @@ fn base_context(d: &RenderData, path: &str) -> Context {
     ctx
 }
 
-fn crumb(title: &str, url: String) -> Value {
+fn crumb(title: &str, url: Option<String>, current: bool) -> Value {
     let mut m = MapBuilder::new();
-    m.set("title", title).set("url", url);
+    m.set("title", title)
+        .set("url", url.map(Value::from).unwrap_or_else(Value::none))
+        .set("current", current);
     m.build()
 }
 
-/// Home › ancestors of section `key` › (the section itself when `include_self`).
-fn breadcrumbs(d: &RenderData, key: &str, include_self: bool) -> Vec<Value> {
-    let site = &d.site;
+/// The sections from the top level down to section `key` (the root left out): (title, path).
+fn section_chain(d: &RenderData, key: &str) -> Vec<(String, String)> {
     let mut chain = Vec::new();
     let mut k = Some(key.to_string());
     while let Some(cur) = k {
-        if let Some(s) = site.sections.get(&cur) {
-            record(Input::Section(cur.clone()));
-            chain.push(s.clone());
-            k = s.parent.clone();
-        } else {
-            break;
+        let Some(s) = d.site.sections.get(&cur) else { break };
+        record(Input::Section(cur.clone()));
+        if !s.key.is_empty() {
+            chain.push((s.title.clone(), s.path.clone()));
         }
+        k = s.parent.clone();
     }
     chain.reverse();
-    let mut out = vec![crumb("首页", site.config.url(""))];
-    for s in chain {
-        if s.key.is_empty() || (!include_self && s.key == key) {
-            continue;
-        }
-        out.push(crumb(&s.title, site.config.url(&s.path)));
+    chain
+}
+
+/// The breadcrumb trail of an output: 首页, the pages above it (title, site path), and the
+/// output itself, marked `current` (its `url` is none when it has no address of its own, as
+/// the 404 page).
+pub fn trail(d: &RenderData, above: &[(String, String)], title: &str, path: Option<&str>) -> Value {
+    let config = &d.site.config;
+    let mut out = vec![crumb("首页", Some(config.url("")), false)];
+    for (t, p) in above {
+        out.push(crumb(t, Some(config.url(p)), false));
     }
-    out
+    out.push(crumb(title, path.map(|p| config.url(p)), true));
+    Value::from(out)
 }
 
 fn template_for_page(r: &Renderer, d: &RenderData, p: &Page) -> Result<String, Diagnostic> {
@@ -117,7 +125,9 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
     let mut ctx = base_context(d, &p.path);
     ctx.insert_value("page", page);
     ctx.insert_value("section", d.values.section(&p.section));
-    ctx.insert_value("breadcrumbs", Value::from(breadcrumbs(d, &p.section, true)));
+    let above = section_chain(d, &p.section);
+    // 正文, as government sites say: the title is the page's heading just below.
+    ctx.insert_value("breadcrumbs", trail(d, &above, "正文", Some(&p.path)));
     ctx.insert_value("related", related(d, p));
     let template = template_for_page(r, d, p)?;
     r.render_template(&template, &ctx).map_err(|e| with_page_hint(e, p))
@@ -168,11 +178,11 @@ fn related(d: &RenderData, p: &Page) -> Value {
             .collect();
         m.set("report_years", Value::from(years));
         let changes = super::metrics::changes_for(d, p);
-        let has_previous = changes.as_array().unwrap_or(&[]).iter().any(|c| {
-            c.as_map()
-                .and_then(|m| m.get(&tera::value::Key::from("previous")))
-                .is_some_and(|v| !v.is_none())
-        });
+        let has_previous = changes
+            .as_array()
+            .unwrap_or(&[])
+            .iter()
+            .any(|c| super::metrics::has_key(c, "previous"));
         m.set("metric_changes", changes).set("has_previous", has_previous);
     }
     if p.kind == Kind::Project {
@@ -264,7 +274,14 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
         ctx.insert_value("section", extend_map(&base, [("pages", summaries(d, &rels))]));
         ctx.insert_value("paginator", Value::none());
     }
-    ctx.insert_value("breadcrumbs", Value::from(breadcrumbs(d, key, false)));
+    let crumbs = if key.is_empty() {
+        Value::from(vec![crumb("首页", Some(site.config.url("")), true)])
+    } else {
+        let mut above = section_chain(d, key);
+        above.pop();
+        trail(d, &above, &s.title, Some(&path))
+    };
+    ctx.insert_value("breadcrumbs", crumbs);
     let template = match &s.front.template {
         Some(t) => t.clone(),
         None if key.is_empty() => "index.html".to_string(),
@@ -296,7 +313,10 @@ fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Di
         .iter()
         .map(|term| term_map(&site.config, name, term).build())
         .collect();
-    let mut ctx = base_context(d, &format!("{name}/"));
+    let path = format!("{name}/");
+    let mut ctx = base_context(d, &path);
+    let title = site.config.taxonomy(name).map(|t| t.title.as_str()).unwrap_or_default();
+    ctx.insert_value("breadcrumbs", trail(d, &[], title, Some(&path)));
     ctx.insert_value("taxonomy", taxonomy_value(d, name));
     ctx.insert_value("terms", Value::from(terms));
     r.render_template("taxonomy_list.html", &ctx)
@@ -353,7 +373,11 @@ fn term(r: &Renderer, taxonomy: &str, slug: &str, pager: usize, d: &RenderData) 
         .as_map()
         .and_then(|m| m.get(&tera::value::Key::from("pages")).cloned())
         .unwrap_or_else(Value::none);
-    let mut ctx = base_context(d, &pager_path(&base, pager));
+    let path = pager_path(&base, pager);
+    let mut ctx = base_context(d, &path);
+    let title = config.taxonomy(taxonomy).map(|t| t.title.clone()).unwrap_or_default();
+    let above = [(title, format!("{taxonomy}/"))];
+    ctx.insert_value("breadcrumbs", trail(d, &above, &t.name, Some(&path)));
     ctx.insert_value("taxonomy", taxonomy_value(d, taxonomy));
     ctx.insert_value("term", term_map(config, taxonomy, t).build());
     ctx.insert_value("by_year", by_year(d, &pages));
@@ -387,6 +411,7 @@ pub fn years_list(d: &RenderData) -> Value {
 fn years(r: &Renderer, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
     record(Input::Years);
     let mut ctx = base_context(d, "years/");
+    ctx.insert_value("breadcrumbs", trail(d, &[], "年度归档", Some("years/")));
     ctx.insert_value("years", years_list(d));
     r.render_template("years.html", &ctx)
 }
@@ -419,14 +444,26 @@ fn year(r: &Renderer, y: i32, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
             link(pos.and_then(|p| p.checked_sub(1)).and_then(|p| all_years.get(p))),
         )
         .set("next", link(pos.and_then(|p| all_years.get(p + 1))));
-    let mut ctx = base_context(d, &format!("years/{y}/"));
+    let path = format!("years/{y}/");
+    let mut ctx = base_context(d, &path);
+    let above = [("年度归档".to_string(), "years/".to_string())];
+    ctx.insert_value("breadcrumbs", trail(d, &above, &format!("{y}年"), Some(&path)));
     ctx.insert_value("year", m.build());
     r.render_template("year.html", &ctx)
 }
 
+/// The search page, the 404 page and the site map: the top-level sections and the years. The
+/// 404 page is served at any missing address, so its breadcrumb has none.
 fn simple(r: &Renderer, template: &str, path: &str, title: &str, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
+    let ctx = simple_context(d, path, title);
+    r.render_template(template, &ctx)
+}
+
+fn simple_context(d: &RenderData, path: &str, title: &str) -> Context {
     let mut ctx = base_context(d, path);
     ctx.insert("title", title);
+    let own_path = (!path.ends_with(".html")).then_some(path);
+    ctx.insert_value("breadcrumbs", trail(d, &[], title, own_path));
     record(Input::Years);
     ctx.insert_value("years", years_list(d));
     let sections: Vec<Value> = d
@@ -447,5 +484,62 @@ fn simple(r: &Renderer, template: &str, path: &str, title: &str, d: &RenderData)
         })
         .collect();
     ctx.insert_value("sections", Value::from(sections));
-    r.render_template(template, &ctx)
+    ctx
+}
+
+/// `/sitemap/`, the site map for people: every section with its pages by year (and its
+/// subsections one level down), the pages outside sections, and the site's own lists.
+fn site_map(r: &Renderer, d: &RenderData) -> Result<Vec<u8>, Diagnostic> {
+    let site = &d.site;
+    let mut ctx = simple_context(d, "sitemap/", "网站地图");
+    let top = site.index.subsections.get("").cloned().unwrap_or_default();
+    let columns: Vec<Value> = top.iter().map(|k| map_column(d, k, true)).collect();
+    ctx.insert_value("columns", Value::from(columns));
+    record(Input::SectionList(String::new()));
+    let loose = site.index.section_pages.get("").cloned().unwrap_or_default();
+    ctx.insert_value("other_pages", summaries(d, &loose));
+    let taxonomies: Vec<Value> = site
+        .index
+        .taxonomies
+        .iter()
+        .map(|t| {
+            record(Input::Taxonomy(t.name.clone()));
+            taxonomy_value(d, &t.name)
+        })
+        .collect();
+    ctx.insert_value("taxonomies", Value::from(taxonomies));
+    record(Input::Metrics);
+    ctx.insert("has_metrics", &!site.index.metrics.series.is_empty());
+    r.render_template("sitemap.html", &ctx)
+}
+
+/// One section of the site map: title, url, its pages grouped by year, and (for a top-level
+/// section) its subsections.
+fn map_column(d: &RenderData, key: &str, with_children: bool) -> Value {
+    let site = &d.site;
+    record(Input::Section(key.to_string()));
+    record(Input::SectionList(key.to_string()));
+    let mut m = MapBuilder::new();
+    let Some(s) = site.sections.get(key) else {
+        return m.build();
+    };
+    let rels = site.index.section_pages.get(key).cloned().unwrap_or_default();
+    let children: Vec<Value> = if with_children {
+        site.index
+            .subsections
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(|k| site.sections.get(*k).is_some_and(|c| !c.front.transparent))
+            .map(|k| map_column(d, k, false))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    m.set("title", s.title.as_str())
+        .set("url", site.config.url(&s.path))
+        .set("count", rels.len())
+        .set("by_year", by_year(d, &summaries(d, &rels)))
+        .set("subsections", Value::from(children));
+    m.build()
 }

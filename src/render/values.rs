@@ -577,6 +577,13 @@ fn config_value(c: &Config) -> Value {
             format!("https://beian.mps.gov.cn/#/query/webSearch?code={police_code}"),
         )
         .set(
+            "logo",
+            o.logo
+                .as_deref()
+                .map(|p| Value::from(c.url(p)))
+                .unwrap_or_else(Value::none),
+        )
+        .set(
             "emblem_image",
             o.emblem_image
                 .as_deref()

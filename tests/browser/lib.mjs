@@ -22,6 +22,17 @@ export async function launch() {
   return browser;
 }
 
+/** A page of the given size in a fresh context of its own (a persistent context cannot
+ *  change its viewport per page): a phone (mobile, touch) below 500 px. `page.closeAll()`
+ *  closes the context too. */
+export async function openPage(browser, width, height, options = {}) {
+  const phone = width < 500;
+  const ctx = await browser.browser().newContext({ viewport: { width, height }, isMobile: phone, hasTouch: phone, deviceScaleFactor: 1, ...options });
+  const page = await ctx.newPage();
+  page.closeAll = () => ctx.close();
+  return page;
+}
+
 export function tmpdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'pufa-browser-'));
 }

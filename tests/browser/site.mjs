@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { launch, tmpdir, repo, pufaBin, staticServer, check, done } from './lib.mjs';
+import { launch, openPage, tmpdir, repo, pufaBin, staticServer, check, done } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -71,7 +71,7 @@ async function setMode(page, modes) {
 
 console.log('accessibility: axe, requests, overflow, headings on every page type');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   const log = [];
   await instrument(page, log);
   for (const modes of [[], ['large-text'], ['high-contrast'], ['large-text', 'high-contrast']]) {
@@ -97,12 +97,12 @@ console.log('accessibility: axe, requests, overflow, headings on every page type
   check(log.length === 0, 'no console errors, failed or external requests' + (log.length ? ': ' + [...new Set(log)].join(' | ') : ''));
   await page.goto(url + 'nope/');
   check(await page.evaluate(() => document.querySelector('h1')?.textContent === '页面未找到'), 'a missing page shows the 404 page');
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('reflow: no horizontal scrolling at 375 and 320 px, nor with 200% text');
 for (const [w, modes] of [[375, []], [320, []], [320, ['large-text']], [640, ['large-text', 'high-contrast']]]) {
-  const page = await browser.newPage({ viewport: { width: w, height: 700 }, isMobile: w < 500, hasTouch: w < 500 });
+  const page = await openPage(browser, w, 700);
   const wide = [];
   for (const [name, p] of Object.entries(pages)) {
     await page.goto(url + p);
@@ -113,12 +113,12 @@ for (const [w, modes] of [[375, []], [320, []], [320, ['large-text']], [640, ['l
     if (o > 0) wide.push(`${name} (+${o}px)`);
   }
   check(wide.length === 0, `${w}px [${modes.join('+') || 'normal'}${w === 640 ? ', text 200%' : ''}]: no page scrolls sideways` + (wide.length ? ': ' + wide.join(', ') : ''));
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('keyboard, 适老化 modes, tap targets');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   await page.goto(url + 'reports/2024/');
   await setMode(page, []);
   await page.reload();
@@ -151,13 +151,14 @@ console.log('keyboard, 适老化 modes, tap targets');
   const kept = await page.evaluate(() => ({ cls: document.documentElement.className, size: parseFloat(getComputedStyle(document.body).fontSize) }));
   check(kept.cls.includes('large-text') && kept.cls.includes('high-contrast') && kept.size >= 24, 'both modes are kept on the next page');
   const targets = await page.evaluate(() => [...document.querySelectorAll('.a11y-tools button, .site-nav a, .pager a, .item-title')]
+    .filter((e) => e.getClientRects().length > 0)
     .map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent.trim().slice(0, 12), w: r.width, h: r.height }; })
     .filter((r) => r.w < 44 || r.h < 44));
   check(targets.length === 0, 'buttons, navigation, pager and list links are at least 44×44 px' + (targets.length ? ': ' + JSON.stringify(targets.slice(0, 5)) : ''));
   const noZoomLock = await page.evaluate(() => !/user-scalable=no|maximum-scale/.test(document.querySelector('meta[name=viewport]').content));
   check(noZoomLock, 'the viewport never forbids zooming');
   await setMode(page, []);
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('without JavaScript');
@@ -166,7 +167,7 @@ console.log('without JavaScript');
   const page = await ctx.newPage();
   await page.goto(url);
   check((await page.textContent('main')).includes('最新年度报告'), 'the home page is complete');
-  await page.click('.site-nav a[href="/reports/"]');
+  await page.click('.nav-wide a[href="/reports/"]');
   check(await page.evaluate(() => location.pathname === '/reports/' && document.querySelectorAll('.item').length > 0), 'navigation works');
   await page.goto(url + 'search/');
   const s = await page.evaluate(() => ({ form: !document.getElementById('search') || document.getElementById('search').hidden, links: document.querySelectorAll('#search-fallback a').length }));
@@ -178,14 +179,14 @@ console.log('without JavaScript');
 
 console.log('print');
 {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   await page.goto(url + 'reports/2024/');
   await page.emulateMedia({ media: 'print' });
   const pr = await page.evaluate(() => {
     const a = document.querySelector('.content a[href]');
     return {
       nav: getComputedStyle(document.querySelector('.site-nav')).display,
-      header: getComputedStyle(document.querySelector('.site-header')).display,
+      header: getComputedStyle(document.querySelector('.masthead')).display,
       after: a ? getComputedStyle(a, '::after').content : '',
       breakBefore: getComputedStyle(document.querySelectorAll('.content h2')[1]).breakBefore,
     };
@@ -193,7 +194,7 @@ console.log('print');
   check(pr.nav === 'none' && pr.header === 'none', 'printing hides the header and navigation');
   check(pr.after.includes('attr(href)') || pr.after.includes('/'), 'printed links show their URL');
   check(pr.breakBefore === 'page', 'each top-level part of a report starts a new page');
-  await page.close();
+  await page.closeAll();
 }
 
 console.log('search: Chinese queries, top 3, through the search page');
@@ -212,7 +213,7 @@ const queries = [
   ['包容审慎监管', 'cases/baorong-shenshen/'],
 ];
 for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, 1280, 800);
   const log = [];
   await instrument(page, log);
   await page.goto(base + 'search/');
@@ -229,6 +230,11 @@ for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
   check(hits >= 10, `${prefix}: at least 10 queries find their page in the top 3 (${hits}/${queries.length})`);
   await page.waitForFunction(() => [...document.querySelectorAll('#search-results mark')].length > 0, null, { timeout: 10000 });
   check(true, `${prefix}: excerpts mark the match`);
+  await page.fill('#search-q', '涉及经营场所');
+  await page.press('#search-q', 'Enter');
+  const rowRead = await page.waitForFunction(() => [...document.querySelectorAll('#search-results li')]
+    .some((li) => li.querySelector('a').href.includes('zonghe-chayici') && li.querySelector('.result-excerpt').textContent.includes('涉及经营场所：291家；')), null, { timeout: 10000 }).then(() => true, () => false);
+  check(rowRead, `${prefix}: an excerpt reads a table row as 名称：数值；, not cells run together`);
   await page.selectOption('#search-kind', '普法项目');
   await page.fill('#search-q', '横栏镇');
   await page.press('#search-q', 'Enter');
@@ -242,7 +248,7 @@ for (const [base, prefix] of [[url, '/'], [sub.url, '/hlz/']]) {
   const v = await axe(page);
   check(v.length === 0, `${prefix}: the search page with results passes axe` + (v.length ? ': ' + v.join('; ') : ''));
   check(log.length === 0, `${prefix}: no console errors or failed/external requests` + (log.length ? ': ' + [...new Set(log)].join(' | ') : ''));
-  await page.close();
+  await page.closeAll();
 }
 
 await browser.close();

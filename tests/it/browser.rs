@@ -62,3 +62,8 @@ fn serve_live_reload_in_chromium() {
 fn accessibility_and_search_of_the_example_site_in_chromium() {
     run("site.mjs");
 }
+
+#[test]
+fn every_page_type_of_both_sites_at_phone_and_desktop_width_in_every_mode() {
+    run("layout.mjs");
+}

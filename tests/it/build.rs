@@ -75,8 +75,8 @@ fn pages_have_chinese_anchors_toc_footnotes_and_resolved_links() {
     // @/ link with anchor resolved to a URL.
     assert!(html.contains("href=\"/reports/2022/#一主要做法及成效\""), "{html}");
     // Government information table.
-    assert!(html.contains("<caption>政府信息公开</caption>"));
-    assert!(html.contains("EX-2025-0001"));
+    assert!(html.contains("<h2 id=\"info-title\" class=\"info-title\">政府信息公开</h2>"));
+    assert!(html.contains("<dt>索引号</dt><dd>EX-2025-0001</dd>"), "{html}");
     assert!(html.contains("<meta name=\"PubDate\" content=\"2025-02-15 00:00\">"));
     assert!(html.contains("<meta name=\"SiteIDCode\" content=\"1234567890\">"));
     // Bundle assets are linked relatively and copied.

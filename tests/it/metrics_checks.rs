@@ -11,37 +11,158 @@ fn built() -> Fixture {
     f
 }
 
+/// The HTML between `start` and the end of the element it opens (no nesting of `tag`).
+fn element<'a>(html: &'a str, start: &str, tag: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start} in {html}"));
+    let close = format!("</{tag}>");
+    let to = html[from..].find(&close).map(|i| from + i + close.len()).unwrap();
+    &html[from..to]
+}
+
 #[test]
 fn metric_pages_chart_every_year_accessibly() {
     let f = built();
     let page = f.read("metrics/dispute_resolution_rate/index.html");
-    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
-    assert!(svg.contains("role=\"img\""), "{svg}");
+    let chart = &page[page.find("<div class=\"chart chart-bars\"").unwrap()..page.find("<figcaption>").unwrap()];
     assert!(
-        svg.contains("<title id=\"chart-0-t\">矛盾纠纷化解率（%）：示例镇人民政府，2022—2024年</title>"),
-        "{svg}"
+        chart.contains(
+            "role=\"img\" aria-label=\"矛盾纠纷化解率（%）：示例镇人民政府，2022—2024年。2022年 90%；2023年 92.5%；2024年 93.33%\""
+        ),
+        "{chart}"
     );
     assert!(
-        svg.contains("<desc id=\"chart-0-d\">2022年 90%；2023年 92.5%；2024年 93.33%</desc>"),
-        "{svg}"
+        chart.contains("<span class=\"chart-axis\">年度</span>"),
+        "the year axis is named"
     );
-    assert!(svg.contains("aria-labelledby=\"chart-0-t chart-0-d\""));
+    assert!(
+        chart.contains(">数值（单位：%）</span>"),
+        "the value axis names the unit"
+    );
     for (value, year) in [("90", "2022"), ("92.5", "2023"), ("93.33", "2024")] {
-        assert!(svg.contains(&format!(">{value}</text>")), "value {value} printed");
-        assert!(svg.contains(&format!(">{year}年</text>")), "year {year} labelled");
+        assert!(
+            chart.contains(&format!("<span class=\"chart-value\">{value}%</span>")),
+            "value {value} printed"
+        );
+        assert!(
+            chart.contains(&format!("<span class=\"chart-year\">{year}年</span>")),
+            "year {year} labelled"
+        );
     }
-    assert_eq!(svg.matches("<rect class=\"chart-bar\"").count(), 3);
-    assert!(svg.contains(">单位：%</text>"));
+    assert_eq!(chart.matches("class=\"chart-bar\"").count(), 3);
+    assert!(
+        chart.contains("style=\"width:100.0%\""),
+        "the largest value fills the track"
+    );
+    assert!(chart.contains("style=\"width:96.4%\""), "90 of 93.33");
     // The data table beside the chart links each value to its report.
     assert!(page.contains("<caption>示例镇人民政府：矛盾纠纷化解率历年数值</caption>"));
     assert!(
-        page.contains("<td class=\"num\">92.5%</td><td><a href=\"/reports/2023/\">"),
+        page.contains(
+            "<td class=\"num\" data-label=\"数值\">92.5%</td><td data-label=\"来源报告\"><a href=\"/reports/2023/\">"
+        ),
         "{page}"
     );
     let index = f.read("metrics/index.html");
-    assert!(index.contains("93.33%</a>（2024年）"), "latest value");
+    assert!(
+        index.contains("93.33%</a><wbr><span class=\"nowrap\">（2024年）</span>"),
+        "latest value"
+    );
     assert!(index.contains("+0.83个百分点"), "change of a rate in percentage points");
     assert!(index.contains("href=\"/metrics.csv\"") && index.contains("href=\"/metrics.json\""));
+}
+
+#[test]
+fn a_metric_of_one_year_is_a_value_card_not_a_bar() {
+    let f = Fixture::new(&[]);
+    let p = f.site().join("content/reports/2024.md");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "  - { key: joint_inspections,",
+        "  - { key: hearings, label: 组织听证会, value: 15, unit: 次 }\n  - { key: joint_inspections,",
+    );
+    std::fs::write(&p, t).unwrap();
+    assert!(f.build(&[]).status.success());
+    let page = f.read("metrics/hearings/index.html");
+    let card = element(&page, "<div class=\"chart chart-single\"", "div");
+    assert!(
+        card.contains("aria-label=\"组织听证会（次）：示例镇人民政府，2024年。2024年 15次\""),
+        "one year, not 2024—2024: {card}"
+    );
+    assert!(
+        card.contains("<span class=\"chart-single-value\">15<small>次</small></span>"),
+        "{card}"
+    );
+    assert!(!page.contains("chart-bar"), "no single bar");
+}
+
+#[test]
+fn metrics_keep_the_order_of_the_report() {
+    let f = built();
+    // The report lists disputes_screened, disputes_resolved, dispute_resolution_rate,
+    // joint_inspections; by key they would start with dispute_resolution_rate.
+    let index = f.read("metrics/index.html");
+    let at = |s: &str| index.find(s).unwrap_or_else(|| panic!("{s} in {index}"));
+    assert!(at("/metrics/disputes_screened/") < at("/metrics/disputes_resolved/"));
+    assert!(at("/metrics/disputes_resolved/") < at("/metrics/dispute_resolution_rate/"));
+    assert!(at("/metrics/dispute_resolution_rate/") < at("/metrics/joint_inspections/"));
+    let csv = f.read("metrics.csv");
+    let keys: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let mut firsts = keys.clone();
+    firsts.dedup();
+    assert_eq!(
+        firsts,
+        [
+            "disputes_screened",
+            "disputes_resolved",
+            "dispute_resolution_rate",
+            "joint_inspections"
+        ]
+    );
+}
+
+#[test]
+fn the_metrics_table_leaves_out_columns_that_say_nothing() {
+    let f = built();
+    let index = f.read("metrics/index.html");
+    assert!(
+        !index.contains(">发布机构</th>"),
+        "one publisher: no column repeating it"
+    );
+    assert!(index.contains("发布机构为示例镇人民政府"), "named once instead");
+    assert!(
+        index.contains(">上年</th>") && index.contains(">同比</th>"),
+        "earlier years exist"
+    );
+    assert!(index.contains("table-stack"), "a wide table stacks on phones");
+    // With only the first year there is nothing to compare: no 上年 or 同比.
+    for year in ["2023", "2024"] {
+        let p = f.site().join(format!("content/reports/{year}.md"));
+        let kept: Vec<String> = std::fs::read_to_string(&p)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("metrics:") && !l.starts_with("  - { key:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&p, kept.concat()).unwrap();
+    }
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let index = f.read("metrics/index.html");
+    assert!(
+        !index.contains(">上年</th>") && !index.contains(">同比</th>"),
+        "{index}"
+    );
+    assert!(!index.contains("—</td>"), "no column of dashes");
+    // A second publisher brings the column back.
+    f.write(
+        "content/reports/county.md",
+        "---\ntitle: 示例县2022年法治政府建设年度报告\nyear: 2022\npublisher: 示例县人民政府\nmetrics:\n  - { key: disputes_screened, label: 矛盾纠纷排查, value: 9000, unit: 宗 }\n---\n\n## 一、主要做法及成效\n\n## 二、存在的不足\n\n## 三、党政主要负责人履行推进法治建设第一责任人职责情况\n\n## 四、下一年度工作计划\n",
+    );
+    assert!(f.build(&[]).status.success());
+    let index = f.read("metrics/index.html");
+    assert!(
+        index.contains(">发布机构</th>") && index.contains("data-label=\"发布机构\">示例县人民政府</td>"),
+        "{index}"
+    );
 }
 
 #[test]

@@ -192,8 +192,16 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var main = doc.querySelector("main .content") || doc.querySelector("main");
         if (!main) { return ""; }
-        /* Keep block boundaries as spaces, so table cells and headings do not run together. */
-        Array.prototype.forEach.call(main.querySelectorAll("p,li,td,th,h1,h2,h3,h4,h5,h6,tr,caption,div,section"), function (e) {
+        /* A table row reads as "名称：数值，数值；" and other blocks end with a space, so
+           cells, rows and headings do not run together in the excerpt. */
+        Array.prototype.forEach.call(main.querySelectorAll("tr"), function (tr) {
+          var cells = Array.prototype.map.call(tr.children, function (c) {
+            return c.textContent.replace(/\s+/g, " ").trim();
+          }).filter(function (t) { return t.length > 0; });
+          tr.textContent = cells.length === 0 ? "" :
+            cells[0] + (cells.length > 1 ? "：" + cells.slice(1).join("，") : "") + "；";
+        });
+        Array.prototype.forEach.call(main.querySelectorAll("p,li,h1,h2,h3,h4,h5,h6,caption,div,section,dd"), function (e) {
           e.appendChild(doc.createTextNode(" "));
         });
         return main.textContent.replace(/\s+/g, " ").trim();
