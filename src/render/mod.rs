@@ -7,7 +7,7 @@
 //! number of threads. When asked, every piece of the model an output reads is recorded as an
 //! [`Input`] (see `reads`); serve mode keeps these to re-render only what an edit touches.
 //! Output families live in their own files: `pages` (HTML), `feeds` (Atom, sitemap, robots),
-//! `metrics` (metric pages, SVG charts, CSV and JSON), `search` (the search index).
+//! `metrics` (metric pages, HTML charts, CSV and JSON), `search` (the search index).
 
 pub mod feeds;
 pub mod functions;
