@@ -3,6 +3,11 @@
 //! injects the live-reload script into HTML; streams page events as server-sent events.
 //! Paths are decoded once and looked up in the published file map, so nothing outside the
 //! site can ever be reached; traversal attempts are refused outright.
+//!
+//! Requests are answered only when their `Host` header names this machine ([`host_allowed`]):
+//! an IP address, `localhost` or a `*.localhost` name. A page on another site that makes its
+//! own host name resolve to 127.0.0.1 (DNS rebinding) sends that name, and is refused, so it
+//! cannot read a preview that shows drafts.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -97,7 +102,44 @@ fn redirect(to: &str) -> Response {
     r
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+/// Whether a request's `Host` header (`name`, `name:port`, `[v6]:port`) names this machine:
+/// an IP literal (no name, so nothing to rebind), `localhost` or a name under `.localhost`
+/// (RFC 6761: always loopback).
+pub fn host_allowed(host: Option<&str>) -> bool {
+    let Some(h) = host.map(str::trim).filter(|h| !h.is_empty()) else {
+        return false;
+    };
+    let name = match h.strip_prefix('[') {
+        Some(v6) => {
+            return v6.split_once(']').is_some_and(|(addr, rest)| {
+                let port_ok = rest.is_empty()
+                    || rest
+                        .strip_prefix(':')
+                        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+                port_ok && addr.parse::<std::net::Ipv6Addr>().is_ok()
+            });
+        }
+        None => h.rsplit_once(':').map_or(
+            h,
+            |(n, port)| if port.bytes().all(|b| b.is_ascii_digit()) { n } else { h },
+        ),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<std::net::IpAddr>().is_ok() || name == "localhost" || name.ends_with(".localhost")
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: header::HeaderMap) -> Response {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !host_allowed(host) {
+        return respond(
+            StatusCode::FORBIDDEN,
+            "text/plain; charset=utf-8",
+            "pufa serve 只接受本机地址（127.0.0.1、localhost）的访问。"
+                .as_bytes()
+                .to_vec(),
+            method == Method::HEAD,
+        );
+    }
     if method != Method::GET && method != Method::HEAD {
         return respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -188,7 +230,34 @@ async fn events(shared: Arc<Shared>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_path;
+    use super::{decode_path, host_allowed};
+
+    #[test]
+    fn only_hosts_naming_this_machine_are_answered() {
+        for ok in [
+            "127.0.0.1:1111",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]:1111",
+            "pufa.localhost:1",
+            "192.168.1.5:1111",
+            "localhost.",
+        ] {
+            assert!(host_allowed(Some(ok)), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.nip.io",
+            "localhost.evil.example",
+            "",
+            "[::1",
+            "localhost:x",
+        ] {
+            assert!(!host_allowed(Some(bad)), "{bad}");
+        }
+        assert!(!host_allowed(None));
+    }
 
     #[test]
     fn traversal_is_refused() {

@@ -58,9 +58,14 @@ struct Resp {
 }
 
 fn get(addr: &str, path: &str) -> Resp {
+    get_as(addr, addr, path)
+}
+
+/// A GET to `addr` that says it is for `host`.
+fn get_as(addr: &str, host: &str, path: &str) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -181,6 +186,24 @@ fn serve_reloads_edits_deletes_and_shows_errors() {
     let ev3 = events(a, "/__pufa/events");
     let hello = wait_event(&ev3, "hello", "generation");
     assert!(hello.contains("\"errors\":null"), "{hello}");
+}
+
+#[test]
+fn a_foreign_host_name_is_refused() {
+    // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its name.
+    let f = Fixture::new(&[]);
+    let server = start(f.dir.path(), &[]);
+    let a = &server.addr;
+    assert_eq!(get(a, "/").status, 200);
+    let port = a.rsplit(':').next().unwrap();
+    assert_eq!(get_as(a, &format!("localhost:{port}"), "/").status, 200);
+    for host in ["evil.example", &format!("rebind.evil.example:{port}")] {
+        let r = get_as(a, host, "/");
+        assert_eq!(r.status, 403, "{host}");
+        assert!(r.body.contains("只接受本机地址"), "{}", r.body);
+        assert!(!r.body.contains("<html"), "no page content for {host}");
+        assert_eq!(get_as(a, host, "/__pufa/events").status, 403);
+    }
 }
 
 #[test]
