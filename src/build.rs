@@ -6,16 +6,21 @@
 //! then rendered in parallel and written as they come, the search index built from the page
 //! outputs as they stream by; static files are copied; the writer commits last.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::content::bodies::BodySpill;
+use crate::content::reuse::Stamp;
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{Changes, Writer};
-use crate::pipeline::{Pipeline, SiteSpec, load_config, strict_errors};
+use crate::pipeline::cache::{BuildCache, SearchState, State};
+use crate::pipeline::incremental::{self, Plan, Rendered};
+use crate::pipeline::{Bodies, Pipeline, SiteSpec, load_config, strict_errors};
+use crate::render::OutputKey;
 use crate::render::search::Indexer;
 use crate::theme::Source;
 
@@ -29,6 +34,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Show a progress bar.
     pub progress: bool,
+    /// Use and update the build cache (see `pipeline::cache`).
+    pub cache: bool,
 }
 
 /// What a build did.
@@ -60,9 +67,20 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let config = load_config(&opts.spec)?;
     let out_dir = opts.output.clone().unwrap_or_else(|| config.output_dir.clone());
     let writer = Writer::open(&out_dir, &config)?;
-    let spill =
-        BodySpill::create_in(writer.work_dir()).map_err(|e| Error::io(writer.work_dir(), &e, "创建临时文件"))?;
-    let pipeline = Pipeline::from_config(&opts.spec, config, Some(Arc::new(spill)))?;
+    let (cache, mut previous) = open_cache(opts, &config, &writer);
+    laps.lap("open output + cache");
+    let parsed = previous.as_mut().map(|s| Arc::new(std::mem::take(&mut s.parsed)));
+    let spill = match &cache {
+        Some(c) => c.bodies(previous.is_some()),
+        None => BodySpill::create_in(writer.work_dir()),
+    }
+    .map_err(|e| Error::io(writer.work_dir(), &e, "创建临时文件"))?;
+    let how = Bodies {
+        spill: Some(Arc::new(spill)),
+        previous: parsed.clone(),
+        one_shot: cache.is_none(),
+    };
+    let pipeline = Pipeline::from_config(&opts.spec, config, how)?;
     laps.lap("load + assemble + values");
     let warnings = pipeline.warnings();
     if opts.strict {
@@ -73,18 +91,43 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     }
     let keys = pipeline.outputs();
     let copies = pipeline.static_files(&pipeline.paths(&keys))?;
-    let pb = progress_bar(opts.progress, keys.len() + copies.len());
-    let mut indexer = pipeline.config().search.enabled.then(Indexer::default);
-    let binding = pipeline.bind(false);
-    pipeline.render(&binding, &keys, indexer.as_mut(), pb.as_ref(), |_, rel, out| {
-        writer.put(&rel, out.bytes)
-    })?;
-    drop(binding);
+    let plan = match &previous {
+        Some(state) => incremental::plan(state, &pipeline, &keys, &writer)?,
+        None => Plan {
+            render: keys.clone(),
+            kept: Vec::new(),
+            fingerprints: Default::default(),
+        },
+    };
+    laps.lap(&format!("plan: {} to render", plan.render.len()));
+    let pb = progress_bar(opts.progress, plan.render.len() + copies.len());
+    let search_on = pipeline.config().search.enabled;
+    let mut streamed = (search_on && previous.is_none()).then(Indexer::default);
+    let rendered = render(
+        &pipeline,
+        &writer,
+        &plan.render,
+        cache.is_some(),
+        streamed.as_mut(),
+        pb.as_ref(),
+    )?;
     laps.lap("render + write");
-    copy_files(&writer, &copies, pb.as_ref())?;
+    let old_copies = previous.as_ref().map(|s| &s.copies);
+    let copied = copy_files(&writer, &copies, old_copies, pb.as_ref())?;
     laps.lap("copy");
-    let search_files = match indexer {
-        Some(ix) => write_search_index(&writer, ix)?,
+    let search = match (search_on, streamed) {
+        (false, _) => None,
+        (true, Some(indexer)) => Some(SearchState {
+            docs: incremental::indexed_docs(&pipeline),
+            indexer,
+        }),
+        (true, None) => {
+            let prev = previous.as_mut().and_then(|s| s.search.take());
+            Some(incremental::search_index(prev, parsed.as_deref(), &pipeline)?)
+        }
+    };
+    let search_files = match &search {
+        Some(s) => write_search_index(&writer, &s.indexer)?,
         None => 0,
     };
     if let Some(pb) = pb {
@@ -93,6 +136,21 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     laps.lap("search");
     let changes = writer.commit()?;
     laps.lap("commit");
+    if let Some(c) = &cache {
+        let state = incremental::next_state(
+            &pipeline,
+            previous.as_ref(),
+            plan.kept,
+            rendered,
+            plan.fingerprints,
+            copied,
+            search,
+        );
+        if c.save(&state).is_err() {
+            c.clear();
+        }
+        laps.lap("save cache");
+    }
     let report = BuildReport {
         pages: pipeline.site.pages.len(),
         sections: pipeline.site.sections.len(),
@@ -106,32 +164,93 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     Ok((report, pipeline))
 }
 
+/// The build cache for this site and output, and its state when this build can use it (an
+/// output folder that is new cannot: nothing in it can be kept). A site folder where the
+/// cache cannot be written builds without one.
+fn open_cache(
+    opts: &BuildOptions,
+    config: &crate::config::Config,
+    writer: &Writer,
+) -> (Option<BuildCache>, Option<State>) {
+    if !opts.cache {
+        return (None, None);
+    }
+    let Ok(cache) = BuildCache::open(config, opts.spec.drafts, writer.target()) else {
+        return (None, None);
+    };
+    let state = if writer.is_fresh() { None } else { cache.load() };
+    (Some(cache), state)
+}
+
+/// Renders `keys` into `writer`; with `record`, returns each output with what it read.
+fn render(
+    p: &Pipeline,
+    writer: &Writer,
+    keys: &[OutputKey],
+    record: bool,
+    index: Option<&mut Indexer>,
+    pb: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<Rendered>, Error> {
+    let binding = p.bind(record);
+    let records: Mutex<Vec<Rendered>> = Mutex::new(Vec::new());
+    p.render(&binding, keys, index, pb, |key, rel, out| {
+        if record && let Ok(mut r) = records.lock() {
+            r.push((key.clone(), rel.clone(), out.inputs));
+        }
+        writer.put(&rel, out.bytes)
+    })?;
+    Ok(records.into_inner().unwrap_or_default())
+}
+
+/// A copied file's source and its stamp.
+type CopyStamp = (PathBuf, Stamp);
+
+/// Copies the static files; a file whose source has the stamp it had in the previous build
+/// and is still in the output is kept without reading it. Returns every source's stamp.
 fn copy_files(
     writer: &Writer,
     copies: &[crate::pipeline::CopiedFile],
+    before: Option<&HashMap<String, (PathBuf, Stamp)>>,
     pb: Option<&indicatif::ProgressBar>,
-) -> Result<(), Error> {
-    let errors: Vec<Diagnostic> = copies
+) -> Result<HashMap<String, (PathBuf, Stamp)>, Error> {
+    let results: Vec<Result<Option<(String, CopyStamp)>, Diagnostic>> = copies
         .par_iter()
-        .filter_map(|c| {
-            let r = match &c.src {
-                Source::Path(p) => writer.copy(p, &c.rel).err(),
-                Source::Embedded(b) => writer.put(&c.rel, b.to_vec()).err(),
-            };
+        .map(|c| {
             if let Some(pb) = pb {
                 pb.inc(1);
             }
-            r
+            let src = match &c.src {
+                Source::Embedded(b) => return writer.put(&c.rel, b.to_vec()).map(|_| None),
+                Source::Path(src) => src,
+            };
+            let stamp = Stamp::of(src);
+            let same =
+                stamp.is_some() && before.and_then(|b| b.get(&c.rel)) == stamp.map(|s| (src.clone(), s)).as_ref();
+            if !(same && writer.keep(&c.rel)?) {
+                writer.copy(src, &c.rel)?;
+            }
+            Ok(stamp.map(|s| (c.rel.clone(), (src.clone(), s))))
         })
         .collect();
+    let mut stamps = HashMap::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some((rel, v))) => {
+                stamps.insert(rel, v);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
     if errors.is_empty() {
-        Ok(())
+        Ok(stamps)
     } else {
         Err(Error::many(errors))
     }
 }
 
-fn write_search_index(writer: &Writer, indexer: Indexer) -> Result<usize, Error> {
+fn write_search_index(writer: &Writer, indexer: &Indexer) -> Result<usize, Error> {
     let (files, _) = indexer.finish();
     let n = files.len();
     for (rel, bytes) in files {
@@ -158,5 +277,6 @@ pub fn build_to(root: &Path, out: &Path) -> Result<BuildReport, Error> {
         output: Some(out.to_path_buf()),
         strict: false,
         progress: false,
+        cache: false,
     })
 }

@@ -21,6 +21,9 @@ pub struct BuildArgs {
     /// List the files added, changed and removed since the previous build (the upload list).
     #[arg(long)]
     pub changes: bool,
+    /// Build everything, neither reading nor updating the build cache (.pufa-cache/).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
@@ -29,6 +32,7 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
         output: args.output,
         strict: args.strict,
         progress: true,
+        cache: !args.no_cache,
     };
     let (report, model) = build_keeping_model(&opts)?;
     // The process ends after printing: the operating system frees the model faster.

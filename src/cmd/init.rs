@@ -26,6 +26,10 @@ pub fn skeleton(title: &str, year: i32) -> Vec<(&'static str, String)> {
     let prev = year - 1;
     vec![
         (
+            ".gitignore",
+            "# pufa 生成的网站和构建缓存，不需要纳入版本管理\npublic/\n.pufa-cache/\n".to_string(),
+        ),
+        (
             "config.yaml",
             format!(
                 r#"# pufa 站点配置。字段说明见 README；写错的字段名会报错。

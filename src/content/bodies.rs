@@ -8,8 +8,9 @@
 //! and reads it back when the page is rendered. Serve mode keeps bodies in memory.
 //!
 //! Writers reserve their range with an atomic add and write without a lock; readers read
-//! their own range. The file is deleted when the spill is dropped (or, if the process dies,
-//! by the operating system: it is created already unlinked).
+//! their own range. A one-off spill is deleted when dropped (or, if the process dies, by the
+//! operating system: it is created already unlinked); the build cache keeps a named one
+//! ([`BodySpill::open`]) whose bodies the next build reuses, appending only new ones.
 
 use std::fs::File;
 use std::path::Path;
@@ -20,6 +21,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Span {
     offset: u64,
     len: u32,
+}
+
+impl Span {
+    /// How many bytes the body takes.
+    pub fn len(&self) -> u64 {
+        u64::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// An append-only file of page bodies.
@@ -36,6 +48,31 @@ impl BodySpill {
             file: tempfile::tempfile_in(dir)?,
             end: AtomicU64::new(0),
         })
+    }
+
+    /// Opens the body file at `path`, keeping what it holds and appending after it (`fresh`:
+    /// emptied first).
+    pub fn open(path: &Path, fresh: bool) -> std::io::Result<BodySpill> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(fresh)
+            .open(path)?;
+        let end = file.metadata()?.len();
+        Ok(BodySpill {
+            file,
+            end: AtomicU64::new(end),
+        })
+    }
+
+    /// How many bytes the file holds.
+    pub fn len(&self) -> u64 {
+        self.end.load(Ordering::Relaxed)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Appends `html` and returns where it went.

@@ -113,6 +113,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// Where page bodies are when a build moved them out of memory.
     pub bodies: Option<Arc<BodySpill>>,
+    /// The stamps of the content files as they were loaded (for the build cache).
+    pub stamps: HashMap<String, super::reuse::Stamp>,
 }
 
 impl Site {
@@ -129,6 +131,7 @@ impl Site {
             resolved_sections: HashMap::new(),
             warnings: loaded.warnings,
             bodies: loaded.bodies,
+            stamps: loaded.stamps,
         };
         site.assemble(None)?;
         Ok(site)

@@ -132,6 +132,31 @@ impl Writer {
         })
     }
 
+    /// The real output folder (symlinks followed).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Whether the output folder did not exist before this build.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
+    /// Keeps a file of the previous build as it is, when the folder still holds it as the
+    /// manifest records (its size; its bytes are what the caller knows it rendered before).
+    /// Returns false when it must be written again.
+    pub fn keep(&self, rel: &str) -> Result<bool, Diagnostic> {
+        let Some(old) = self.old.files.get(rel).filter(|_| !self.fresh) else {
+            return Ok(false);
+        };
+        let there =
+            std::fs::symlink_metadata(fs_path(&self.target, rel)).is_ok_and(|m| m.is_file() && m.len() == old.size);
+        if there {
+            self.record(rel, old.clone(), false)?;
+        }
+        Ok(there)
+    }
+
     /// A folder for this build's temporary files (beside the output, never inside it).
     pub fn work_dir(&self) -> &Path {
         &self.staging.dir

@@ -42,7 +42,8 @@ pub fn fingerprints<'a>(
         Input::PageMeta(r) | Input::PageFull(r) => in_scope(r),
         Input::Path(p) => lists || site.lookup(p).is_some_and(|(owner, _)| in_scope(&owner)),
         Input::Section(_) => true,
-        Input::Config => false,
+        // Config changes reload everything in serve; without a scope every input is wanted.
+        Input::Config => scope.is_none(),
         Input::Template(_) => scope.is_none_or(|s| s.templates),
         _ => lists,
     };

@@ -8,7 +8,9 @@
 //! rendered comes from [`Pipeline::static_files`]. Serve mode owns a `Pipeline` and updates its
 //! parts in place between renders.
 
+pub mod cache;
 pub mod fingerprint;
+pub mod incremental;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -19,6 +21,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::bodies::BodySpill;
 use crate::content::loader::LoadOptions;
+use crate::content::reuse::ParseCache;
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Error, Severity, display_path};
 use crate::render::search::{self, DocInfo, DocTokens, Indexer};
@@ -77,6 +80,18 @@ pub struct CopiedFile {
     pub rel: String,
 }
 
+/// Where a load keeps page bodies and what it may reuse.
+#[derive(Default)]
+pub struct Bodies {
+    /// Page bodies go to this file instead of memory.
+    pub spill: Option<Arc<BodySpill>>,
+    /// An earlier load's results, for unchanged files (their bodies are in `spill`).
+    pub previous: Option<Arc<ParseCache>>,
+    /// Nothing will be reused from this load: once the values hold the summaries, the pages'
+    /// copies are dropped.
+    pub one_shot: bool,
+}
+
 /// A loaded site, ready to render.
 pub struct Pipeline {
     pub spec: SiteSpec,
@@ -89,21 +104,26 @@ impl Pipeline {
     /// Loads the config, the content and the templates, and builds the shared values. With
     /// `spill`, page bodies wait in that file instead of in memory (a build).
     pub fn load(spec: &SiteSpec, spill: Option<Arc<BodySpill>>) -> Result<Pipeline, Error> {
-        Self::from_config(spec, load_config(spec)?, spill)
+        let how = Bodies {
+            spill,
+            ..Default::default()
+        };
+        Self::from_config(spec, load_config(spec)?, how)
     }
 
-    /// Like [`Pipeline::load`], with the config already read.
-    pub fn from_config(spec: &SiteSpec, config: Config, spill: Option<Arc<BodySpill>>) -> Result<Pipeline, Error> {
+    /// Like [`Pipeline::load`], with the config already read and the bodies kept as `how` says.
+    pub fn from_config(spec: &SiteSpec, config: Config, how: Bodies) -> Result<Pipeline, Error> {
         let config = Arc::new(config);
+        let one_shot = how.spill.is_some() && how.one_shot;
         let opts = LoadOptions {
             drafts: spec.drafts,
-            spill,
-            previous: None,
+            spill: how.spill,
+            previous: how.previous,
         };
         let mut site = content::load_site(Arc::clone(&config), &opts)?;
         let renderer = Renderer::new(&config)?;
         let values = Values::build(&site);
-        if opts.spill.is_some() {
+        if one_shot {
             // A one-shot build reads every summary: build them all now, after which the values
             // hold them and the pages' copies can go.
             values.build_summaries(&site);

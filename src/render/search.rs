@@ -26,7 +26,7 @@ use crate::util::FxMap;
 use rayon::prelude::*;
 
 pub use crate::util::fnv1a32;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Kind;
 use crate::content::{Page, Site};
@@ -176,7 +176,7 @@ pub struct IndexStats {
 }
 
 /// What a search result shows of one indexed page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocInfo {
     pub url: String,
     pub title: String,
@@ -291,7 +291,7 @@ fn key_text(key: u64, words: &FxMap<u64, String>) -> String {
 }
 
 /// A token's postings, encoded as they arrive (documents come in id order).
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct TokenBuf {
     data: Vec<u8>,
     last: u32,
@@ -313,6 +313,11 @@ impl TokenBuf {
 
     /// The document ids, decoded again (to turn a frequent token into a bitmap).
     fn docs(&self) -> Vec<u32> {
+        self.entries().into_iter().map(|(d, _, _)| d).collect()
+    }
+
+    /// The postings decoded: (document, frequency, in title).
+    fn entries(&self) -> Vec<(u32, u32, bool)> {
         let mut out = Vec::with_capacity(self.count as usize);
         let (mut i, mut doc) = (0, 0u32);
         let read = |i: &mut usize| -> u64 {
@@ -331,18 +336,38 @@ impl TokenBuf {
         for n in 0..self.count {
             let v = read(&mut i);
             doc = if n == 0 { (v >> 1) as u32 } else { doc + (v >> 1) as u32 };
-            if v & 1 == 1 {
-                read(&mut i);
-            }
-            out.push(doc);
+            let (tf, title) = match v & 1 {
+                1 => {
+                    let x = read(&mut i);
+                    ((x >> 1) as u32, x & 1 == 1)
+                }
+                _ => (1, false),
+            };
+            out.push((doc, tf, title));
         }
         out
+    }
+
+    /// Sets (`Some`) or removes (`None`) the posting of `doc`; returns whether any are left.
+    fn set(&mut self, doc: u32, posting: Option<(u32, bool)>) -> bool {
+        let mut entries = self.entries();
+        entries.retain(|e| e.0 != doc);
+        if let Some((tf, title)) = posting {
+            let at = entries.partition_point(|e| e.0 < doc);
+            entries.insert(at, (doc, tf, title));
+        }
+        *self = TokenBuf::default();
+        for (d, tf, title) in entries {
+            self.push(d, tf, title);
+        }
+        self.count > 0
     }
 }
 
 /// The index under construction: documents are added in id order, each one's postings
-/// appended as it arrives, so only the compact postings are held, never the texts.
-#[derive(Default)]
+/// appended as it arrives, so only the compact postings are held, never the texts. It can be
+/// kept (serialized) and a document replaced in it later ([`Indexer::replace`]).
+#[derive(Default, Serialize, Deserialize)]
 pub struct Indexer {
     postings: FxMap<u64, TokenBuf>,
     words: FxMap<u64, String>,
@@ -364,21 +389,45 @@ impl Indexer {
         self.docs.push(info);
     }
 
+    /// How many documents it holds.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Replaces document `doc`, whose tokens were `old`, with a new version.
+    pub fn replace(&mut self, doc: u32, old: &DocTokens, info: DocInfo, new: DocTokens) {
+        for (k, _, _) in &old.list {
+            if let Some(buf) = self.postings.get_mut(k)
+                && !buf.set(doc, None)
+            {
+                self.postings.remove(k);
+            }
+        }
+        self.distinct = self.distinct + new.list.len() - old.list.len().min(self.distinct);
+        for (k, tf, title) in new.list {
+            self.postings.entry(k).or_default().set(doc, Some((tf, title)));
+        }
+        self.words.extend(new.words);
+        if let Some(l) = self.lens.get_mut(doc as usize) {
+            *l = new.len;
+        }
+        if let Some(d) = self.docs.get_mut(doc as usize) {
+            *d = info;
+        }
+    }
+
     /// The index files (paths relative to the output root).
-    pub fn finish(self) -> (Vec<(String, Vec<u8>)>, IndexStats) {
-        let Indexer {
-            postings,
-            words,
-            lens,
-            docs,
-            distinct,
-        } = self;
-        encode(postings, &words, &lens, &docs, distinct)
+    pub fn finish(&self) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+        encode(&self.postings, &self.words, &self.lens, &self.docs, self.distinct)
     }
 }
 
 fn encode(
-    postings: FxMap<u64, TokenBuf>,
+    postings: &FxMap<u64, TokenBuf>,
     words: &FxMap<u64, String>,
     lens: &[u32],
     docs: &[DocInfo],
@@ -389,9 +438,9 @@ fn encode(
     let bitmap_len = n.div_ceil(8);
     // Encode every token's entry, then spread them over shards of about SHARD_TARGET bytes.
     let mut entries: Vec<(String, Vec<u8>)> = postings
-        .into_iter()
+        .iter()
         .map(|(k, buf)| {
-            let text = key_text(k, words);
+            let text = key_text(*k, words);
             let mut e = Vec::with_capacity(buf.data.len() + text.len() + 8);
             varint(&mut e, text.len() as u64);
             e.extend_from_slice(text.as_bytes());
@@ -574,5 +623,41 @@ mod tests {
         assert!(bytes.windows("学法".len()).any(|w| w == "学法".as_bytes()));
         assert!(files.iter().any(|(p, _)| p == "search/index/docs.bin"));
         assert!(files.iter().any(|(p, _)| p == "search/index/d/0.json"));
+    }
+
+    fn info(url: &str, title: &str) -> DocInfo {
+        DocInfo {
+            url: url.into(),
+            title: title.into(),
+            kind: Kind::Case,
+            years: vec![2024],
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn replacing_a_document_gives_the_index_built_from_scratch() {
+        let texts = [
+            ("/a/", "人民调解", "<p>人民调解委员会化解纠纷，调解协议</p>"),
+            ("/b/", "学法游", "<p>西江花海学法游，学法 law 2024</p>"),
+            ("/c/", "综合查一次", "<p>综合查一次，涉企检查</p>"),
+        ];
+        let edited = ("/b/", "学法游（新）", "<p>西江花海学法游，新增宪法宣传 LAW</p>");
+        let build = |docs: &[(&str, &str, &str)]| {
+            let mut ix = Indexer::default();
+            for (u, t, h) in docs {
+                ix.add(info(u, t), tokenize(t, h));
+            }
+            ix
+        };
+        let mut ix = build(&texts);
+        let old = tokenize(texts[1].1, texts[1].2);
+        ix.replace(1, &old, info(edited.0, edited.1), tokenize(edited.1, edited.2));
+        let fresh = build(&[texts[0], edited, texts[2]]);
+        assert_eq!(ix.finish().0, fresh.finish().0);
+        // And back again.
+        let mut again: Indexer = rmp_serde::from_slice(&rmp_serde::to_vec(&ix).unwrap()).unwrap();
+        again.replace(1, &tokenize(edited.1, edited.2), info(texts[1].0, texts[1].1), old);
+        assert_eq!(again.finish().0, build(&texts).finish().0);
     }
 }

@@ -5,8 +5,10 @@
 mod bad_input;
 mod browser;
 mod build;
+mod cache;
 mod common;
 mod demo;
+mod edits;
 mod import;
 mod metrics_checks;
 mod output;

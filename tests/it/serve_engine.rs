@@ -3,30 +3,13 @@
 //! what `pufa build` writes for the same tree (or both fail).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::common::*;
+use crate::edits::{Edits, Rng, edit};
 use pufa::build::build_to;
 use pufa::pipeline::SiteSpec;
 use pufa::serve::engine::Engine;
-
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.below(v.len())]
-    }
-}
 
 fn clean_build(site: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let out = tempfile::tempdir().unwrap();
@@ -39,41 +22,6 @@ fn clean_build(site: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             .collect()),
         Err(e) => Err(e.to_string()),
     }
-}
-
-fn pages(site: &Path, section: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(site.join("content").join(section))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// Files nothing links to by `@/` or `projects:` (safe to delete or rename).
-fn unreferenced(site: &Path, candidates: Vec<PathBuf>) -> Vec<PathBuf> {
-    let all: String = walkdir::WalkDir::new(site.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect();
-    candidates
-        .into_iter()
-        .filter(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            !all.contains(&format!("/{stem}.md"))
-                && !all.contains(&format!("[{stem}]"))
-                && !all.contains(&format!(" {stem}]"))
-        })
-        .collect()
-}
-
-fn edit(path: &Path, f: impl FnOnce(String) -> String) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, f(text)).unwrap();
 }
 
 fn compare(engine: &mut Engine, site: &Path, step: usize, what: &str) {
@@ -107,126 +55,11 @@ fn random_edits_always_match_a_clean_build() {
     let mut engine = Engine::load(SiteSpec::new(&site)).expect("fixture loads");
     compare(&mut engine, &site, 0, "initial");
     let mut rng = Rng(0x5EED_1234_ABCD_0042);
-    let topics = ["矛盾纠纷化解", "人民调解", "行政执法", "普法宣传", "新主题"];
-    let mut created = 0;
+    let mut edits = Edits::default();
     for step in 1..=60 {
-        let mut op = rng.below(12);
-        if pages(&site, "cases").len() < 3 && matches!(op, 0..=3 | 6 | 7 | 10) {
-            op = 4;
-        }
-        let mut changed: Vec<PathBuf> = Vec::new();
-        let what;
-        match op {
-            0 | 1 => {
-                let p = rng.pick(&pages(&site, "cases")).clone();
-                edit(&p, |t| format!("{t}\n\n新增的一段正文，第{step}步。\n"));
-                what = format!("body edit {}", p.display());
-                changed.push(p);
-            }
-            2 => {
-                let p = rng.pick(&pages(&site, "cases")).clone();
-                edit(&p, |t| t.replacen("title: ", &format!("title: 改{step}"), 1));
-                what = format!("title edit {}", p.display());
-                changed.push(p);
-            }
-            3 => {
-                let p = rng.pick(&pages(&site, "cases")).clone();
-                let y = 2021 + rng.below(4);
-                edit(&p, |t| {
-                    let t = t
-                        .lines()
-                        .filter(|l| !l.starts_with("date:"))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    t.replacen(
-                        "title:",
-                        &format!("date: {y}-0{}-1{}\ntitle:", 1 + rng.below(8), rng.below(9)),
-                        1,
-                    )
-                });
-                what = format!("date edit {}", p.display());
-                changed.push(p);
-            }
-            4 | 5 => {
-                created += 1;
-                let p = site.join(format!("content/cases/new-{created}.md"));
-                let t1 = rng.pick(&topics);
-                let t2 = rng.pick(&topics);
-                std::fs::write(
-                    &p,
-                    format!(
-                        "---\ntitle: 新案例{created}\nyear: {}\ncase_type: 人民调解\ntaxonomies:\n  topics: [{t1}, {t2}]\n---\n\n## 经过\n\n见[报告](@/reports/2023.md)。\n",
-                        2021 + rng.below(4)
-                    ),
-                )
-                .unwrap();
-                what = format!("create {}", p.display());
-                changed.push(p);
-            }
-            6 => {
-                let cands = unreferenced(&site, pages(&site, "cases"));
-                if cands.is_empty() {
-                    continue;
-                }
-                let p = rng.pick(&cands).clone();
-                std::fs::remove_file(&p).unwrap();
-                what = format!("delete {}", p.display());
-                changed.push(p);
-            }
-            7 => {
-                let cands = unreferenced(&site, pages(&site, "cases"));
-                if cands.is_empty() {
-                    continue;
-                }
-                let p = rng.pick(&cands).clone();
-                let to = p.with_file_name(format!("renamed-{step}.md"));
-                std::fs::rename(&p, &to).unwrap();
-                what = format!("rename {} → {}", p.display(), to.display());
-                changed.push(p);
-                changed.push(to);
-            }
-            8 => {
-                let p = site.join("content/cases/_index.md");
-                edit(&p, |t| t.replacen("title: ", "title: 新", 1));
-                what = "section title".to_string();
-                changed.push(p);
-            }
-            9 => {
-                let p = rng.pick(&pages(&site, "reports")).clone();
-                let v = 100 + rng.below(900);
-                edit(&p, |t| {
-                    let start = t.find("value: ").unwrap() + 7;
-                    let end = start + t[start..].find(',').unwrap();
-                    format!("{}{v}{}", &t[..start], &t[end..])
-                });
-                what = format!("metric edit {}", p.display());
-                changed.push(p);
-            }
-            10 => {
-                let p = rng.pick(&pages(&site, "cases")).clone();
-                let draft = !std::fs::read_to_string(&p).unwrap().contains("draft: true");
-                edit(&p, |t| {
-                    if draft {
-                        t.replacen("title:", "draft: true\ntitle:", 1)
-                    } else {
-                        t.replace("draft: true\n", "")
-                    }
-                });
-                what = format!("draft toggle {}", p.display());
-                changed.push(p);
-            }
-            _ => {
-                // A template edit: the footer partial gains a line.
-                let p = site.join("templates/partials/footer.html");
-                let base = pufa::theme::builtin_template("partials/footer.html")
-                    .unwrap()
-                    .to_string();
-                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                std::fs::write(&p, format!("{base}<!-- step {step} -->\n")).unwrap();
-                what = "template edit".to_string();
-                changed.push(p);
-            }
-        }
+        let Some((what, changed)) = edits.step(&mut rng, &site, step) else {
+            continue;
+        };
         let _ = engine.apply(&changed);
         compare(&mut engine, &site, step, &what);
     }

@@ -1,0 +1,158 @@
+//! The build cache: what the previous build of a site into an output folder parsed, rendered
+//! and indexed, so the next build redoes only what changed.
+//!
+//! It lives in the site folder, `.pufa-cache/build-<key>/` (git-ignore `.pufa-cache/`), one
+//! folder per combination of config, drafts flag, output folder and pufa version (the key),
+//! the few most recently used kept. It holds:
+//! - `bodies`: the page bodies of the parse cache (see `content::bodies`); a build that
+//!   reuses the cache appends new bodies, one that does not writes `bodies.new`, renamed over
+//!   `bodies` when the state is saved;
+//! - `state`: a [`State`] (MessagePack): the parse results with the file stamps they were
+//!   made from, every output with the inputs it read and their fingerprints, the stamps of
+//!   copied files and the search index in its editable form.
+//!
+//! Nothing in it is trusted beyond what it can show: a file is reused only when its stamp is
+//! unchanged, an output is skipped only when none of its inputs' fingerprints changed and its
+//! file in the output folder is still the one the manifest records, and a state of another
+//! format, version or key is ignored. A build that cannot use the cache builds everything and
+//! writes a new one; `pufa build --no-cache` does the same without reading or writing it.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::content::bodies::BodySpill;
+use crate::content::reuse::{ParseCache, Stamp};
+use crate::render::search::Indexer;
+use crate::render::{Input, OutputKey};
+use crate::util::hash_str;
+
+/// The cache folder in a site.
+pub const DIR: &str = ".pufa-cache";
+/// Bumped whenever [`State`] or anything in it changes shape.
+const FORMAT: u32 = 1;
+/// How many build folders (site configurations and output folders) are kept.
+const KEEP: usize = 3;
+const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";
+
+/// One output as the last build rendered it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputRecord {
+    pub key: OutputKey,
+    pub path: String,
+    /// Indices into [`State::inputs`].
+    pub inputs: Vec<u32>,
+}
+
+/// The search index of the last build, with the documents it holds (content path and the
+/// page's fingerprint, in document order).
+#[derive(Default, Serialize, Deserialize)]
+pub struct SearchState {
+    pub docs: Vec<(String, u64)>,
+    pub indexer: Indexer,
+}
+
+/// Everything the next build may reuse.
+#[derive(Default, Serialize, Deserialize)]
+pub struct State {
+    pub parsed: ParseCache,
+    pub outputs: Vec<OutputRecord>,
+    /// Every input some output read, with its fingerprint then.
+    pub inputs: Vec<(Input, u64)>,
+    /// Copied files: output path → (source, its stamp then).
+    pub copies: HashMap<String, (PathBuf, Stamp)>,
+    pub search: Option<SearchState>,
+    /// Bytes of `bodies` the parse cache still points at (the rest is garbage from edits).
+    pub live_bodies: u64,
+}
+
+/// The cache folder of one site configuration and output folder.
+pub struct BuildCache {
+    dir: PathBuf,
+}
+
+impl BuildCache {
+    /// The cache of a build of the site `config` describes, with `drafts`, into the (real)
+    /// output folder `out`; creates its folder and removes the least recently used others.
+    pub fn open(config: &Config, drafts: bool, out: &Path) -> std::io::Result<BuildCache> {
+        let key = hash_str(&format!(
+            "{FORMAT}\n{}\n{config:?}\n{drafts}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            out.display()
+        ));
+        let root = config.root.join(DIR);
+        let dir = root.join(format!("build-{key:016x}"));
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("used"), b"")?;
+        sweep(&root, &dir);
+        Ok(BuildCache { dir })
+    }
+
+    /// The state the last build saved, when it is of this format and its body file is there
+    /// and not mostly garbage.
+    pub fn load(&self) -> Option<State> {
+        let mut r = BufReader::new(File::open(self.dir.join("state")).ok()?);
+        let mut magic = vec![0u8; MAGIC.len()];
+        r.read_exact(&mut magic).ok()?;
+        if magic != MAGIC {
+            return None;
+        }
+        let state: State = rmp_serde::decode::from_read(r).ok()?;
+        let bodies = std::fs::metadata(self.dir.join("bodies")).ok()?.len();
+        let garbage = bodies.saturating_sub(state.live_bodies);
+        (garbage <= state.live_bodies + (16 << 20)).then_some(state)
+    }
+
+    /// The body file: the existing one to append to when `reuse`, else a new one.
+    pub fn bodies(&self, reuse: bool) -> std::io::Result<BodySpill> {
+        match reuse {
+            true => BodySpill::open(&self.dir.join("bodies"), false),
+            false => BodySpill::open(&self.dir.join("bodies.new"), true),
+        }
+    }
+
+    /// Saves `state` (written whole, then renamed into place), with the new body file when
+    /// this build wrote one.
+    pub fn save(&self, state: &State) -> std::io::Result<()> {
+        let tmp = self.dir.join("state.tmp");
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        w.write_all(MAGIC)?;
+        rmp_serde::encode::write(&mut w, state).map_err(std::io::Error::other)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let new_bodies = self.dir.join("bodies.new");
+        if new_bodies.exists() {
+            // No moment where a state points into the wrong body file: the old state goes
+            // first (a build interrupted here finds no state and builds everything).
+            self.clear();
+            std::fs::rename(&new_bodies, self.dir.join("bodies"))?;
+        }
+        std::fs::rename(&tmp, self.dir.join("state"))
+    }
+
+    /// Forgets the saved state (after a build that could not save a consistent one).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_file(self.dir.join("state"));
+    }
+}
+
+/// Removes all but the [`KEEP`] most recently used build folders under `root` (never `current`).
+fn sweep(root: &Path, current: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p != current && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("build-")))
+        .filter_map(|p| {
+            let used = std::fs::metadata(p.join("used")).and_then(|m| m.modified()).ok()?;
+            Some((used, p))
+        })
+        .collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for (_, old) in dirs.into_iter().skip(KEEP - 1) {
+        let _ = std::fs::remove_dir_all(old);
+    }
+}

@@ -1,0 +1,222 @@
+//! What a build with a cache does again, and the cache state it leaves.
+//!
+//! [`plan`] compares the fingerprints of every input the previous build's outputs read with
+//! their fingerprints now: an output is rendered again when it is new, moved, read a changed
+//! input, or its file in the output folder is not the one the manifest records; every other
+//! output is kept as it is. [`search_index`] brings the search index up to date: documents
+//! whose page changed are replaced in the kept index (old and new versions tokenized again);
+//! when documents were added, removed or reordered it is built again from every page.
+//! [`next_state`] puts together what the next build will reuse.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Pipeline;
+use super::cache::{OutputRecord, SearchState, State};
+use super::fingerprint::fingerprints;
+use crate::content::reuse::ParseCache;
+use crate::content::{Page, Site};
+use crate::diagnostics::{Diagnostic, Error};
+use crate::output::Writer;
+use crate::render::search::{self, DocInfo, DocTokens, Indexer};
+use crate::render::{Input, OutputKey, output_path};
+use crate::util::FxMap;
+
+/// What a build with a cache renders and keeps.
+pub struct Plan {
+    pub render: Vec<OutputKey>,
+    pub kept: Vec<OutputRecord>,
+    /// The fingerprints now of the inputs the previous build recorded.
+    pub fingerprints: FxMap<Input, u64>,
+}
+
+/// Decides which of `keys` to render again (see the module documentation); the kept ones are
+/// recorded in `writer` as unchanged.
+pub fn plan(state: &State, p: &Pipeline, keys: &[OutputKey], writer: &Writer) -> Result<Plan, Error> {
+    let (site, values, templates) = (&p.site, &p.values, &p.renderer.templates);
+    let now = fingerprints(site, values, templates, state.inputs.iter().map(|(i, _)| i), None);
+    let changed: Vec<bool> = state.inputs.iter().map(|(i, fp)| now.get(i) != Some(fp)).collect();
+    let before: HashMap<&OutputKey, &OutputRecord> = state.outputs.iter().map(|r| (&r.key, r)).collect();
+    let mut plan = Plan {
+        render: Vec::new(),
+        kept: Vec::new(),
+        fingerprints: now,
+    };
+    for key in keys {
+        let path = output_path(key, site);
+        let same = before.get(key).filter(|r| {
+            r.path == path
+                && !r
+                    .inputs
+                    .iter()
+                    .any(|i| changed.get(*i as usize).copied().unwrap_or(true))
+        });
+        match same {
+            Some(r) if writer.keep(&path)? => plan.kept.push((*r).clone()),
+            _ => plan.render.push(key.clone()),
+        }
+    }
+    Ok(plan)
+}
+
+/// The documents of the index now: content paths and fingerprints, in document order.
+pub fn indexed_docs(p: &Pipeline) -> Vec<(String, u64)> {
+    indexed(p).iter().map(|(pg, h)| (pg.rel.clone(), *h)).collect()
+}
+
+/// The indexed pages now, in document order, with their fingerprints.
+fn indexed(p: &Pipeline) -> Vec<(&Page, u64)> {
+    p.site
+        .pages
+        .values()
+        .filter(|pg| search::is_indexed(pg))
+        .map(|pg| (pg.as_ref(), p.values.pages.get(&pg.rel).map_or(0, |v| v.full_hash)))
+        .collect()
+}
+
+/// The search index of the site now, from the previous one when the documents are the same
+/// pages in the same order (`parsed` holds those pages' earlier versions).
+pub fn search_index(
+    previous: Option<SearchState>,
+    parsed: Option<&ParseCache>,
+    p: &Pipeline,
+) -> Result<SearchState, Error> {
+    let docs = indexed(p);
+    let same_docs =
+        |s: &SearchState| s.docs.len() == docs.len() && s.docs.iter().zip(&docs).all(|(a, b)| a.0 == b.0.rel);
+    let order: Vec<(String, u64)> = docs.iter().map(|(pg, h)| (pg.rel.clone(), *h)).collect();
+    let indexer = match (previous, parsed) {
+        (Some(s), Some(parsed)) if same_docs(&s) && s.indexer.len() == docs.len() => {
+            update(s, parsed, &p.site, &docs).map_err(Error::one)?
+        }
+        _ => build_all(&p.site, &docs).map_err(Error::one)?,
+    };
+    Ok(SearchState { docs: order, indexer })
+}
+
+/// The index built from every document, tokenized in parallel a chunk at a time.
+fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
+    let mut ix = Indexer::default();
+    for chunk in docs.chunks(512) {
+        let done: Vec<Result<(DocInfo, DocTokens), Diagnostic>> = chunk
+            .par_iter()
+            .map(|(pg, _)| Ok((search::doc_info(site, pg), tokens(site, pg)?)))
+            .collect();
+        for d in done {
+            let (info, t) = d?;
+            ix.add(info, t);
+        }
+    }
+    Ok(ix)
+}
+
+/// The previous index with every changed document replaced.
+fn update(prev: SearchState, parsed: &ParseCache, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
+    let changed: Vec<usize> = (0..docs.len()).filter(|&d| prev.docs[d].1 != docs[d].1).collect();
+    type Versions = (usize, DocTokens, DocInfo, DocTokens);
+    let versions: Vec<Result<Option<Versions>, Diagnostic>> = changed
+        .par_iter()
+        .map(|&d| {
+            let page = docs[d].0;
+            let Some(old) = parsed.page(&page.rel) else {
+                return Ok(None);
+            };
+            let old_tokens = match old_tokens(site, old)? {
+                Some(t) => t,
+                None => return Ok(None),
+            };
+            Ok(Some((d, old_tokens, search::doc_info(site, page), tokens(site, page)?)))
+        })
+        .collect();
+    let mut ix = prev.indexer;
+    for v in versions {
+        match v? {
+            Some((d, old, info, new)) => ix.replace(d as u32, &old, info, new),
+            // An old version we cannot read back: start over.
+            None => return build_all(site, docs),
+        }
+    }
+    Ok(ix)
+}
+
+fn tokens(site: &Site, page: &Page) -> Result<DocTokens, Diagnostic> {
+    Ok(search::tokenize(&page.front.title, &site.page_html(page)?))
+}
+
+/// The tokens an earlier version of a page gave, from its body in the body file. Links sit
+/// inside tags, which the tokenizer skips, so the unresolved body tokenizes like the resolved.
+fn old_tokens(site: &Site, old: &Page) -> Result<Option<DocTokens>, Diagnostic> {
+    let (Some(span), Some(spill)) = (old.spilled, &site.bodies) else {
+        return Ok(None);
+    };
+    let html = spill
+        .get(span)
+        .map_err(|e| Diagnostic::new("io", format!("读取缓存的正文失败：{e}")).in_file(&old.shown))?;
+    Ok(Some(search::tokenize(&old.front.title, &html)))
+}
+
+/// One output rendered by this build and what it read.
+pub type Rendered = (OutputKey, String, Vec<Input>);
+
+/// The state the next build reuses: the parse results with their stamps, every output (kept
+/// ones with the inputs they read last time, rendered ones with what they read now), every
+/// input's fingerprint now, the copied files' stamps and the search index.
+pub fn next_state(
+    p: &Pipeline,
+    previous: Option<&State>,
+    kept: Vec<OutputRecord>,
+    rendered: Vec<Rendered>,
+    mut known: FxMap<Input, u64>,
+    copies: HashMap<String, (std::path::PathBuf, crate::content::reuse::Stamp)>,
+    search: Option<SearchState>,
+) -> State {
+    let mut table: FxMap<Input, u32> = FxMap::default();
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut intern = |i: Input| -> u32 {
+        *table.entry(i).or_insert_with_key(|i| {
+            inputs.push(i.clone());
+            (inputs.len() - 1) as u32
+        })
+    };
+    let old_inputs = previous.map(|s| s.inputs.as_slice()).unwrap_or(&[]);
+    let mut outputs: Vec<OutputRecord> = Vec::with_capacity(kept.len() + rendered.len());
+    for r in kept {
+        let ids = r
+            .inputs
+            .iter()
+            .filter_map(|i| old_inputs.get(*i as usize))
+            .map(|(i, _)| intern(i.clone()))
+            .collect();
+        outputs.push(OutputRecord { inputs: ids, ..r });
+    }
+    for (key, path, read) in rendered {
+        let ids = read.into_iter().map(&mut intern).collect();
+        outputs.push(OutputRecord { key, path, inputs: ids });
+    }
+    let missing: Vec<&Input> = inputs.iter().filter(|i| !known.contains_key(*i)).collect();
+    known.extend(fingerprints(
+        &p.site,
+        &p.values,
+        &p.renderer.templates,
+        missing.into_iter(),
+        None,
+    ));
+    let inputs = inputs
+        .into_iter()
+        .map(|i| {
+            let fp = known.get(&i).copied().unwrap_or(0);
+            (i, fp)
+        })
+        .collect();
+    let parsed = ParseCache::of(&p.site, &p.site.stamps);
+    let live_bodies = p.site.pages.values().filter_map(|pg| pg.spilled).map(|s| s.len()).sum();
+    State {
+        parsed,
+        outputs,
+        inputs,
+        copies,
+        search,
+        live_bodies,
+    }
+}
