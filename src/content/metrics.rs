@@ -10,7 +10,7 @@ use crate::config::Kind;
 use crate::diagnostics::Diagnostic;
 
 /// One value of one metric in one report.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricPoint {
     pub year: i32,
     pub value: f64,
@@ -22,7 +22,7 @@ pub struct MetricPoint {
 }
 
 /// One metric key across publishers and years.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricSeries {
     pub key: String,
     /// The label of the latest report that uses the key.
@@ -51,7 +51,7 @@ impl MetricSeries {
 }
 
 /// All series, by metric key.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricsIndex {
     pub series: BTreeMap<String, MetricSeries>,
     /// Metric keys in report order: the newest report's list, then keys only older ones use.

@@ -29,6 +29,7 @@ use crate::diagnostics::Error;
 pub fn load_site(config: Arc<Config>, opts: &loader::LoadOptions) -> Result<Site, Error> {
     let laps = crate::util::Laps::start("");
     let loaded = loader::load(&config, opts)?;
+    let known = opts.previous.as_ref().and_then(|p| p.index.clone());
     laps.lap("load (walk + parse)");
-    Site::from_loaded(config, loaded)
+    Site::from_loaded(config, loaded, known)
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::site::SiteIndex;
 use super::{Page, Section, Site};
 
 /// A file's identity and version, as the file system reports it.
@@ -71,11 +72,15 @@ pub enum Parsed {
     Draft,
 }
 
-/// The parse results of a load, by content path.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// The parse results of a load, by content path, and the index it derived with its key.
+#[derive(Debug, Clone, Default)]
 pub struct ParseCache {
     files: HashMap<String, (Stamp, Parsed)>,
+    pub index: Option<(u64, Arc<SiteIndex>)>,
 }
+
+/// One file's entry in a [`ParseCache`].
+pub type Entry = (String, (Stamp, Parsed));
 
 impl ParseCache {
     /// What `site` was loaded from: every page, section and left-out draft with the stamp its
@@ -96,7 +101,31 @@ impl ParseCache {
         for rel in &site.drafts {
             put(rel, Parsed::Draft);
         }
-        ParseCache { files }
+        ParseCache {
+            files,
+            index: Some((site.index_key(), Arc::clone(&site.index))),
+        }
+    }
+
+    /// The entries split into `n` parts by a stable hash of their paths (stored separately,
+    /// so a build rewrites only the parts holding changed files).
+    pub fn parts(&self, n: usize) -> Vec<Vec<(&String, &(Stamp, Parsed))>> {
+        let mut parts: Vec<Vec<(&String, &(Stamp, Parsed))>> = (0..n).map(|_| Vec::new()).collect();
+        for (rel, e) in &self.files {
+            parts[crate::util::hash_str(rel) as usize % n.max(1)].push((rel, e));
+        }
+        for p in &mut parts {
+            p.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        parts
+    }
+
+    /// A cache put back together from its parts and index.
+    pub fn from_parts(parts: Vec<Vec<Entry>>, index: Option<(u64, Arc<SiteIndex>)>) -> ParseCache {
+        ParseCache {
+            files: parts.into_iter().flatten().collect(),
+            index,
+        }
     }
 
     /// The earlier result for a file, when its stamp is `stamp`.

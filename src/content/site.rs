@@ -43,7 +43,7 @@ impl Resolved {
 }
 
 /// One taxonomy term and the pages filed under it (newest first).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     pub name: String,
     pub slug: String,
@@ -51,7 +51,7 @@ pub struct Term {
 }
 
 /// One taxonomy with its terms, by slug.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TaxonomyIndex {
     pub name: String,
     pub title: String,
@@ -59,7 +59,7 @@ pub struct TaxonomyIndex {
 }
 
 /// Everything derived from the pages and sections.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SiteIndex {
     /// Section key → its pages in order, including those of transparent subsections.
     pub section_pages: HashMap<String, Vec<String>>,
@@ -118,8 +118,13 @@ pub struct Site {
 }
 
 impl Site {
-    /// Builds the site from what the loader found.
-    pub fn from_loaded(config: Arc<Config>, loaded: Loaded) -> Result<Site, Error> {
+    /// Builds the site from what the loader found; `known` is an earlier load's index with its
+    /// [`Site::index_key`], reused when the key is the same (no page's index facts changed).
+    pub fn from_loaded(
+        config: Arc<Config>,
+        loaded: Loaded,
+        known: Option<(u64, Arc<SiteIndex>)>,
+    ) -> Result<Site, Error> {
         let mut site = Site {
             config,
             pages: loaded.pages.into_iter().map(|p| (p.rel.clone(), p)).collect(),
@@ -133,8 +138,24 @@ impl Site {
             bodies: loaded.bodies,
             stamps: loaded.stamps,
         };
-        site.assemble(None)?;
+        match known {
+            Some((key, index)) if key == site.index_key() => {
+                site.fix_section_parents();
+                site.index = index;
+                site.assemble_with(None, true)?;
+            }
+            _ => site.assemble(None)?,
+        }
         Ok(site)
+    }
+
+    /// A fingerprint of everything the index is built from: every page's index facts and every
+    /// section's file (see [`Page::index_hash`]).
+    pub fn index_key(&self) -> u64 {
+        crate::util::hash_of(&(
+            self.pages.iter().map(|(r, p)| (r, p.index_hash)).collect::<Vec<_>>(),
+            self.sections.iter().map(|(k, s)| (k, s.hash)).collect::<Vec<_>>(),
+        ))
     }
 
     /// Rebuilds the index, resolves links and runs the cross-file checks.

@@ -19,22 +19,26 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::content::bodies::BodySpill;
-use crate::content::reuse::{ParseCache, Stamp};
+use crate::content::reuse::{Entry, ParseCache, Stamp};
+use crate::content::site::SiteIndex;
 use crate::render::search::Indexer;
 use crate::render::{Input, OutputKey};
-use crate::util::hash_str;
+use crate::util::{hash_bytes, hash_str};
 
 /// The cache folder in a site.
 pub const DIR: &str = ".pufa-cache";
 /// Bumped whenever [`State`] or anything in it changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// How many build folders (site configurations and output folders) are kept.
 const KEEP: usize = 3;
 const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";
@@ -57,7 +61,7 @@ pub struct SearchState {
 }
 
 /// Everything the next build may reuse.
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default)]
 pub struct State {
     pub parsed: ParseCache,
     pub outputs: Vec<OutputRecord>,
@@ -68,6 +72,35 @@ pub struct State {
     pub search: Option<SearchState>,
     /// Bytes of `bodies` the parse cache still points at (the rest is garbage from edits).
     pub live_bodies: u64,
+}
+
+/// How many parts the parse results are stored in.
+const PARTS: usize = 16;
+
+/// The `state` file as written: the small facts, and the names of the part files that hold
+/// the rest. Parts are named after a hash of their bytes, so a part that did not change is
+/// not written again, and the `state` file's rename commits a whole new set at once.
+#[derive(Serialize)]
+struct HeadOut<'a> {
+    outputs: &'a [OutputRecord],
+    inputs: &'a [(Input, u64)],
+    copies: &'a HashMap<String, (PathBuf, Stamp)>,
+    live_bodies: u64,
+    parts: Vec<String>,
+    index: Option<String>,
+    search: Option<String>,
+}
+
+/// The `state` file as read.
+#[derive(Deserialize)]
+struct HeadIn {
+    outputs: Vec<OutputRecord>,
+    inputs: Vec<(Input, u64)>,
+    copies: HashMap<String, (PathBuf, Stamp)>,
+    live_bodies: u64,
+    parts: Vec<String>,
+    index: Option<String>,
+    search: Option<String>,
 }
 
 /// The cache folder of one site configuration and output folder.
@@ -93,18 +126,56 @@ impl BuildCache {
     }
 
     /// The state the last build saved, when it is of this format and its body file is there
-    /// and not mostly garbage.
+    /// and not mostly garbage. Parts are read in parallel.
     pub fn load(&self) -> Option<State> {
-        let mut r = BufReader::new(File::open(self.dir.join("state")).ok()?);
-        let mut magic = vec![0u8; MAGIC.len()];
-        r.read_exact(&mut magic).ok()?;
-        if magic != MAGIC {
+        let head: HeadIn = self.read("state")?;
+        let bodies = std::fs::metadata(self.dir.join("bodies")).ok()?.len();
+        if bodies.saturating_sub(head.live_bodies) > head.live_bodies + (16 << 20) {
             return None;
         }
-        let state: State = rmp_serde::decode::from_read(r).ok()?;
-        let bodies = std::fs::metadata(self.dir.join("bodies")).ok()?.len();
-        let garbage = bodies.saturating_sub(state.live_bodies);
-        (garbage <= state.live_bodies + (16 << 20)).then_some(state)
+        let (parts, (index, search)) = rayon::join(
+            || {
+                head.parts
+                    .par_iter()
+                    .map(|n| self.read::<Vec<Entry>>(n))
+                    .collect::<Option<Vec<_>>>()
+            },
+            || {
+                rayon::join(
+                    || head.index.as_ref().map(|n| self.read::<(u64, Arc<SiteIndex>)>(n)),
+                    || head.search.as_ref().map(|n| self.read::<SearchState>(n)),
+                )
+            },
+        );
+        let index = match index {
+            Some(i) => Some(i?),
+            None => None,
+        };
+        let search = match search {
+            Some(s) => Some(s?),
+            None => None,
+        };
+        Some(State {
+            parsed: ParseCache::from_parts(parts?, index),
+            outputs: head.outputs,
+            inputs: head.inputs,
+            copies: head.copies,
+            search,
+            live_bodies: head.live_bodies,
+        })
+    }
+
+    /// One file of the cache: the magic line, then MessagePack. A part's bytes must hash to
+    /// the hash in its name: a part cut short by a crash is never read as valid.
+    fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let bytes = std::fs::read(self.dir.join(name)).ok()?;
+        let body = bytes.strip_prefix(MAGIC)?;
+        if let Some((_, hash)) = name.rsplit_once('-')
+            && hash != format!("{:016x}", hash_bytes(&bytes))
+        {
+            return None;
+        }
+        rmp_serde::from_slice(body).ok()
     }
 
     /// The body file: the existing one to append to when `reuse`, else a new one.
@@ -115,14 +186,60 @@ impl BuildCache {
         }
     }
 
-    /// Saves `state` (written whole, then renamed into place), with the new body file when
-    /// this build wrote one.
+    /// Writes `value` as a part named `{kind}-{hash of its bytes}`, unless that part exists.
+    fn write_part<T: Serialize + ?Sized>(&self, kind: &str, value: &T) -> std::io::Result<String> {
+        let mut bytes = MAGIC.to_vec();
+        rmp_serde::encode::write(&mut bytes, value).map_err(std::io::Error::other)?;
+        let name = format!("{kind}-{:016x}", hash_bytes(&bytes));
+        let path = self.dir.join(&name);
+        if !path.exists() {
+            let tmp = self.dir.join(format!("{name}.tmp"));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &path)?;
+        }
+        Ok(name)
+    }
+
+    /// Saves `state`: its parts (those not already there), then the `state` file naming them
+    /// (written whole, then renamed into place: the commit point), with the new body file
+    /// when this build wrote one; parts no longer named are removed.
     pub fn save(&self, state: &State) -> std::io::Result<()> {
+        let parsed = state.parsed.parts(PARTS);
+        let (parts, (index, search)) = rayon::join(
+            || {
+                parsed
+                    .par_iter()
+                    .map(|p| self.write_part("pages", p))
+                    .collect::<std::io::Result<Vec<_>>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        state
+                            .parsed
+                            .index
+                            .as_ref()
+                            .map(|i| self.write_part("index", i))
+                            .transpose()
+                    },
+                    || state.search.as_ref().map(|s| self.write_part("search", s)).transpose(),
+                )
+            },
+        );
+        let head = HeadOut {
+            outputs: &state.outputs,
+            inputs: &state.inputs,
+            copies: &state.copies,
+            live_bodies: state.live_bodies,
+            parts: parts?,
+            index: index?,
+            search: search?,
+        };
         let tmp = self.dir.join("state.tmp");
         let mut w = BufWriter::new(File::create(&tmp)?);
         w.write_all(MAGIC)?;
-        rmp_serde::encode::write(&mut w, state).map_err(std::io::Error::other)?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        rmp_serde::encode::write(&mut w, &head).map_err(std::io::Error::other)?;
+        w.flush()?;
         let new_bodies = self.dir.join("bodies.new");
         if new_bodies.exists() {
             // No moment where a state points into the wrong body file: the old state goes
@@ -130,7 +247,30 @@ impl BuildCache {
             self.clear();
             std::fs::rename(&new_bodies, self.dir.join("bodies"))?;
         }
-        std::fs::rename(&tmp, self.dir.join("state"))
+        std::fs::rename(&tmp, self.dir.join("state"))?;
+        self.remove_unnamed(&head);
+        Ok(())
+    }
+
+    /// Removes part files the saved state does not name.
+    fn remove_unnamed(&self, head: &HeadOut) {
+        let named: std::collections::HashSet<&str> = head
+            .parts
+            .iter()
+            .chain(&head.index)
+            .chain(&head.search)
+            .map(String::as_str)
+            .collect();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let part = ["pages-", "index-", "search-"].iter().any(|k| name.starts_with(k));
+            if part && !named.contains(name.as_str()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 
     /// Forgets the saved state (after a build that could not save a consistent one).

@@ -398,18 +398,27 @@ impl Indexer {
         self.docs.is_empty()
     }
 
-    /// Replaces document `doc`, whose tokens were `old`, with a new version.
+    /// Replaces document `doc`, whose tokens were `old`, with a new version. Only the tokens
+    /// whose posting for this document changed are touched (a small edit changes few).
     pub fn replace(&mut self, doc: u32, old: &DocTokens, info: DocInfo, new: DocTokens) {
-        for (k, _, _) in &old.list {
+        let now: FxMap<u64, (u32, bool)> = new.list.iter().map(|(k, tf, t)| (*k, (*tf, *t))).collect();
+        for (k, tf, title) in &old.list {
+            let posting = now.get(k).copied();
+            if posting == Some((*tf, *title)) {
+                continue;
+            }
             if let Some(buf) = self.postings.get_mut(k)
-                && !buf.set(doc, None)
+                && !buf.set(doc, posting)
             {
                 self.postings.remove(k);
             }
         }
+        let before: FxMap<u64, ()> = old.list.iter().map(|(k, _, _)| (*k, ())).collect();
         self.distinct = self.distinct + new.list.len() - old.list.len().min(self.distinct);
         for (k, tf, title) in new.list {
-            self.postings.entry(k).or_default().set(doc, Some((tf, title)));
+            if !before.contains_key(&k) {
+                self.postings.entry(k).or_default().set(doc, Some((tf, title)));
+            }
         }
         self.words.extend(new.words);
         if let Some(l) = self.lens.get_mut(doc as usize) {
