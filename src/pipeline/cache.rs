@@ -103,26 +103,38 @@ struct HeadIn {
     search: Option<String>,
 }
 
-/// The cache folder of one site configuration and output folder.
+/// The cache folder of one site configuration and output folder, locked while in use (a
+/// second process building the same gets an error and builds without it).
 pub struct BuildCache {
     dir: PathBuf,
+    _lock: File,
 }
 
 impl BuildCache {
     /// The cache of a build of the site `config` describes, with `drafts`, into the (real)
     /// output folder `out`; creates its folder and removes the least recently used others.
     pub fn open(config: &Config, drafts: bool, out: &Path) -> std::io::Result<BuildCache> {
-        let key = hash_str(&format!(
-            "{FORMAT}\n{}\n{config:?}\n{drafts}\n{}",
-            env!("CARGO_PKG_VERSION"),
-            out.display()
-        ));
+        Self::open_for(config, drafts, &out.display().to_string())
+    }
+
+    /// The cache `pufa serve` keeps for its next start (parse results only).
+    pub fn open_for_serve(config: &Config, drafts: bool) -> std::io::Result<BuildCache> {
+        Self::open_for(config, drafts, "\0serve")
+    }
+
+    fn open_for(config: &Config, drafts: bool, use_: &str) -> std::io::Result<BuildCache> {
+        let key = hash_str(&format!("{FORMAT}\n{}\n{config:?}\n{drafts}\n{use_}", env!("CARGO_PKG_VERSION")));
         let root = config.root.join(DIR);
         let dir = root.join(format!("build-{key:016x}"));
         std::fs::create_dir_all(&dir)?;
+        let lock = File::create(dir.join("lock"))?;
+        lock.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => std::io::Error::from(std::io::ErrorKind::WouldBlock),
+            std::fs::TryLockError::Error(e) => e,
+        })?;
         std::fs::write(dir.join("used"), b"")?;
         sweep(&root, &dir);
-        Ok(BuildCache { dir })
+        Ok(BuildCache { dir, _lock: lock })
     }
 
     /// The state the last build saved, when it is of this format and its body file is there
@@ -293,6 +305,10 @@ fn sweep(root: &Path, current: &Path) {
         .collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for (_, old) in dirs.into_iter().skip(KEEP - 1) {
-        let _ = std::fs::remove_dir_all(old);
+        // One that another process is using stays.
+        let free = File::open(old.join("lock")).is_ok_and(|l| l.try_lock().is_ok());
+        if free {
+            let _ = std::fs::remove_dir_all(old);
+        }
     }
 }

@@ -20,8 +20,10 @@ use crate::content::loader::{self, FileUpdate};
 use crate::content::update::{Applied, Op};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::pipeline::fingerprint::{Scope, fingerprints};
-use crate::pipeline::{Pipeline, SiteSpec};
-use crate::render::{Input, OutputKey, Renderer, Values, values::PageValues};
+use crate::content::reuse::ParseCache;
+use crate::pipeline::cache::{BuildCache, State};
+use crate::pipeline::{Bodies, Pipeline, SiteSpec};
+use crate::render::{Binding, Input, OutputKey, Renderer, Values, values::PageValues};
 use crate::theme::Source;
 use crate::util::{FxMap, abs};
 
@@ -105,8 +107,44 @@ pub struct Engine {
 impl Engine {
     /// Loads and renders the whole site in memory.
     pub fn load(spec: SiteSpec) -> Result<Engine, Error> {
-        let mut e = Engine {
-            pipeline: Pipeline::load(&spec, None)?,
+        let mut e = Self::from_pipeline(Pipeline::load(&spec, None)?);
+        e.render_all()?;
+        Ok(e)
+    }
+
+    /// Loads the site, reusing what the last `pufa serve` of it parsed (`.pufa-cache/`) and
+    /// saving what it parsed now for the next start, in the background; renders nothing yet
+    /// (see [`Engine::start_render`]). Static files can be served at once.
+    pub fn open(spec: SiteSpec) -> Result<Engine, Error> {
+        let config = crate::pipeline::load_config(&spec)?;
+        let cache = BuildCache::open_for_serve(&config, spec.drafts).ok();
+        let previous = cache.as_ref().and_then(BuildCache::load).map(|s| Arc::new(s.parsed));
+        let spill = cache.as_ref().and_then(|c| c.bodies(previous.is_some()).ok()).map(Arc::new);
+        let how = Bodies {
+            previous: spill.as_ref().and(previous),
+            spill,
+            one_shot: false,
+        };
+        let mut e = Self::from_pipeline(Pipeline::from_config(&spec, config, how)?);
+        e.refresh_statics()?;
+        if let Some(cache) = cache {
+            let site = Arc::clone(&e.pipeline.site);
+            std::thread::spawn(move || {
+                let state = State {
+                    parsed: ParseCache::of(&site, &site.stamps),
+                    ..Default::default()
+                };
+                if cache.save(&state).is_err() {
+                    cache.clear();
+                }
+            });
+        }
+        Ok(e)
+    }
+
+    fn from_pipeline(pipeline: Pipeline) -> Engine {
+        Engine {
+            pipeline,
             outputs: HashMap::new(),
             by_path: HashMap::new(),
             reverse: FxMap::default(),
@@ -118,9 +156,24 @@ impl Engine {
             pending_full: false,
             error: None,
             generation: 1,
-        };
-        e.render_all()?;
-        Ok(e)
+        }
+    }
+
+    /// The binding the first render of an [`Engine::open`]ed site uses, with the output path
+    /// of every output: the server renders a page from it when a browser asks for one before
+    /// [`Engine::finish_render`] has rendered everything.
+    pub fn start_render(&self) -> (Arc<Binding>, HashMap<String, OutputKey>) {
+        let keys = self.pipeline.outputs();
+        (Arc::new(self.pipeline.bind(true)), self.pipeline.paths(&keys))
+    }
+
+    /// Renders every output with `binding` (from [`Engine::start_render`]).
+    pub fn finish_render(&mut self, binding: &Binding) -> Result<(), Error> {
+        let keys = self.pipeline.outputs();
+        let res = render_with(&self.pipeline, binding, &keys).and_then(|r| self.install_all(r));
+        // Nothing to update incrementally from: the next change loads everything again.
+        self.pending_full |= res.is_err();
+        res
     }
 
     pub fn spec(&self) -> &SiteSpec {
@@ -143,6 +196,11 @@ impl Engine {
     fn render_all(&mut self) -> Result<(), Error> {
         let keys = self.pipeline.outputs();
         let rendered = render_keys(&self.pipeline, &self.pipeline.renderer, &keys)?;
+        self.install_all(rendered)
+    }
+
+    /// Makes `rendered` the site's outputs, with the static files and fingerprints.
+    fn install_all(&mut self, rendered: Vec<(OutputKey, Output)>) -> Result<(), Error> {
         self.outputs.clear();
         self.by_path.clear();
         self.reverse.clear();
@@ -211,7 +269,7 @@ impl Engine {
     }
 
     fn refresh_statics(&mut self) -> Result<(), Error> {
-        let rendered: HashMap<String, OutputKey> = self.by_path.clone();
+        let rendered = self.pipeline.paths(&self.pipeline.outputs());
         self.statics = self
             .pipeline
             .static_files(&rendered)?
@@ -617,9 +675,13 @@ fn render_keys(
     renderer: &Arc<Renderer>,
     keys: &[OutputKey],
 ) -> Result<Vec<(OutputKey, Output)>, Error> {
-    let binding = renderer.bind(pipeline.data(), true);
+    render_with(pipeline, &renderer.bind(pipeline.data(), true), keys)
+}
+
+/// Renders `keys` with a binding that records.
+fn render_with(pipeline: &Pipeline, binding: &Binding, keys: &[OutputKey]) -> Result<Vec<(OutputKey, Output)>, Error> {
     let out: Mutex<Vec<(OutputKey, Output)>> = Mutex::new(Vec::with_capacity(keys.len()));
-    pipeline.render(&binding, keys, None, None, |key, path, r| {
+    pipeline.render(binding, keys, None, None, |key, path, r| {
         let o = Output {
             path,
             bytes: Arc::from(r.bytes),

@@ -58,11 +58,20 @@ pub struct PageEvent {
 }
 
 /// State shared by the server and the rebuild loop.
+/// The first render, while it runs: a page not rendered yet is rendered when asked for.
+pub struct FirstRender {
+    pub binding: Arc<crate::render::Binding>,
+    /// Output path → output.
+    pub paths: HashMap<String, crate::render::OutputKey>,
+}
+
 pub struct Shared {
     pub published: RwLock<Arc<Published>>,
     /// Every file served, by output path; updated path by path as the site changes.
     pub files: RwLock<HashMap<String, Entry>>,
     pub events: tokio::sync::broadcast::Sender<PageEvent>,
+    /// Set until the first render has finished.
+    pub first: RwLock<Option<Arc<FirstRender>>>,
 }
 
 impl Shared {
@@ -81,6 +90,7 @@ impl Shared {
             published: RwLock::new(Arc::new(published)),
             files: RwLock::new(HashMap::new()),
             events,
+            first: RwLock::new(None),
         };
         if let Some(e) = engine {
             shared.sync_files(e, None);
@@ -90,6 +100,11 @@ impl Shared {
 
     pub fn file(&self, path: &str) -> Option<Entry> {
         self.files.read().ok().and_then(|f| f.get(path).cloned())
+    }
+
+    /// Whether the first render, while it runs, will have a file at `path`.
+    pub fn first_has(&self, path: &str) -> bool {
+        self.first.read().is_ok_and(|f| f.as_ref().is_some_and(|f| f.paths.contains_key(path)))
     }
 
     pub fn has_file(&self, path: &str) -> bool {
@@ -157,7 +172,7 @@ pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Re
     let notify: Notify = Arc::new(notify);
     let spec = opts.spec.clone();
     let started = Instant::now();
-    let engine = match Engine::load(spec.clone()) {
+    let engine = match Engine::open(spec.clone()) {
         Ok(e) => Some(e),
         Err(e) => {
             notify(Notice::Failed(&e));
@@ -171,6 +186,13 @@ pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Re
             .unwrap_or_else(|_| "/".into()),
     };
     let shared = Arc::new(Shared::new(engine.as_ref(), &base_path));
+    let first = engine.as_ref().map(|e| {
+        let (binding, paths) = e.start_render();
+        Arc::new(FirstRender { binding, paths })
+    });
+    if let Ok(mut f) = shared.first.write() {
+        f.clone_from(&first);
+    }
     if let Some(e) = &engine {
         notify(Notice::Warnings(&e.warnings()));
     }
@@ -194,7 +216,7 @@ pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Re
         secs: started.elapsed().as_secs_f64(),
         exposed: !addr.ip().is_loopback(),
     });
-    let _watcher = spawn_rebuild_loop(engine, spec, Arc::clone(&shared), notify)?;
+    let _watcher = spawn_rebuild_loop(engine, first, spec, Arc::clone(&shared), notify)?;
     rt.block_on(server::serve(listener, Arc::clone(&shared)));
     Ok(())
 }
@@ -221,6 +243,7 @@ type Notify = Arc<dyn Fn(Notice) + Send + Sync>;
 /// edit never waits for it. The returned watcher stops when dropped.
 fn spawn_rebuild_loop(
     mut engine: Option<Engine>,
+    first: Option<Arc<FirstRender>>,
     spec: SiteSpec,
     shared: Arc<Shared>,
     notify: Notify,
@@ -232,6 +255,9 @@ fn spawn_rebuild_loop(
     })
     .map_err(|e| Error::one(Diagnostic::new("serve/watch", format!("无法监视文件变化：{e}"))))?;
     std::thread::spawn(move || {
+        if let (Some(e), Some(f)) = (engine.as_mut(), first) {
+            finish_first_render(e, &f.binding, &shared, notify.as_ref());
+        }
         let mut quiet_since = Instant::now();
         let mut searching = false;
         loop {
@@ -289,6 +315,25 @@ fn spawn_rebuild_loop(
 enum Msg {
     Files(Vec<PathBuf>),
     Search(u64, Vec<(String, Vec<u8>)>),
+}
+
+/// Renders everything the first time and publishes it; until then the server renders pages
+/// on request from the same binding. File events wait in the queue meanwhile.
+fn finish_first_render(e: &mut Engine, binding: &crate::render::Binding, shared: &Shared, notify: &dyn Fn(Notice)) {
+    let res = e.finish_render(binding);
+    if let Ok(mut f) = shared.first.write() {
+        *f = None;
+    }
+    match res {
+        Ok(()) => shared.sync_files(e, None),
+        Err(err) => {
+            e.error = Some(err.clone());
+            notify(Notice::Failed(&err));
+            let mut p = (*shared.current()).clone();
+            p.errors = Some(err.diagnostics);
+            shared.publish(p);
+        }
+    }
 }
 
 /// Applies one batch of changes and tells open pages.

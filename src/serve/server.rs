@@ -182,7 +182,11 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
     } else {
         key.clone()
     };
-    match shared.file(&file) {
+    let entry = match shared.file(&file) {
+        Some(e) => Some(e),
+        None => render_first(&shared, &file).await,
+    };
+    match entry {
         Some(entry) => match entry.bytes() {
             Ok(bytes) => {
                 let body = if file.ends_with(".html") {
@@ -194,9 +198,20 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
             }
             Err(_) => not_found(&shared, &p, head),
         },
-        None if shared.has_file(&format!("{key}/index.html")) => redirect(&format!("{raw}/")),
+        None if shared.has_file(&format!("{key}/index.html")) || shared.first_has(&format!("{key}/index.html")) => {
+            redirect(&format!("{raw}/"))
+        }
         None => not_found(&shared, &p, head),
     }
+}
+
+/// While the first render runs: renders the output at `path` now (on a blocking thread),
+/// when the site has one.
+async fn render_first(shared: &Shared, path: &str) -> Option<super::engine::Entry> {
+    let first = shared.first.read().ok()?.clone()?;
+    let key = first.paths.get(path)?.clone();
+    let out = tokio::task::spawn_blocking(move || first.binding.render(&key)).await.ok()?.ok()?;
+    Some(super::engine::Entry::Bytes(std::sync::Arc::from(out.bytes)))
 }
 
 fn not_found(shared: &Shared, p: &Published, head: bool) -> Response {
