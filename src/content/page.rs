@@ -279,7 +279,7 @@ pub fn parse_page(
         front_line: split.yaml_line,
         warnings,
     };
-    super::checks::check_page(&mut page, &headings, split.body_offset, text)?;
+    super::checks::check_page(config, &mut page, &headings, split.body_offset, text)?;
     page.index_hash = crate::util::hash_of(&(
         page.front_hash,
         &page.path,
