@@ -1,6 +1,6 @@
 //! Multi-year content: metric series, SVG charts, 同比, open data, project timelines, terms
 //! grouped by year, and the publisher checks (late report, missing parts, personal data)
-//! as warnings, errors with --strict and in `pufa check`.
+//! as warnings, errors with --strict and in `pufa check --strict`.
 
 use crate::common::*;
 
@@ -184,14 +184,14 @@ fn check_output(overlay: &str) -> (bool, String, bool, String, bool, String) {
     let f = Fixture::new(&[overlay]);
     let build = f.build(&[]);
     let strict = f.build(&["--strict"]);
-    let check = pufa(f.dir.path(), &["check", "--root", "site"]);
+    let check = pufa(f.dir.path(), &["check", "--root", "site", "--strict"]);
     (
         build.status.success(),
         stderr(&build),
         strict.status.success(),
         stderr(&strict),
         check.status.success(),
-        stderr(&check),
+        stdout(&check),
     )
 }
 
