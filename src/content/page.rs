@@ -406,7 +406,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .warnings
         .iter()
         .map(|w| {
-            Diagnostic::warning("markdown", w.message.clone())
+            Diagnostic::warning(w.code, w.message.clone())
                 .in_file(shown)
                 .at_offset(text, body_offset + w.range.start, w.range.len())
                 .with_hint(w.hint.clone())
