@@ -374,6 +374,7 @@ fn error_words(e: &ureq::Error) -> String {
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
             "连接超时（服务器没有及时回应）".to_string()
         }
+        other if other.to_string().contains("lookup") => "找不到这个网址的服务器（域名无法解析）".to_string(),
         other => format!("请求失败：{other}"),
     }
 }
