@@ -22,8 +22,6 @@ pub enum Item {
     PersonalData,
     /// 错别字
     Typos,
-    /// 外部链接（需审核）
-    ExternalLinks,
     /// 年度报告规范
     Reports,
     /// 无障碍
@@ -39,7 +37,6 @@ impl Item {
         match (group, code) {
             (_, "wording/serious" | "wording/known-wrong") => Item::SeriousWording,
             (_, "wording/typo") => Item::Typos,
-            (_, "link/external") => Item::ExternalLinks,
             ("link", _) => Item::BrokenLinks,
             (_, "section/empty") => Item::EmptySections,
             (_, "section/stale") => Item::StaleSections,
@@ -59,7 +56,6 @@ impl Item {
             Item::StaleSections => "栏目不更新（单项否决）",
             Item::PersonalData => "泄露个人信息（单项否决）",
             Item::Typos => "错别字",
-            Item::ExternalLinks => "外部链接",
             Item::Reports => "年度报告规范",
             Item::Accessibility => "无障碍",
             Item::Site => "内容与模板",
@@ -75,7 +71,6 @@ impl Item {
             Item::StaleSections => "stale-sections",
             Item::PersonalData => "personal-data",
             Item::Typos => "typos",
-            Item::ExternalLinks => "external-links",
             Item::Reports => "reports",
             Item::Accessibility => "accessibility",
             Item::Site => "site",

@@ -16,7 +16,7 @@ use super::finding::Finding;
 use super::html::{decode_entities, tags};
 use crate::config::Config;
 use crate::content::Site;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::Diagnostic;
 use crate::render::{OutputKey, Templates};
 
 /// Where a link goes.
@@ -287,40 +287,42 @@ fn finding(b: &Broken, ctx: &Context) -> Finding {
     Finding::new(locate(d, &b.output, &b.raw, ctx)).with_found(shown_url, None)
 }
 
-/// Puts a broken link's diagnostic where it was written: the content file of the output, any
-/// content file whose body has it (a summary on a list page), or a template.
+/// Puts a broken link's diagnostic where it was written: the content file of the output, a
+/// template, or any content file whose body has it (a summary shown on a list page). Only
+/// broken links get here, so reading sources costs nothing while there are none.
 /// `raw` is the link as it appears in the HTML of `output`.
 pub fn locate(d: Diagnostic, output: &str, raw: &str, ctx: &Context) -> Diagnostic {
     let needles = needles(raw, &ctx.site.config.base_path);
+    let in_file = |shown: &str| {
+        let text = std::fs::read_to_string(ctx.site.config.root.join(shown)).ok()?;
+        find_any(&text, &needles).map(|(at, len)| (text, at, len))
+    };
     let own = ctx.outputs.get(output).and_then(|k| source_of(k, ctx.site));
-    let shown_of_pages = ctx
-        .site
-        .pages
-        .values()
-        .filter(|p| ctx.site.page_html(p).is_ok_and(|h| h.contains(raw)))
-        .map(|p| p.shown.clone());
-    for shown in own.into_iter().chain(shown_of_pages) {
-        let Ok(text) = std::fs::read_to_string(ctx.site.config.root.join(&shown)) else {
-            continue;
-        };
-        if let Some((at, len)) = find_any(&text, &needles) {
-            return d.in_file(shown).at_offset(&text, at, len);
-        }
+    if let Some((shown, (text, at, len))) = own.and_then(|s| in_file(&s).map(|f| (s, f))) {
+        return d.in_file(shown).at_offset(&text, at, len);
     }
     for src in ctx.templates.sources.values() {
         if let Some((at, len)) = find_any(&src.text, &needles) {
             return d.in_file(&src.shown).at_offset(&src.text, at, len);
         }
     }
-    let out = display_path(std::path::Path::new(output), std::path::Path::new(""));
+    let linking = ctx
+        .site
+        .pages
+        .values()
+        .filter(|p| ctx.site.page_html(p).is_ok_and(|h| h.contains(raw)))
+        .find_map(|p| in_file(&p.shown).map(|f| (p.shown.clone(), f)));
+    if let Some((shown, (text, at, len))) = linking {
+        return d.in_file(shown).at_offset(&text, at, len);
+    }
     Diagnostic {
         hint: Some(format!(
-            "这个链接出现在生成的 {out} 中，来自模板（主题或站点 templates/ 文件夹）。{}",
+            "这个链接出现在生成的 {output} 中，来自模板（主题或站点 templates/ 文件夹）。{}",
             d.hint.clone().unwrap_or_default()
         )),
         ..d
     }
-    .in_file(out)
+    .in_file(output)
 }
 
 /// The content file an output renders, as shown in messages.

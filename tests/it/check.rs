@@ -417,3 +417,14 @@ fn external_links_against_a_loopback_server_with_a_cache() {
     assert_eq!(r2["summary"]["external"]["from_cache"], 8);
     assert!(t0.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn a_site_that_cannot_load_still_gets_the_file_checks() {
+    let f = Fixture::new(&["checks/personal_data"]);
+    f.write("content/about.md", "---\ntitle: 关于\n---\n\n中华人民共合国。\n");
+    let (code, r) = check_json(&f, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(r["summary"]["loaded"], false);
+    the(&r, "privacy/id-number", "content/cases/wuye.md", 7, "error");
+    the(&r, "wording/serious", "content/about.md", 5, "error");
+}
