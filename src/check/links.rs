@@ -17,7 +17,8 @@ use super::html::{decode_entities, tags};
 use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::render::{OutputKey, Templates};
+use crate::pipeline::Pipeline;
+use crate::render::{Input, OutputKey, Templates};
 
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +259,27 @@ pub struct Context<'a> {
     pub site: &'a Site,
     pub outputs: &'a HashMap<String, OutputKey>,
     pub templates: &'a Templates,
+    pub pipeline: &'a Pipeline,
+}
+
+impl Context<'_> {
+    /// The templates an output is rendered with (rendered again, recording what it reads).
+    fn templates_of(&self, output: &str) -> Vec<String> {
+        let Some(key) = self.outputs.get(output) else {
+            return Vec::new();
+        };
+        let binding = self.pipeline.bind(true);
+        let Ok(out) = binding.render(key) else {
+            return Vec::new();
+        };
+        out.inputs
+            .into_iter()
+            .filter_map(|i| match i {
+                Input::Template(name) => Some(self.templates.sources.get(&name).map_or(name, |s| s.shown.clone())),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 fn finding(b: &Broken, ctx: &Context) -> Finding {
@@ -288,7 +310,8 @@ fn finding(b: &Broken, ctx: &Context) -> Finding {
 }
 
 /// Puts a broken link's diagnostic where it was written: the content file of the output, a
-/// template, or any content file whose body has it (a summary shown on a list page). Only
+/// template, config.yaml (navigation, the footer's links), or any content file whose body has
+/// it (a summary shown on a list page); else it names the templates the output used. Only
 /// broken links get here, so reading sources costs nothing while there are none.
 /// `raw` is the link as it appears in the HTML of `output`.
 pub fn locate(d: Diagnostic, output: &str, raw: &str, ctx: &Context) -> Diagnostic {
@@ -306,6 +329,13 @@ pub fn locate(d: Diagnostic, output: &str, raw: &str, ctx: &Context) -> Diagnost
             return d.in_file(&src.shown).at_offset(&src.text, at, len);
         }
     }
+    let config = &ctx.site.config;
+    if let Ok(text) = std::fs::read_to_string(&config.file)
+        && let Some((at, len)) = find_any(&text, &needles)
+    {
+        let shown = crate::diagnostics::display_path(&config.file, &config.root);
+        return d.in_file(shown).at_offset(&text, at, len);
+    }
     let linking = ctx
         .site
         .pages
@@ -315,14 +345,21 @@ pub fn locate(d: Diagnostic, output: &str, raw: &str, ctx: &Context) -> Diagnost
     if let Some((shown, (text, at, len))) = linking {
         return d.in_file(shown).at_offset(&text, at, len);
     }
+    let used = ctx.templates_of(output);
+    let from = if used.is_empty() {
+        "模板".to_string()
+    } else {
+        format!("模板 {}（或它继承、包含的模板）", used.join("、"))
+    };
+    let file = used.first().cloned().unwrap_or_else(|| output.to_string());
     Diagnostic {
         hint: Some(format!(
-            "这个链接出现在生成的 {output} 中，来自模板（主题或站点 templates/ 文件夹）。{}",
+            "这个链接出现在生成的 {output} 中，来自{from}。{}",
             d.hint.clone().unwrap_or_default()
         )),
         ..d
     }
-    .in_file(output)
+    .in_file(file)
 }
 
 /// The content file an output renders, as shown in messages.

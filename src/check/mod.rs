@@ -145,6 +145,7 @@ fn check_links(pipeline: &Pipeline, external: bool, report: &mut Report) {
         site: &pipeline.site,
         outputs: &outputs,
         templates: &pipeline.renderer.templates,
+        pipeline,
     };
     let (findings, found, count) = checker.finish(&ctx);
     report.links = count;

@@ -428,3 +428,53 @@ fn a_site_that_cannot_load_still_gets_the_file_checks() {
     the(&r, "privacy/id-number", "content/cases/wuye.md", 7, "error");
     the(&r, "wording/serious", "content/about.md", 5, "error");
 }
+
+#[test]
+fn the_example_site_has_only_its_documented_finding() {
+    let o = pufa(
+        &manifest_dir(),
+        &["check", "--root", "site", "--format", "json", "--today", "2025-06-01"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(codes(&r), vec!["check/missing-date"], "{r:#}");
+    assert_eq!(r["findings"][0]["file"], "content/reports/2024.md");
+    assert!(r["summary"]["links"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn a_broken_footer_link_from_config_names_config_yaml() {
+    let f = Fixture::new(&[]);
+    let config = std::fs::read_to_string(f.site().join("config.yaml")).unwrap();
+    f.write(
+        "config.yaml",
+        &config.replace(
+            "error_report_url: https://zfwzzc.www.gov.cn/",
+            "error_report_url: /zhaocuo/",
+        ),
+    );
+    let (code, r) = check_json(&f, &[]);
+    assert_eq!(code, 1);
+    let b = the(&r, "link/broken", "config.yaml", 17, "error");
+    assert!(
+        b["message"].as_str().unwrap().contains("共 "),
+        "every page has the footer: {b:#}"
+    );
+}
+
+#[test]
+fn a_built_template_link_names_the_templates_used() {
+    let f = Fixture::new(&[]);
+    let theme404 = std::fs::read_to_string(manifest_dir().join("themes/default/templates/404.html")).unwrap();
+    f.write(
+        "templates/404.html",
+        &theme404.replace(
+            "<h2>按栏目浏览</h2>",
+            "<h2>按栏目浏览</h2>\n<p><a href=\"{{ get_url(path='guide/' ~ 'old.pdf') }}\">办事指南</a></p>",
+        ),
+    );
+    let (_, r) = check_json(&f, &[]);
+    let b = &findings(&r, "link/broken")[0];
+    assert_eq!(b["file"], "site/templates/404.html", "{b:#}");
+    assert!(b["hint"].as_str().unwrap().contains("404.html"), "{b:#}");
+}
