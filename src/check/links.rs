@@ -287,7 +287,7 @@ fn finding(b: &Broken, ctx: &Context) -> Finding {
     let (code, message, hint) = match &b.why {
         Why::Missing(file) => (
             "link/broken",
-            format!("链接 {shown_url} 指向的文件不存在（{file}）"),
+            format!("链接 {shown_url} 指向的文件不存在：发布后的网站上没有 {file}"),
             "请检查链接是否写错、文件是否已删除或改名；链接本站页面请写 `@/栏目/文件名.md`，pufa 会检查它。".to_string(),
         ),
         Why::OutsideBase => (

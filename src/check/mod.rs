@@ -214,11 +214,11 @@ fn wording_finding(shown: &str, text: &str, h: &wording::Hit) -> Finding {
                 wording::Edit::Substituted => "有一个字写错",
                 wording::Edit::Missing => "漏了一个字",
                 wording::Edit::Extra => "多了一个字",
-                wording::Edit::Swapped => "两个字颠倒",
+                wording::Edit::Swapped => "有两个字颠倒",
             };
             (
                 "wording/serious",
-                format!("“{}”疑似“{}”{how}（{}）", h.found, h.expected, h.category),
+                format!("“{}”{how}，应为“{}”（{}）", h.found, h.expected, h.category),
                 "规范名称写错是严重表述错误，检查时按单项否决处理。请改为规范写法；确是有意这样写的，请把这段文字加到 config.yaml 的 check.allow 中。",
             )
         }

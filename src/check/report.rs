@@ -155,7 +155,7 @@ pub fn json(report: &Report) -> Value {
 const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;line-height:1.6}\
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #333;margin-top:2rem}h3{font-size:1rem;margin:1rem 0 .3rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}\
-th{background:#eee}.error{color:#a00;font-weight:bold}.warning{color:#850}.ok{color:#060;font-weight:bold}code{font-family:monospace}\
+th{background:#eee}.nw{white-space:nowrap}.error{color:#a00;font-weight:bold}.warning{color:#850}.ok{color:#060;font-weight:bold}code{font-family:monospace}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}";
 
 /// The printable HTML report: no scripts, no external resources.
@@ -193,7 +193,7 @@ pub fn html(report: &Report) -> String {
                 file.as_str()
             };
             let _ = writeln!(h, "<h3>{}</h3>", escape(shown));
-            h.push_str("<table><thead><tr><th scope=\"col\">位置</th><th scope=\"col\">级别</th><th scope=\"col\">问题</th><th scope=\"col\">怎么改</th></tr></thead><tbody>\n");
+            h.push_str("<table><thead><tr><th scope=\"col\" class=\"nw\">位置</th><th scope=\"col\" class=\"nw\">级别</th><th scope=\"col\">问题</th><th scope=\"col\">怎么改</th></tr></thead><tbody>\n");
             for f in list {
                 let (cls, label) = if f.is_error() {
                     ("error", "错误")
@@ -207,7 +207,7 @@ pub fn html(report: &Report) -> String {
                 };
                 let _ = writeln!(
                     h,
-                    "<tr><td>{}</td><td class=\"{cls}\">{label}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td class=\"nw\">{}</td><td class=\"{cls} nw\">{label}</td><td>{}</td><td>{}</td></tr>",
                     escape(&at),
                     escape(&f.diag.message),
                     escape(f.diag.hint.as_deref().unwrap_or(""))
