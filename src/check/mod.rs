@@ -19,6 +19,7 @@ pub mod terms;
 pub mod wording;
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -84,7 +85,7 @@ pub fn run(spec: &SiteSpec, opts: &Options) -> Result<Report, Error> {
         Ok(p) => p,
         Err(e) => {
             report.findings.extend(e.diagnostics.into_iter().map(Finding::new));
-            let files = content_files(&config);
+            let files = with_config(&config, content_files(&config));
             scan_wording(&config, &[], &files, &mut report)?;
             finding::sort(&mut report.findings);
             return Ok(report);
@@ -104,7 +105,7 @@ pub fn run(spec: &SiteSpec, opts: &Options) -> Result<Report, Error> {
         .filter(|p| p.kind == Kind::Report)
         .filter_map(|p| p.front.publisher.clone())
         .collect();
-    let files: Vec<String> = site
+    let content: Vec<String> = site
         .pages
         .values()
         .map(|p| p.shown.clone())
@@ -115,6 +116,13 @@ pub fn run(spec: &SiteSpec, opts: &Options) -> Result<Report, Error> {
                 .map(|s| s.shown.clone()),
         )
         .collect();
+    let mut files = with_config(&config, content);
+    // Templates' own text is published too.
+    for src in pipeline.renderer.templates.sources.values() {
+        if !src.path.as_os_str().is_empty() {
+            files.push((src.shown.clone(), src.path.clone()));
+        }
+    }
     scan_wording(&config, &publishers, &files, &mut report)?;
     check_links(&pipeline, opts.external, &mut report);
     finding::sort(&mut report.findings);
@@ -181,8 +189,23 @@ fn content_files(config: &Config) -> Vec<String> {
         .collect()
 }
 
-/// The wording findings of `files` (shown paths, relative to the site folder).
-fn scan_wording(config: &Config, publishers: &[String], files: &[String], report: &mut Report) -> Result<(), Error> {
+/// Content files (shown relative to the site folder) with where they are, and config.yaml.
+fn with_config(config: &Config, content: Vec<String>) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = content.into_iter().map(|s| (s.clone(), config.root.join(s))).collect();
+    files.push((
+        crate::diagnostics::display_path(&config.file, &config.root),
+        config.file.clone(),
+    ));
+    files
+}
+
+/// The wording findings of `files`: (as shown in messages, where it is).
+fn scan_wording(
+    config: &Config,
+    publishers: &[String],
+    files: &[(String, PathBuf)],
+    report: &mut Report,
+) -> Result<(), Error> {
     let lists = match terms::WordLists::for_site(config, publishers) {
         Ok(l) => l,
         Err(e) => {
@@ -193,8 +216,8 @@ fn scan_wording(config: &Config, publishers: &[String], files: &[String], report
     let detector = Detector::new(lists).map_err(Error::one)?;
     let found: Vec<Finding> = files
         .par_iter()
-        .flat_map_iter(|shown| {
-            let text = std::fs::read_to_string(config.root.join(shown)).unwrap_or_default();
+        .flat_map_iter(|(shown, path)| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
             detector
                 .scan(&text)
                 .into_iter()

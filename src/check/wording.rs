@@ -170,8 +170,26 @@ impl Detector {
         })
     }
 
-    /// Every finding in `text`, in order, none overlapping another.
+    /// Every finding in `text`, in order, none overlapping another. A line break between two
+    /// Chinese characters (a wrapped Markdown line, which the page shows joined) is read as
+    /// the page shows it: a term across it is found, and a right term is not a finding.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let Some((joined, shifts)) = join_wrapped_lines(text) else {
+            return self.scan_raw(text);
+        };
+        let original = |j: usize, end: bool| {
+            let i = shifts.partition_point(|&(at, _)| if end { at < j } else { at <= j });
+            j + i.checked_sub(1).map_or(0, |k| shifts[k].1)
+        };
+        let mut hits = self.scan_raw(&joined);
+        for h in &mut hits {
+            h.start = original(h.start, false);
+            h.end = original(h.end, true);
+        }
+        hits
+    }
+
+    fn scan_raw(&self, text: &str) -> Vec<Hit> {
         let mut covers: Vec<(usize, usize)> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
@@ -258,6 +276,37 @@ impl Detector {
             category: form.category.clone(),
         })
     }
+}
+
+/// `text` with each line break between two Chinese characters (and the next line's indent)
+/// removed, and where: (position in the joined text, bytes removed before it in total).
+/// `None` when there is no such break.
+fn join_wrapped_lines(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut removed = 0;
+    let mut from = 0;
+    while let Some(i) = text[from..].find('\n').map(|i| from + i) {
+        let before = text[..i].trim_end_matches('\r').chars().next_back();
+        let rest = &text[i + 1..];
+        let next_at = i + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        let after = text[next_at..].chars().next();
+        from = i + 1;
+        if !(before.is_some_and(is_wide_letter) && after.is_some_and(is_wide_letter)) {
+            continue;
+        }
+        let cut_start = i - usize::from(text[..i].ends_with('\r'));
+        out.push_str(&text[copied..cut_start]);
+        removed += next_at - cut_start;
+        shifts.push((out.len(), removed));
+        copied = next_at;
+    }
+    if shifts.is_empty() {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, shifts))
 }
 
 /// Compares `text` (from where a near miss would start) with `term` of `n` characters:
@@ -425,6 +474,22 @@ mod tests {
         ] {
             assert!(found(ok).is_empty(), "{ok}: {:?}", found(ok));
         }
+    }
+
+    #[test]
+    fn a_term_across_a_line_break_is_not_a_finding() {
+        assert!(found("以习近平\n新时代中国特色社会主义思想为指导").is_empty());
+        assert!(found("中华人民共\n  和国宪法").is_empty());
+        assert!(
+            found("第一段末尾是中华人民\n\n共合作社").is_empty(),
+            "paragraphs are not joined"
+        );
+        let text = "前言。\n以新时代中国特色社会\r\n  主义思想为指导，中华人民共合国";
+        let hits = detector().scan(text);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(&text[hits[0].start..hits[0].end], "新时代中国特色社会\r\n  主义思想");
+        assert_eq!(hits[0].found, "新时代中国特色社会主义思想");
+        assert_eq!(&text[hits[1].start..hits[1].end], "中华人民共合国");
     }
 
     #[test]

@@ -478,3 +478,29 @@ fn a_built_template_link_names_the_templates_used() {
     assert_eq!(b["file"], "site/templates/404.html", "{b:#}");
     assert!(b["hint"].as_str().unwrap().contains("404.html"), "{b:#}");
 }
+
+#[test]
+fn wording_in_config_and_templates_and_across_wrapped_lines() {
+    let f = Fixture::new(&[]);
+    let config = std::fs::read_to_string(f.site().join("config.yaml")).unwrap();
+    f.write(
+        "config.yaml",
+        &config.replace("description: 测试用的虚构站点", "description: 再接再励的虚构站点"),
+    );
+    let theme404 = std::fs::read_to_string(manifest_dir().join("themes/default/templates/404.html")).unwrap();
+    f.write(
+        "templates/404.html",
+        &theme404.replace("<h2>按栏目浏览</h2>", "<h2>按栏目浏览</h2>\n<p>中华人民共合国</p>"),
+    );
+    f.write(
+        "content/about.md",
+        "---\ntitle: 关于\n---\n\n坚持以习近平\n新时代中国特色社会主义思想为指导，\n学习中华人民共\n和国宪法。\n",
+    );
+    let (_, r) = check_json(&f, &[]);
+    the(&r, "wording/typo", "config.yaml", 2, "warning");
+    the(&r, "wording/serious", "site/templates/404.html", 8, "error");
+    assert!(
+        findings(&r, "wording/serious").len() == 1 && findings(&r, "wording/known-wrong").is_empty(),
+        "a wrapped line is read joined: {r:#}"
+    );
+}
