@@ -53,12 +53,24 @@ enum Why {
     Anchor(String, String),
 }
 
+impl Why {
+    fn kind(&self) -> u8 {
+        match self {
+            Why::Missing(_) => 0,
+            Why::OutsideBase => 1,
+            Why::Anchor(..) => 2,
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     ids: HashMap<String, HashSet<u64>>,
     /// (target file, fragment) → (output, raw) first seen.
     fragments: HashMap<(String, String), (String, String, usize)>,
-    broken: HashMap<(String, Why), Broken>,
+    /// (link as written, kind of failure) → the first one: a template's relative link broken
+    /// on every page is one finding.
+    broken: HashMap<(String, u8), Broken>,
     /// URL → (first output, count).
     external: HashMap<String, (String, usize)>,
     links: usize,
@@ -130,7 +142,7 @@ impl LinkChecker {
         st.ids.insert(rel.to_string(), scanned.ids);
         for (raw, why) in broken {
             st.broken
-                .entry((raw.clone(), why.clone()))
+                .entry((raw.clone(), why.kind()))
                 .and_modify(|b| b.count += 1)
                 .or_insert(Broken {
                     output: rel.to_string(),
