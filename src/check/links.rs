@@ -101,7 +101,7 @@ impl LinkChecker {
         }
     }
 
-    /// Checks the links of output `rel` (HTML or XML; other files have none).
+    /// Checks the links of output `rel` (HTML, XML or CSS; other files have none).
     pub fn scan(&self, rel: &str, bytes: &[u8]) {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return;
@@ -110,6 +110,8 @@ impl LinkChecker {
             scan_html(text)
         } else if rel.ends_with(".xml") {
             scan_xml(text)
+        } else if rel.ends_with(".css") {
+            scan_css(text)
         } else {
             return;
         };
@@ -272,6 +274,8 @@ pub struct Context<'a> {
     pub outputs: &'a HashMap<String, OutputKey>,
     pub templates: &'a Templates,
     pub pipeline: &'a Pipeline,
+    /// Copied files (style sheets) → their source, as shown.
+    pub copied: &'a HashMap<String, String>,
 }
 
 impl Context<'_> {
@@ -332,7 +336,11 @@ pub fn locate(d: Diagnostic, output: &str, raw: &str, ctx: &Context) -> Diagnost
         let text = std::fs::read_to_string(ctx.site.config.root.join(shown)).ok()?;
         find_any(&text, &needles).map(|(at, len)| (text, at, len))
     };
-    let own = ctx.outputs.get(output).and_then(|k| source_of(k, ctx.site));
+    let own = ctx
+        .outputs
+        .get(output)
+        .and_then(|k| source_of(k, ctx.site))
+        .or_else(|| ctx.copied.get(output).cloned());
     if let Some((shown, (text, at, len))) = own.and_then(|s| in_file(&s).map(|f| (s, f))) {
         return d.in_file(shown).at_offset(&text, at, len);
     }
@@ -472,6 +480,28 @@ fn srcset_urls(raw: &str) -> impl Iterator<Item = String> + '_ {
     raw.split(',')
         .filter_map(|c| c.split_whitespace().next())
         .map(str::to_string)
+}
+
+/// The `url(…)` and `@import "…"` references of a style sheet.
+fn scan_css(css: &str) -> Scanned {
+    let mut links = Vec::new();
+    for (i, _) in css.match_indices("url(") {
+        let rest = &css[i + 4..];
+        let Some(end) = rest.find(')') else { break };
+        links.push(rest[..end].trim().trim_matches(['"', '\'']).to_string());
+    }
+    for (i, _) in css.match_indices("@import") {
+        let rest = css[i + 7..].trim_start();
+        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+            && let Some(end) = rest[1..].find(q)
+        {
+            links.push(rest[1..1 + end].to_string());
+        }
+    }
+    Scanned {
+        ids: HashSet::new(),
+        links,
+    }
 }
 
 /// Links of an XML output: `href` attributes and sitemap `<loc>` texts.

@@ -18,7 +18,7 @@ pub mod sections;
 pub mod terms;
 pub mod wording;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -135,11 +135,24 @@ fn check_links(pipeline: &Pipeline, external: bool, report: &mut Report) {
     let outputs = pipeline.paths(&keys);
     report.outputs = keys.len();
     let mut files: HashSet<String> = outputs.keys().cloned().collect();
-    match pipeline.static_files(&outputs) {
-        Ok(copied) => files.extend(copied.into_iter().map(|c| c.rel)),
-        Err(e) => report.findings.extend(e.diagnostics.into_iter().map(Finding::new)),
-    }
+    let copied = match pipeline.static_files(&outputs) {
+        Ok(copied) => copied,
+        Err(e) => {
+            report.findings.extend(e.diagnostics.into_iter().map(Finding::new));
+            Vec::new()
+        }
+    };
+    files.extend(copied.iter().map(|c| c.rel.clone()));
     let checker = links::LinkChecker::new(pipeline.config(), files);
+    // Style sheets are copied, not rendered, and may link to fonts and images.
+    let root = &pipeline.config().root;
+    let mut sheets: HashMap<String, String> = HashMap::new();
+    for c in copied.iter().filter(|c| c.rel.ends_with(".css")) {
+        if let Ok(bytes) = c.src.read() {
+            checker.scan(&c.rel, &bytes);
+            sheets.insert(c.rel.clone(), c.src.shown(root));
+        }
+    }
     let binding = pipeline.bind(false);
     let rendered = pipeline.render(&binding, &keys, None, None, |_, rel, out| {
         checker.scan(&rel, &out.bytes);
@@ -154,6 +167,7 @@ fn check_links(pipeline: &Pipeline, external: bool, report: &mut Report) {
         outputs: &outputs,
         templates: &pipeline.renderer.templates,
         pipeline,
+        copied: &sheets,
     };
     let (findings, found, count) = checker.finish(&ctx);
     report.links = count;

@@ -504,3 +504,17 @@ fn wording_in_config_and_templates_and_across_wrapped_lines() {
         "a wrapped line is read joined: {r:#}"
     );
 }
+
+#[test]
+fn a_style_sheet_reference_is_checked_in_its_file() {
+    let f = Fixture::new(&[]);
+    f.write(
+        "static/css/extra.css",
+        "body {\n  background: url(\"../img/bg.png\");\n}\n@import \"base.css\";\n",
+    );
+    f.write("static/img/bg.png", "png");
+    let (code, r) = check_json(&f, &[]);
+    assert_eq!(code, 1);
+    let b = the(&r, "link/broken", "static/css/extra.css", 4, "error");
+    assert_eq!(b["found"], "base.css");
+}
