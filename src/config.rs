@@ -137,6 +137,49 @@ fn yes() -> bool {
     true
 }
 
+/// The `check:` block: what `pufa check` and the personal-data rule read.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Deliberate wordings: a wording finding inside one of these texts is not reported.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// More canonical terms (the organisation and publishers are added by themselves).
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// A file of canonical terms, relative to the site folder [default: terms.txt when it exists].
+    #[serde(default)]
+    pub terms_file: Option<String>,
+    /// Phone numbers that may be published (hotlines, office numbers), in any spelling.
+    #[serde(default)]
+    pub public_numbers: Vec<String>,
+    /// External URLs not to fetch: `*` matches anything; without `*` a pattern is a prefix.
+    #[serde(default)]
+    pub skip_urls: Vec<String>,
+    /// How many external links are fetched at once (default 8).
+    #[serde(default)]
+    pub external_concurrency: Option<usize>,
+    /// At most this many at once from one host (default 2).
+    #[serde(default)]
+    pub external_per_host: Option<usize>,
+    /// How long one request may take, e.g. `10s` (the default).
+    #[serde(default)]
+    pub external_timeout: Option<String>,
+    /// How long a result is kept in `.pufa-cache/`, e.g. `24h` (the default), `30m`, `0s`.
+    #[serde(default)]
+    pub external_cache: Option<String>,
+}
+
+impl CheckConfig {
+    /// Whether `digits` (a number's digits only) is listed in `public_numbers`.
+    pub fn is_public_number(&self, digits: &str) -> bool {
+        self.public_numbers.iter().any(|n| {
+            let listed: String = n.chars().filter(char::is_ascii_digit).collect();
+            !listed.is_empty() && listed == digits
+        })
+    }
+}
+
 /// `config.yaml` as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -171,6 +214,8 @@ struct ConfigFile {
     keywords: Option<Vec<String>>,
     #[serde(default)]
     extra: Option<yaml::Value>,
+    #[serde(default)]
+    check: Option<CheckConfig>,
 }
 
 /// The loaded, checked configuration.
@@ -205,6 +250,7 @@ pub struct Config {
     pub nav: Option<Vec<NavItem>>,
     pub keywords: Vec<String>,
     pub extra: yaml::Value,
+    pub check: CheckConfig,
 }
 
 impl Config {
@@ -361,6 +407,7 @@ impl Config {
             nav: raw.nav,
             keywords: raw.keywords.unwrap_or_default(),
             extra: raw.extra.unwrap_or(yaml::Value::Mapping(Default::default())),
+            check: raw.check.unwrap_or_default(),
         })
     }
 

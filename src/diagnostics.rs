@@ -79,7 +79,7 @@ impl From<Stored> for Diagnostic {
 
 /// Codes read back from the build cache: each distinct code is allocated once per process and
 /// kept (there are a few dozen), so `code` stays a `&'static str` that matches like a literal.
-fn interned(code: String) -> &'static str {
+pub fn interned(code: String) -> &'static str {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
     static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();

@@ -15,7 +15,7 @@ pub struct BuildArgs {
     /// The output folder [default: the config's output_dir, itself defaulting to ROOT/public].
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Treat check warnings (late report, missing report parts, personal data) as errors.
+    /// Treat check warnings (late report, missing report parts, a party's real name) as errors.
     #[arg(long)]
     pub strict: bool,
     /// List the files added, changed and removed since the previous build (the upload list).

@@ -1,36 +1,73 @@
-//! `pufa check`: loads the site, renders every output in memory and reports every problem,
-//! treating check warnings (late report, missing parts, personal data) as errors. Nothing is
-//! written.
+//! `pufa check`: the government-site inspection (see [`crate::check`]). Prints the findings
+//! grouped by inspection item and file, or JSON; writes an HTML report when asked. Exits 1 on
+//! any error, and on any warning with `--strict`. Nothing else is written (the external-link
+//! cache lives in `.pufa-cache/`).
 
-use clap::Args;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
 
 use super::{SiteArgs, color};
-use crate::diagnostics::Error;
-use crate::pipeline::{Pipeline, strict_errors};
+use crate::check::{self, Options, report};
+use crate::content::date::Date;
+use crate::diagnostics::{Diagnostic, Error};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Also open every external link (HTTP; results cached in ROOT/.pufa-cache/ for 24 h).
+    #[arg(long)]
+    pub external: bool,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// The date the 栏目 update periods are measured against [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Also write a printable, self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 pub fn run(args: CheckArgs) -> Result<(), Error> {
-    let pipeline = Pipeline::load(&args.site.spec(), None)?;
-    let keys = pipeline.outputs();
-    let binding = pipeline.bind(false);
-    pipeline.render(&binding, &keys, None, None, |_, _, _| Ok(()))?;
-    let all = pipeline.warnings();
-    let errors = strict_errors(&all);
-    for w in all.iter().filter(|w| !w.code.starts_with("check/")) {
-        eprintln!("{}\n", w.render(color()));
+    let today = match &args.today {
+        Some(t) => Date::parse(t).map_err(|e| {
+            Error::one(
+                Diagnostic::new("cli/value", format!("--today 的日期“{t}”无效：{e}"))
+                    .with_hint("请写成 YYYY-MM-DD，如 --today 2025-03-31。"),
+            )
+        })?,
+        None => Date::today(),
+    };
+    let opts = Options {
+        today,
+        external: args.external,
+    };
+    let report = check::run(&args.site.spec(), &opts)?;
+    if let Some(path) = &args.report {
+        std::fs::write(path, report::html(&report)).map_err(|e| Error::io(path, &e, "写入检查报告"))?;
     }
-    if !errors.is_empty() {
-        return Err(Error::many(errors));
+    match args.format {
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report::json(&report)).unwrap_or_default();
+            println!("{text}");
+        }
+        Format::Text => print!("{}", report::text(&report, color())),
     }
-    println!(
-        "✔ 检查通过：{} 个页面、{} 个输出文件，没有发现问题。",
-        pipeline.site.pages.len(),
-        keys.len()
-    );
+    let _ = std::io::stdout().flush();
+    if report.errors() > 0 || (args.strict && report.warnings() > 0) {
+        std::process::exit(1);
+    }
     Ok(())
 }

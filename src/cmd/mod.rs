@@ -32,7 +32,7 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Preview the site with live reload while you edit.
     Serve(serve::ServeArgs),
-    /// Check content, links and templates without writing anything (checks are errors).
+    /// The government-site inspection: wording, links, sections, personal data, accessibility.
     Check(check::CheckArgs),
     /// Create a new site skeleton that builds at once.
     Init(init::InitArgs),

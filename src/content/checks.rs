@@ -3,8 +3,10 @@
 //! Per file ([`check_page`], run when a file is parsed): a report's 成文日期 may not be after its
 //! 发布日期 (an error); a report should be published before 1 April of the next year, fill in
 //! the 政府信息公开 fields (索引号, 主题分类, 成文日期, 发布日期) and contain the parts the
-//! 《法治政府建设与责任落实督察工作规定》 requires; a case must not leak
-//! personal data (ID numbers, mobile numbers, real names). Across files ([`cross_checks`]):
+//! 《法治政府建设与责任落实督察工作规定》 requires; no page may show an ID number or a mobile
+//! number (an error in every command, unless masked as `138****5678` or listed in
+//! `check.public_numbers`), and a case should not name its parties (a warning).
+//! Across files ([`cross_checks`]):
 //! a 索引号 used twice, two reports of one publisher for one year. Checks other than hard
 //! errors are warnings with code `check/...`; `pufa build --strict` and `pufa check` make
 //! them errors. Every message names the file and line and says what to do.
@@ -16,7 +18,7 @@ use regex::Regex;
 
 use super::page::Page;
 use super::site::Site;
-use crate::config::Kind;
+use crate::config::{Config, Kind};
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// The four parts a report must have: (what, heading words that count as it).
@@ -78,6 +80,7 @@ pub const REPORT_PARTS: &[(&str, &[&str])] = &[
 /// Checks one parsed page. Errors are returned; warnings are added to `page.warnings`.
 /// `headings` are the page's structural lines (see `page::locate_body`): (level, text, line).
 pub fn check_page(
+    config: &Config,
     page: &mut Page,
     headings: &[(u8, String, usize)],
     body_offset: usize,
@@ -108,13 +111,6 @@ pub fn check_page(
             w.severity = Severity::Warning;
             page.warnings.push(w);
         }
-        if page.front.date.is_none() {
-            let mut w = page
-                .at_key("check/missing-date", "year", "报告没有填写发布日期（date），无法核对是否按时公开".to_string())
-                .with_hint("政府信息公开信息表和 PubDate 元数据需要发布日期。请在 front matter 中加上 `date: YYYY-MM-DD`（报告的实际发布日期）。");
-            w.severity = Severity::Warning;
-            page.warnings.push(w);
-        }
         if let Some(w) = missing_public_info(page) {
             page.warnings.push(w);
         }
@@ -137,23 +133,31 @@ pub fn check_page(
             }
         }
     }
-    if page.kind == Kind::Case {
-        // Front matter and body both count: summary and outcome are published too.
-        for (start, len, what, hint) in personal_data(text) {
-            page.warnings.push(
-                Diagnostic::warning("check/personal-data", format!("案例中可能有个人信息：{what}"))
-                    .in_file(&page.shown)
-                    .at_offset(text, start, len)
-                    .with_hint(hint),
-            );
+    // Front matter and body both count: titles, summaries and outcomes are published too.
+    for found in personal_data(text, page.kind == Kind::Case) {
+        if found.kind != Personal::Name && config.check.is_public_number(&found.digits()) {
+            continue;
+        }
+        let d = Diagnostic::new(found.kind.code(), format!("页面中有个人信息：{}", found.what))
+            .in_file(&page.shown)
+            .at_offset(text, found.start, found.len)
+            .with_hint(found.hint);
+        if found.kind == Personal::Name {
+            page.warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                ..d
+            });
+        } else {
+            errors.push(d);
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-/// The 政府信息公开 fields a report leaves out (索引号, 主题分类, 成文日期): a warning at the
-/// report's `publisher` line, since the published information table shows only what is filled
-/// in. A missing 发布日期 has its own warning (`check/missing-date`).
+/// The 政府信息公开 fields a report leaves out, as one warning (the published information
+/// table shows only what is filled in): without a 发布日期 it is `check/missing-date` at the
+/// `year` line (the date also decides whether the report was on time), naming the other
+/// missing fields too; otherwise `check/missing-public-info` at the `publisher` line.
 fn missing_public_info(page: &Page) -> Option<Diagnostic> {
     let f = &page.front;
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
@@ -165,16 +169,28 @@ fn missing_public_info(page: &Page) -> Option<Diagnostic> {
     .into_iter()
     .filter_map(|(what, gone)| gone.then_some(what))
     .collect();
-    if missing.is_empty() {
+    let fill = "政府信息公开信息表只显示已填写的项目，检查时会发现缺项。请在 front matter 中补上，如 `index_no: \"007xxxxxx/2025-00012\"`、`subject: 综合政务`、`written: 2025-03-20`。";
+    let mut w = if f.date.is_none() {
+        let also = match missing.is_empty() {
+            true => String::new(),
+            false => format!("；政府信息公开信息还缺少：{}", missing.join("、")),
+        };
+        page.at_key(
+            "check/missing-date",
+            "year",
+            format!("报告没有填写发布日期（date），无法核对是否按时公开{also}"),
+        )
+        .with_hint(format!("政府信息公开信息表和 PubDate 元数据需要发布日期。请在 front matter 中加上 `date: YYYY-MM-DD`（报告的实际发布日期）。{}", if missing.is_empty() { "" } else { fill }))
+    } else if missing.is_empty() {
         return None;
-    }
-    let mut w = page
-        .at_key(
+    } else {
+        page.at_key(
             "check/missing-public-info",
             "publisher",
             format!("报告的政府信息公开信息不全，缺少：{}", missing.join("、")),
         )
-        .with_hint("政府信息公开信息表只显示已填写的项目，检查时会发现缺项。请在 front matter 中补上，如 `index_no: \"007xxxxxx/2025-00012\"`、`subject: 综合政务`、`written: 2025-03-20`。");
+        .with_hint(fill)
+    };
     w.severity = Severity::Warning;
     Some(w)
 }
@@ -189,7 +205,7 @@ fn id_re() -> &'static Regex {
 
 fn mobile_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"1[3-9]\d{9}").expect("valid regex"))
+    R.get_or_init(|| Regex::new(r"1[3-9]\d(?:[- ]?\d{4}){2}").expect("valid regex"))
 }
 
 fn name_re() -> &'static Regex {
@@ -207,32 +223,92 @@ fn name_re() -> &'static Regex {
 /// unless it is a 某 pseudonym or marked 化名.
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 
-/// Finds personal data in case text: (byte offset, byte length, what, what to do).
-pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
+/// What kind of personal data a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personal {
+    IdNumber,
+    Mobile,
+    Name,
+}
+
+impl Personal {
+    /// The diagnostic code: ID and mobile numbers are errors everywhere; a name is a warning
+    /// (a `check/` one, so `--strict` makes it an error).
+    pub fn code(self) -> &'static str {
+        match self {
+            Personal::IdNumber => "privacy/id-number",
+            Personal::Mobile => "privacy/mobile",
+            Personal::Name => "check/personal-name",
+        }
+    }
+}
+
+/// One piece of personal data found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonalFound {
+    pub kind: Personal,
+    /// Byte offset and length in the text.
+    pub start: usize,
+    pub len: usize,
+    /// The text found, as it was written.
+    pub text: String,
+    /// What it is, masked, for the message.
+    pub what: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl PersonalFound {
+    /// The number's digits (for the `public_numbers` comparison).
+    pub fn digits(&self) -> String {
+        self.text.chars().filter(char::is_ascii_digit).collect()
+    }
+}
+
+/// Finds personal data in a page's text: ID and mobile numbers anywhere, and with `names`
+/// (cases) the real names of parties. A masked number (`138****5678`) is not one.
+pub fn personal_data(text: &str, names: bool) -> Vec<PersonalFound> {
     let mut out = Vec::new();
     let digit_at = |i: usize| text.as_bytes().get(i).is_some_and(u8::is_ascii_digit);
-    for m in id_re().find_iter(text) {
-        if (m.start() > 0 && digit_at(m.start() - 1)) || digit_at(m.end()) {
-            continue;
+    let numbers = [
+        (
+            id_re(),
+            Personal::IdNumber,
+            "18 位身份证号",
+            "公开的内容不得出现身份证号。请删除，或只留前 4 位和后 4 位、中间用 * 代替（如 4401**********1234）。",
+        ),
+        (
+            mobile_re(),
+            Personal::Mobile,
+            "手机号码",
+            "公开的内容不得出现个人手机号码。请删除或打码（如 138****5678）；确是对外公开的办公电话或热线，请把它写进 config.yaml 的 check.public_numbers。",
+        ),
+    ];
+    for (re, kind, label, hint) in numbers {
+        for m in re.find_iter(text) {
+            if (m.start() > 0 && digit_at(m.start() - 1)) || digit_at(m.end()) {
+                continue;
+            }
+            out.push(PersonalFound {
+                kind,
+                start: m.start(),
+                len: m.len(),
+                text: m.as_str().to_string(),
+                what: format!("{label} {}", mask(&m.as_str().replace(['-', ' '], ""))),
+                hint: hint.to_string(),
+            });
         }
-        out.push((
-            m.start(),
-            m.len(),
-            format!("18 位身份证号 {}", mask(m.as_str())),
-            "公开的案例不得出现身份证号，请删除。".to_string(),
-        ));
     }
-    for m in mobile_re().find_iter(text) {
-        if (m.start() > 0 && digit_at(m.start() - 1)) || digit_at(m.end()) {
-            continue;
-        }
-        out.push((
-            m.start(),
-            m.len(),
-            format!("手机号码 {}", mask(m.as_str())),
-            "公开的案例不得出现当事人的手机号码，请删除。".to_string(),
-        ));
+    if names {
+        out.extend(party_names(text));
     }
+    out.sort_by_key(|o| o.start);
+    out
+}
+
+/// Real names after a party role (当事人, 申请人 ...), unless a 某 pseudonym or marked 化名.
+fn party_names(text: &str) -> Vec<PersonalFound> {
+    let mut out = Vec::new();
     for c in name_re().captures_iter(text) {
         let Some(m) = c.get(1) else { continue };
         // A name ends where a sentence goes on: punctuation or a joining word follows it.
@@ -268,14 +344,15 @@ pub fn personal_data(text: &str) -> Vec<(usize, usize, String, String)> {
         if NOT_NAMES.iter().any(|w| n.starts_with(w)) {
             continue;
         }
-        out.push((
-            m.start(),
-            end,
-            format!("当事人姓名“{n}”"),
-            format!("当事人请用“{first}某”“{first}某某”等化名；确是化名的，请在后面注明“（化名）”。"),
-        ));
+        out.push(PersonalFound {
+            kind: Personal::Name,
+            start: m.start(),
+            len: end,
+            text: n.to_string(),
+            what: format!("当事人姓名“{n}”"),
+            hint: format!("当事人请用“{first}某”“{first}某某”等化名；确是化名的，请在后面注明“（化名）”。"),
+        });
     }
-    out.sort_by_key(|o| o.0);
     out
 }
 
@@ -354,8 +431,11 @@ mod tests {
 
     #[test]
     fn finds_id_numbers_and_mobiles_but_not_other_digits() {
-        let found = personal_data("身份证号440123199001011234，电话13800138000，金额12345678901234567890。");
-        let whats: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+        let found = personal_data(
+            "身份证号440123199001011234，电话13800138000，金额12345678901234567890。",
+            false,
+        );
+        let whats: Vec<&str> = found.iter().map(|f| f.what.as_str()).collect();
         assert_eq!(found.len(), 2, "{whats:?}");
         assert!(whats[0].contains("身份证"));
         assert!(whats[1].contains("手机"));
@@ -363,14 +443,27 @@ mod tests {
 
     #[test]
     fn pseudonyms_pass_and_real_names_are_flagged() {
-        assert!(personal_data("申请人张某与被申请人李某某达成协议。").is_empty());
-        assert!(personal_data("当事人王小明（化名）表示满意。").is_empty());
-        assert!(personal_data("村民代表参加了会议。").is_empty());
-        assert!(personal_data("业主黄先生反映情况。").is_empty());
-        assert!(personal_data("调解员向双方详细解读了法律规定。").is_empty());
-        assert!(personal_data("村民陈大明与邻居发生纠纷。")[0].2.contains("陈大明"));
-        let f = personal_data("申请人张三丰要求赔偿。");
+        let names = |t: &str| personal_data(t, true);
+        assert!(names("申请人张某与被申请人李某某达成协议。").is_empty());
+        assert!(names("当事人王小明（化名）表示满意。").is_empty());
+        assert!(names("村民代表参加了会议。").is_empty());
+        assert!(names("业主黄先生反映情况。").is_empty());
+        assert!(names("调解员向双方详细解读了法律规定。").is_empty());
+        assert!(names("村民陈大明与邻居发生纠纷。")[0].what.contains("陈大明"));
+        let f = names("申请人张三丰要求赔偿。");
         assert_eq!(f.len(), 1);
-        assert!(f[0].2.contains("张三丰"));
+        assert!(f[0].what.contains("张三丰"));
+        assert!(
+            personal_data("村民陈大明与邻居发生纠纷。", false).is_empty(),
+            "names only in cases"
+        );
+    }
+
+    #[test]
+    fn masked_numbers_are_not_personal_data() {
+        assert!(personal_data("电话138****5678，身份证号4401**********1234。", true).is_empty());
+        let f = personal_data("电话13812345678", false);
+        assert_eq!(f[0].kind, Personal::Mobile);
+        assert_eq!(f[0].digits(), "13812345678");
     }
 }

@@ -234,13 +234,23 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 impl Date {
-    /// Today in Beijing time (for `pufa new`; builds never read the clock).
+    /// Today in Beijing time (for `pufa new` and `pufa check`; builds never read the clock).
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        let (y, m, d) = civil_from_days((secs + i64::from(BEIJING) * 60).div_euclid(86_400));
+        Date::from_days((secs + i64::from(BEIJING) * 60).div_euclid(86_400))
+    }
+
+    /// Days since 1970-01-01 of the calendar date (the time of day is ignored).
+    pub fn days(&self) -> i64 {
+        days_from_civil(self.year, self.month, self.day)
+    }
+
+    /// The calendar date `days` after 1970-01-01.
+    pub fn from_days(days: i64) -> Date {
+        let (y, m, d) = civil_from_days(days);
         Date {
             year: y,
             month: m,

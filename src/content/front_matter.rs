@@ -238,8 +238,99 @@ pub struct SectionFront {
     /// Hide the section from the main navigation.
     #[serde(default)]
     pub in_nav: Option<bool>,
+    /// How often the section must get a new page (`14d`, `2w`, `3m`, `1y`): `pufa check`
+    /// warns when its newest page is older.
+    #[serde(default)]
+    pub update_every: Option<UpdateEvery>,
     #[serde(default)]
     pub extra: Option<yaml::Value>,
+}
+
+/// A section's update period: a count of days, weeks, months or years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UpdateEvery {
+    pub count: u32,
+    pub unit: PeriodUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl UpdateEvery {
+    /// Parses `14d`, `2w`, `3m`, `1y` (also with 天/周/个月/月/年).
+    pub fn parse(s: &str) -> Option<UpdateEvery> {
+        let s = s.trim();
+        let digits = s.chars().take_while(char::is_ascii_digit).count();
+        let count: u32 = s[..digits].parse().ok().filter(|n| *n > 0)?;
+        let unit = match s[digits..].trim() {
+            "d" | "天" => PeriodUnit::Day,
+            "w" | "周" => PeriodUnit::Week,
+            "m" | "月" | "个月" => PeriodUnit::Month,
+            "y" | "年" => PeriodUnit::Year,
+            _ => return None,
+        };
+        Some(UpdateEvery { count, unit })
+    }
+
+    /// In words: 14天, 3个月.
+    pub fn label(&self) -> String {
+        let unit = match self.unit {
+            PeriodUnit::Day => "天",
+            PeriodUnit::Week => "周",
+            PeriodUnit::Month => "个月",
+            PeriodUnit::Year => "年",
+        };
+        format!("{}{unit}", self.count)
+    }
+
+    /// The date one period after `d` (the last day of a shorter month when the day does not exist).
+    pub fn after(&self, d: Date) -> Date {
+        let (y, m, day) = (d.year, d.month, d.day);
+        let days = |n: i64| Date::from_days(d.days() + n);
+        match self.unit {
+            PeriodUnit::Day => days(i64::from(self.count)),
+            PeriodUnit::Week => days(7 * i64::from(self.count)),
+            PeriodUnit::Month | PeriodUnit::Year => {
+                let months = if self.unit == PeriodUnit::Year {
+                    12 * self.count
+                } else {
+                    self.count
+                };
+                let total = i64::from(y) * 12 + i64::from(m - 1) + i64::from(months);
+                let (ny, nm) = (total.div_euclid(12) as i32, (total.rem_euclid(12) + 1) as u8);
+                let nd = day.min(super::date::days_in_month(ny, nm));
+                Date::ymd(ny, nm, nd).unwrap_or(d)
+            }
+        }
+    }
+}
+
+impl Serialize for UpdateEvery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let unit = match self.unit {
+            PeriodUnit::Day => "d",
+            PeriodUnit::Week => "w",
+            PeriodUnit::Month => "m",
+            PeriodUnit::Year => "y",
+        };
+        s.serialize_str(&format!("{}{unit}", self.count))
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateEvery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        UpdateEvery::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "pufa: 更新周期“{s}”无法识别，应写成数字加单位：14d（天）、2w（周）、3m（月）或 1y（年）"
+            ))
+        })
+    }
 }
 
 /// How a section orders its pages.

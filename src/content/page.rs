@@ -281,7 +281,7 @@ pub fn parse_page(
         front_line: split.yaml_line,
         warnings,
     };
-    super::checks::check_page(&mut page, &headings, split.body_offset, text)?;
+    super::checks::check_page(config, &mut page, &headings, split.body_offset, text)?;
     page.index_hash = crate::util::hash_of(&(
         page.front_hash,
         &page.path,
@@ -408,7 +408,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .warnings
         .iter()
         .map(|w| {
-            Diagnostic::warning("markdown", w.message.clone())
+            Diagnostic::warning(w.code, w.message.clone())
                 .in_file(shown)
                 .at_offset(text, body_offset + w.range.start, w.range.len())
                 .with_hint(w.hint.clone())

@@ -54,11 +54,32 @@ pub struct TocEntry {
 }
 
 /// A problem found while rendering, located by byte range in the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MdWarning {
+    /// The diagnostic code: `markdown`, or `a11y/...` for accessibility.
+    pub code: &'static str,
     pub range: Range<usize>,
     pub message: String,
     pub hint: String,
+}
+
+impl<'de> Deserialize<'de> for MdWarning {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            code: String,
+            range: Range<usize>,
+            message: String,
+            hint: String,
+        }
+        let s = Stored::deserialize(d)?;
+        Ok(MdWarning {
+            code: crate::diagnostics::interned(s.code),
+            range: s.range,
+            message: s.message,
+            hint: s.hint,
+        })
+    }
 }
 
 /// The rendered body of one file.
@@ -140,12 +161,177 @@ fn link_href(body: &str, range: &Range<usize>, dest: &str, r: &mut Rendered) -> 
     }
     if looks_like_md_link(dest) {
         r.warnings.push(MdWarning {
+            code: "markdown",
             range: find_dest(body, range, dest),
             message: format!("链接 `{dest}` 指向 Markdown 文件，发布后会失效"),
             hint: "链接本站其他内容请写成 `@/栏目/文件名.md`，例如 `@/reports/2024.md`。".into(),
         });
     }
     escape(dest)
+}
+
+/// What the accessibility checks track while events go by.
+#[derive(Default)]
+struct A11y {
+    /// The open link and whether it has text yet.
+    link: Option<(Range<usize>, bool)>,
+    /// The open table (Markdown or raw HTML).
+    table: Option<Range<usize>>,
+    /// Inside a Markdown table head: whether it has text yet.
+    head_text: Option<bool>,
+    /// Inside a raw HTML table: whether it has a `<th>` yet.
+    raw_th: bool,
+}
+
+impl A11y {
+    fn text(&mut self, t: &str) {
+        if t.trim().is_empty() {
+            return;
+        }
+        if let Some((_, has)) = &mut self.link {
+            *has = true;
+        }
+        if let Some(h) = &mut self.head_text {
+            *h = true;
+        }
+    }
+
+    /// An image with `alt` text: missing or a file name is a warning.
+    fn image(&mut self, range: &Range<usize>, alt: &str, src: &str, r: &mut Rendered) {
+        if alt.trim().is_empty() {
+            r.warnings.push(a11y_warning(
+                "a11y/img-alt",
+                range.clone(),
+                "图片没有替代文字（alt），读屏软件无法说明图片内容",
+                "请在 ![ ] 的方括号里用一句话说明图片内容，如 ![调解员在村委会现场调解](photo.jpg)。",
+            ));
+            return;
+        }
+        self.text(alt);
+        if looks_like_file_name(alt, src) {
+            r.warnings.push(a11y_warning(
+                "a11y/img-alt-filename",
+                range.clone(),
+                "图片的替代文字是文件名，读屏软件读出来没有意义",
+                "请把方括号里的文件名改成一句说明图片内容的话。",
+            ));
+        }
+    }
+}
+
+fn a11y_warning(code: &'static str, range: Range<usize>, message: &str, hint: &str) -> MdWarning {
+    MdWarning {
+        code,
+        range,
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
+/// `IMG_2024.jpg`, `photo.png`, or the image's own file name, as alt text.
+fn looks_like_file_name(alt: &str, src: &str) -> bool {
+    let alt = alt.trim().to_ascii_lowercase();
+    let file = src.rsplit('/').next().unwrap_or(src).to_ascii_lowercase();
+    let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+    let has_ext = [".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".bmp"]
+        .iter()
+        .any(|e| alt.ends_with(e));
+    has_ext || alt == file || (!stem.is_empty() && alt == stem)
+}
+
+/// Raw HTML in a body: root-relative and `@/` `href`/`src`/`srcset` values become link
+/// placeholders like Markdown links (so they get the base path and are checked); images
+/// without `alt` and tables without `<th>` are noted. Returns the HTML when it changed.
+fn raw_html(body: &str, range: &Range<usize>, html: &str, r: &mut Rendered, a11y: &mut A11y) -> Option<String> {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for tag in crate::check::html::tags(html) {
+        if tag.is("table") {
+            if tag.end_tag {
+                if let (Some(at), false) = (a11y.table.take(), a11y.raw_th) {
+                    r.warnings.push(a11y_warning(
+                        "a11y/table-header",
+                        at,
+                        "表格没有表头（<th>），读屏软件无法说明每一列是什么",
+                        "请把表格第一行的 <td> 改成 <th>，写上每一列的名称。",
+                    ));
+                }
+            } else {
+                a11y.table = Some(range.clone());
+                a11y.raw_th = false;
+            }
+            continue;
+        }
+        if tag.end_tag {
+            continue;
+        }
+        if tag.is("th") {
+            a11y.raw_th = true;
+        }
+        if tag.is("img") {
+            let alt = tag.attr("alt").map(|a| a.value().into_owned());
+            let src = tag.attr("src").map(|a| a.value().into_owned()).unwrap_or_default();
+            match alt {
+                None => r.warnings.push(a11y_warning(
+                    "a11y/img-alt",
+                    range.clone(),
+                    "图片没有替代文字（alt），读屏软件无法说明图片内容",
+                    "请给 <img> 加上 alt=\"一句说明图片内容的话\"；纯装饰的图片写 alt=\"\"。",
+                )),
+                Some(a) if !a.is_empty() && looks_like_file_name(&a, &src) => r.warnings.push(a11y_warning(
+                    "a11y/img-alt-filename",
+                    range.clone(),
+                    "图片的替代文字是文件名，读屏软件读出来没有意义",
+                    "请把 alt 改成一句说明图片内容的话。",
+                )),
+                Some(_) => {}
+            }
+        }
+        for a in &tag.attrs {
+            let name = a.name.to_ascii_lowercase();
+            if name != "href" && name != "src" && name != "srcset" {
+                continue;
+            }
+            let value = a.value();
+            let mut out = String::new();
+            let mut changed = false;
+            let urls: Vec<&str> = if name == "srcset" {
+                value.split(',').collect()
+            } else {
+                vec![&value]
+            };
+            for (i, part) in urls.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let trimmed = part.trim_start();
+                let url = if name == "srcset" {
+                    trimmed.split_whitespace().next().unwrap_or("")
+                } else {
+                    trimmed.trim_end()
+                };
+                let local = url.starts_with("@/") || (url.starts_with('/') && !url.starts_with("//"));
+                if local {
+                    changed = true;
+                    out.push_str(&part[..part.len() - trimmed.len()]);
+                    out.push_str(&link_href(body, range, url, r));
+                    out.push_str(&escape(&trimmed[url.len()..]));
+                } else {
+                    out.push_str(&escape(part));
+                }
+            }
+            if changed {
+                edits.push((a.range.clone(), out));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut html = html.to_string();
+    for (range, text) in edits.into_iter().rev() {
+        html.replace_range(range, &text);
+    }
+    Some(html)
 }
 
 /// Renders a Markdown body.
@@ -166,6 +352,7 @@ pub fn render(body: &str) -> Rendered {
     cjk::join_soft_breaks(&mut events);
     for range in cjk::fix_emphasis(&mut events, body) {
         r.warnings.push(MdWarning {
+            code: "markdown",
             range,
             message: "这里的 `**` 没有变成粗体".into(),
             hint: "粗体里有链接等其他格式时无法识别。可以在 `**` 外侧加一个空格，或去掉粗体里的其他格式。".into(),
@@ -200,6 +387,7 @@ pub fn render(body: &str) -> Rendered {
     let demote = first_h1.is_some();
     if let Some((_, range)) = first_h1 {
         r.warnings.push(MdWarning {
+            code: "markdown",
             range: range.clone(),
             message: "正文里用了一级标题 `#`，已按二级标题显示".into(),
             hint: "页面标题由 front matter 的 title 生成；正文的大标题请从 `##` 开始。".into(),
@@ -217,6 +405,7 @@ pub fn render(body: &str) -> Rendered {
     let mut depth = 0usize; // block nesting, to find the first top-level paragraph
     let mut text_chars = 0usize;
     let mut heading: Option<OpenHeading> = None;
+    let mut a11y = A11y::default();
     let mut it = events.into_iter();
     while let Some((ev, range)) = it.next() {
         let in_fn = in_footnote.is_some();
@@ -252,6 +441,7 @@ pub fn render(body: &str) -> Rendered {
                         Some(custom) if ids.reserve(&custom) => custom,
                         Some(custom) => {
                             r.warnings.push(MdWarning {
+                                code: "markdown",
                                 range: h.range.clone(),
                                 message: format!("标题 id `{custom}` 在本页重复"),
                                 hint: "同一页里每个标题的 id 必须不同。".into(),
@@ -269,6 +459,7 @@ pub fn render(body: &str) -> Rendered {
                 target.push(Event::End(TagEnd::Heading(lvl)));
             }
             Event::Start(Tag::Link { dest_url, title, .. }) => {
+                a11y.link = Some((range.clone(), false));
                 let href = link_href(body, &range, &dest_url, &mut r);
                 let mut tag = format!("<a href=\"{href}\"");
                 if !title.is_empty() {
@@ -277,7 +468,17 @@ pub fn render(body: &str) -> Rendered {
                 tag.push('>');
                 target.push(Event::InlineHtml(CowStr::from(tag)));
             }
-            Event::End(TagEnd::Link) => target.push(Event::InlineHtml(CowStr::from("</a>"))),
+            Event::End(TagEnd::Link) => {
+                if let Some((at, false)) = a11y.link.take() {
+                    r.warnings.push(a11y_warning(
+                        "a11y/link-text",
+                        at,
+                        "链接没有文字，读屏软件只能读出网址",
+                        "请在 [ ] 里写上链接去向，如 [2024年度报告](@/reports/2024.md)。",
+                    ));
+                }
+                target.push(Event::InlineHtml(CowStr::from("</a>")));
+            }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 // Render images ourselves: the alt text is the image's inner text.
                 let href = link_href(body, &range, &dest_url, &mut r);
@@ -292,6 +493,7 @@ pub fn render(body: &str) -> Rendered {
                         _ => {}
                     }
                 }
+                a11y.image(&range, &alt, &dest_url, &mut r);
                 let mut tag = format!("<img src=\"{href}\" alt=\"{}\" loading=\"lazy\"", escape(&alt));
                 if !title.is_empty() {
                     let _ = write!(tag, " title=\"{}\"", escape(&title));
@@ -327,6 +529,7 @@ pub fn render(body: &str) -> Rendered {
             }
             Event::Start(Tag::Table(align)) => {
                 r.has_tables = true;
+                a11y.table = Some(range.clone());
                 // A preceding paragraph "表1 ……" becomes the caption.
                 let caption = take_caption(target);
                 if !in_fn {
@@ -377,6 +580,31 @@ pub fn render(body: &str) -> Rendered {
                     first_para = Some((s, target.len()));
                 }
             }
+            Event::Start(Tag::TableHead) => {
+                depth += 1;
+                a11y.head_text = Some(false);
+                target.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                depth = depth.saturating_sub(1);
+                if let (Some(false), Some(at)) = (a11y.head_text.take(), a11y.table.clone()) {
+                    r.warnings.push(a11y_warning(
+                        "a11y/table-header",
+                        at,
+                        "表格的表头是空的，读屏软件无法说明每一列是什么",
+                        "请在表格第一行写上每一列的名称（如“指标 | 数值”）。",
+                    ));
+                }
+                target.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Html(h) if h.contains('<') => {
+                let html = raw_html(body, &range, &h, &mut r, &mut a11y);
+                target.push(Event::Html(html.map_or(h, CowStr::from)));
+            }
+            Event::InlineHtml(h) if h.contains('<') => {
+                let html = raw_html(body, &range, &h, &mut r, &mut a11y);
+                target.push(Event::InlineHtml(html.map_or(h, CowStr::from)));
+            }
             Event::Start(t) => {
                 depth += 1;
                 target.push(Event::Start(t));
@@ -386,6 +614,7 @@ pub fn render(body: &str) -> Rendered {
                 target.push(Event::End(t));
             }
             Event::Text(t) => {
+                a11y.text(&t);
                 text_chars += count_words(&t);
                 if let Some(h) = &mut heading {
                     h.title.push_str(&t);
@@ -393,6 +622,7 @@ pub fn render(body: &str) -> Rendered {
                 target.push(Event::Text(t));
             }
             Event::Code(t) => {
+                a11y.text(&t);
                 text_chars += count_words(&t);
                 if let Some(h) = &mut heading {
                     h.title.push_str(&t);
@@ -687,6 +917,38 @@ mod tests {
         let r = render("# 大标题\n\n正文");
         assert!(r.html.contains("<h2"));
         assert_eq!(r.warnings.len(), 1);
+    }
+
+    #[test]
+    fn raw_html_site_paths_become_links_like_markdown_ones() {
+        let body = "<a href=\"/metrics/\">指标</a> <img src=\"/img/a.png\" alt=\"横栏镇综治中心\">\n";
+        let r = render(body);
+        assert_eq!(r.links.len(), 2, "{:?}", r.links);
+        assert_eq!(r.links[0].target, "/metrics/");
+        assert_eq!(&body[r.links[1].range.clone()], "/img/a.png");
+        let html = resolve_links(&r.html, |i| ["/hlz/metrics/", "/hlz/img/a.png"][i].into()).unwrap();
+        assert!(
+            html.contains("<a href=\"/hlz/metrics/\">") && html.contains("src=\"/hlz/img/a.png\""),
+            "{html}"
+        );
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let ext = render("<a href=\"https://www.gov.cn/\">中国政府网</a>\n");
+        assert!(ext.links.is_empty() && ext.html.contains("https://www.gov.cn/"));
+    }
+
+    #[test]
+    fn accessibility_warnings_name_their_code() {
+        let codes = |b: &str| render(b).warnings.iter().map(|w| w.code).collect::<Vec<_>>();
+        assert_eq!(codes("![](a.jpg)\n"), vec!["a11y/img-alt"]);
+        assert_eq!(codes("![IMG_0012.JPG](IMG_0012.JPG)\n"), vec!["a11y/img-alt-filename"]);
+        assert_eq!(codes("[](https://www.gov.cn/)\n"), vec!["a11y/link-text"]);
+        assert_eq!(codes("| | |\n|---|---|\n| 1 | 2 |\n"), vec!["a11y/table-header"]);
+        assert_eq!(
+            codes("<table>\n<tr><td>1</td></tr>\n</table>\n"),
+            vec!["a11y/table-header"]
+        );
+        assert_eq!(codes("<img src=\"a.png\">\n"), vec!["a11y/img-alt"]);
+        assert!(codes("[![横栏镇](a.png)](/x/)\n\n| 指标 | 数值 |\n|---|---|\n| 1 | 2 |\n").is_empty());
     }
 
     #[test]

@@ -123,7 +123,10 @@ impl BuildCache {
     }
 
     fn open_for(config: &Config, drafts: bool, use_: &str) -> std::io::Result<BuildCache> {
-        let key = hash_str(&format!("{FORMAT}\n{}\n{config:?}\n{drafts}\n{use_}", env!("CARGO_PKG_VERSION")));
+        let key = hash_str(&format!(
+            "{FORMAT}\n{}\n{config:?}\n{drafts}\n{use_}",
+            env!("CARGO_PKG_VERSION")
+        ));
         let root = config.root.join(DIR);
         let dir = root.join(format!("build-{key:016x}"));
         std::fs::create_dir_all(&dir)?;

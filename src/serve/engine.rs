@@ -17,11 +17,11 @@ use std::sync::{Arc, Mutex};
 use crate::config::Config;
 use crate::content::Site;
 use crate::content::loader::{self, FileUpdate};
+use crate::content::reuse::ParseCache;
 use crate::content::update::{Applied, Op};
 use crate::diagnostics::{Diagnostic, Error};
-use crate::pipeline::fingerprint::{Scope, fingerprints};
-use crate::content::reuse::ParseCache;
 use crate::pipeline::cache::{BuildCache, State};
+use crate::pipeline::fingerprint::{Scope, fingerprints};
 use crate::pipeline::{Bodies, Pipeline, SiteSpec};
 use crate::render::{Binding, Input, OutputKey, Renderer, Values, values::PageValues};
 use crate::theme::Source;
@@ -119,7 +119,10 @@ impl Engine {
         let config = crate::pipeline::load_config(&spec)?;
         let cache = BuildCache::open_for_serve(&config, spec.drafts).ok();
         let previous = cache.as_ref().and_then(BuildCache::load).map(|s| Arc::new(s.parsed));
-        let spill = cache.as_ref().and_then(|c| c.bodies(previous.is_some()).ok()).map(Arc::new);
+        let spill = cache
+            .as_ref()
+            .and_then(|c| c.bodies(previous.is_some()).ok())
+            .map(Arc::new);
         let how = Bodies {
             previous: spill.as_ref().and(previous),
             spill,

@@ -104,7 +104,9 @@ impl Shared {
 
     /// Whether the first render, while it runs, will have a file at `path`.
     pub fn first_has(&self, path: &str) -> bool {
-        self.first.read().is_ok_and(|f| f.as_ref().is_some_and(|f| f.paths.contains_key(path)))
+        self.first
+            .read()
+            .is_ok_and(|f| f.as_ref().is_some_and(|f| f.paths.contains_key(path)))
     }
 
     pub fn has_file(&self, path: &str) -> bool {

@@ -210,7 +210,10 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
 async fn render_first(shared: &Shared, path: &str) -> Option<super::engine::Entry> {
     let first = shared.first.read().ok()?.clone()?;
     let key = first.paths.get(path)?.clone();
-    let out = tokio::task::spawn_blocking(move || first.binding.render(&key)).await.ok()?.ok()?;
+    let out = tokio::task::spawn_blocking(move || first.binding.render(&key))
+        .await
+        .ok()?
+        .ok()?;
     Some(super::engine::Entry::Bytes(std::sync::Arc::from(out.bytes)))
 }
 

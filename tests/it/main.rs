@@ -6,6 +6,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod cache;
+mod check;
 mod common;
 mod demo;
 mod edits;

@@ -1,6 +1,6 @@
 //! Multi-year content: metric series, SVG charts, 同比, open data, project timelines, terms
 //! grouped by year, and the publisher checks (late report, missing parts, personal data)
-//! as warnings, errors with --strict and in `pufa check`.
+//! as warnings, errors with --strict and in `pufa check --strict`.
 
 use crate::common::*;
 
@@ -305,14 +305,14 @@ fn check_output(overlay: &str) -> (bool, String, bool, String, bool, String) {
     let f = Fixture::new(&[overlay]);
     let build = f.build(&[]);
     let strict = f.build(&["--strict"]);
-    let check = pufa(f.dir.path(), &["check", "--root", "site"]);
+    let check = pufa(f.dir.path(), &["check", "--root", "site", "--strict"]);
     (
         build.status.success(),
         stderr(&build),
         strict.status.success(),
         stderr(&strict),
         check.status.success(),
-        stderr(&check),
+        stdout(&check),
     )
 }
 
@@ -360,17 +360,64 @@ fn missing_report_parts_are_named() {
 }
 
 #[test]
-fn personal_data_in_a_case_is_flagged_but_pseudonyms_are_not() {
-    let (ok, warn, strict_ok, _, check_ok, _) = check_output("checks/personal_data");
-    assert!(ok && !strict_ok && !check_ok);
+fn personal_data_stops_every_command_but_pseudonyms_pass() {
+    let (ok, err, strict_ok, _, check_ok, check) = check_output("checks/personal_data");
     assert!(
-        warn.contains("content/cases/wuye.md:7:") && warn.contains("身份证号 440***********4312"),
+        !ok && !strict_ok && !check_ok,
+        "an ID or mobile number is an error: {err}"
+    );
+    assert!(
+        err.contains("错误") && err.contains("content/cases/wuye.md:7:") && err.contains("身份证号 440***********4312"),
+        "{err}"
+    );
+    assert!(err.contains("手机号码 139****5678"), "{err}");
+    assert!(check.contains("content/cases/wuye.md:7:"), "{check}");
+    assert!(
+        !err.contains("李某某") && !err.contains("“张某”"),
+        "pseudonyms pass: {err}"
+    );
+}
+
+#[test]
+fn masked_numbers_pass_and_a_real_name_is_a_warning() {
+    let f = Fixture::new(&["checks/personal_data"]);
+    f.write(
+        "content/cases/wuye.md",
+        "---\ntitle: 物业费纠纷调解案\nyear: 2023\ncase_type: 人民调解\n---\n\n申请人王建国（身份证号4401**********4312，电话139****5678）与物业公司发生纠纷。\n",
+    );
+    let build = f.build(&[]);
+    let warn = stderr(&build);
+    assert!(build.status.success(), "{warn}");
+    assert!(
+        warn.contains("警告")
+            && warn.contains("content/cases/wuye.md:7:")
+            && warn.contains("当事人姓名“王建国”")
+            && warn.contains("王某"),
         "{warn}"
     );
-    assert!(warn.contains("手机号码 139****5678"), "{warn}");
-    assert!(warn.contains("当事人姓名“王建国”") && warn.contains("王某"), "{warn}");
     assert!(
-        !warn.contains("李某某") && !warn.contains("“张某”"),
-        "pseudonyms pass: {warn}"
+        !f.build(&["--strict"]).status.success(),
+        "a name is an error with --strict"
     );
+}
+
+#[test]
+fn a_listed_public_number_may_be_published() {
+    let f = Fixture::new(&[]);
+    f.write(
+        "content/about.md",
+        "---\ntitle: 关于\n---\n\n村委会值班电话：139-1234-5678。\n\n另一个：13912340000。\n",
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("content/about.md:5:") && e.contains("139****5678"), "{e}");
+    assert!(e.contains("content/about.md:7:") && e.contains("139****0000"), "{e}");
+    let config = std::fs::read_to_string(f.site().join("config.yaml")).unwrap();
+    f.write(
+        "config.yaml",
+        &format!("{config}check:\n  public_numbers: [\"139 1234 0000\", \"13912345678\"]\n"),
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
