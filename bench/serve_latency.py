@@ -84,7 +84,9 @@ def main():
     threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
     events = []
     threading.Thread(target=sse, args=(host, port, base + "__pufa/events", events), daemon=True).start()
-    time.sleep(1.0)
+    # The first render of every page runs in the background after the first page is served;
+    # edits made before it ends wait for it. Measure edits to the fully rendered preview.
+    time.sleep(4.0)
 
     content = os.path.join(a.site, "content")
     pages = []

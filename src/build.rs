@@ -118,12 +118,18 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let search = match (search_on, streamed) {
         (false, _) => None,
         (true, Some(indexer)) => Some(SearchState {
-            docs: incremental::indexed_docs(&pipeline),
+            docs: incremental::indexed_docs(&pipeline.site, &pipeline.values),
             indexer,
         }),
         (true, None) => {
             let prev = previous.as_mut().and_then(|s| s.search.take());
-            Some(incremental::search_index(prev, parsed.as_deref(), &pipeline)?)
+            let earlier = parsed.as_deref().map(incremental::Earlier::Parsed);
+            Some(incremental::search_index(
+                prev,
+                earlier,
+                &pipeline.site,
+                &pipeline.values,
+            )?)
         }
     };
     let search_files = match &search {

@@ -84,11 +84,19 @@ impl BodySpill {
         Ok(Span { offset, len })
     }
 
-    /// Reads a body back.
+    /// Reads a body back (checked to be UTF-8 with `simdutf8`, several times faster than the
+    /// standard check on Chinese text, which every page render pays).
     pub fn get(&self, span: Span) -> std::io::Result<String> {
         let mut buf = vec![0u8; span.len as usize];
         read_at(&self.file, &mut buf, span.offset)?;
-        String::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        if simdutf8::basic::from_utf8(&buf).is_err() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "body is not UTF-8",
+            ));
+        }
+        // SAFETY: `simdutf8` checked just above that `buf` is valid UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(buf) })
     }
 }
 

@@ -83,6 +83,14 @@ impl Site {
     /// to those, and rebuilds the index unless no page's index facts changed (a body edit).
     /// On failure the site is put back and the errors returned.
     pub fn apply(&mut self, ops: Vec<Op>) -> Result<Applied, Error> {
+        if ops.is_empty() {
+            // A batch of template or static edits: the model is as it was.
+            return Ok(Applied {
+                resolved: BTreeSet::new(),
+                index_kept: true,
+                undo: Undo::default(),
+            });
+        }
         let mut undo = Undo {
             sections: Some(self.sections.clone()),
             ..Default::default()

@@ -74,6 +74,18 @@ pub struct State {
     pub live_bodies: u64,
 }
 
+impl State {
+    /// The state of a load: its parse results (see [`ParseCache::of`]) and the bytes of the
+    /// body file they point at; no outputs, copies or search index.
+    pub fn of_load(site: &crate::content::Site) -> State {
+        State {
+            parsed: ParseCache::of(site, &site.stamps),
+            live_bodies: site.pages.values().filter_map(|p| p.spilled).map(|s| s.len()).sum(),
+            ..Default::default()
+        }
+    }
+}
+
 /// How many parts the parse results are stored in.
 const PARTS: usize = 16;
 

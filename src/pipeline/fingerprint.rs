@@ -40,7 +40,11 @@ pub fn fingerprints<'a>(
     let lists = scope.is_none_or(|s| s.lists);
     let wanted = |input: &Input| match input {
         Input::PageMeta(r) | Input::PageFull(r) => in_scope(r),
-        Input::Path(p) => lists || site.lookup(p).is_some_and(|(owner, _)| in_scope(&owner)),
+        Input::Path(p) => {
+            lists
+                || (only.as_ref().is_none_or(|o| !o.is_empty())
+                    && site.lookup(p).is_some_and(|(owner, _)| in_scope(&owner)))
+        }
         Input::Section(_) => true,
         // Config changes reload everything in serve; without a scope every input is wanted.
         Input::Config => scope.is_none(),

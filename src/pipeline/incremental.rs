@@ -20,7 +20,7 @@ use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::Writer;
 use crate::render::search::{self, DocInfo, DocTokens, Indexer};
-use crate::render::{Input, OutputKey, output_path};
+use crate::render::{Input, OutputKey, Values, output_path};
 use crate::util::FxMap;
 
 /// What a build with a cache renders and keeps.
@@ -61,36 +61,63 @@ pub fn plan(state: &State, p: &Pipeline, keys: &[OutputKey], writer: &Writer) ->
 }
 
 /// The documents of the index now: content paths and fingerprints, in document order.
-pub fn indexed_docs(p: &Pipeline) -> Vec<(String, u64)> {
-    indexed(p).iter().map(|(pg, h)| (pg.rel.clone(), *h)).collect()
-}
-
-/// The indexed pages now, in document order, with their fingerprints.
-fn indexed(p: &Pipeline) -> Vec<(&Page, u64)> {
-    p.site
-        .pages
-        .values()
-        .filter(|pg| search::is_indexed(pg))
-        .map(|pg| (pg.as_ref(), p.values.pages.get(&pg.rel).map_or(0, |v| v.full_hash)))
+pub fn indexed_docs(site: &Site, values: &Values) -> Vec<(String, u64)> {
+    indexed(site, values)
+        .iter()
+        .map(|(pg, h)| (pg.rel.clone(), *h))
         .collect()
 }
 
+/// The indexed pages now, in document order, with their fingerprints.
+fn indexed<'a>(site: &'a Site, values: &Values) -> Vec<(&'a Page, u64)> {
+    site.pages
+        .values()
+        .filter(|pg| search::is_indexed(pg))
+        .map(|pg| (pg.as_ref(), values.pages.get(&pg.rel).map_or(0, |v| v.full_hash)))
+        .collect()
+}
+
+/// Where the earlier versions of pages are, for taking them out of a kept search index.
+pub enum Earlier<'a> {
+    /// A build: the parse cache, bodies in the site's body file.
+    Parsed(&'a ParseCache),
+    /// Serve: the site the index was built from.
+    Site(&'a Site),
+}
+
+impl Earlier<'_> {
+    /// The tokens the earlier version of page `rel` gave, when it can be read back.
+    fn tokens(&self, site: &Site, rel: &str) -> Result<Option<DocTokens>, Diagnostic> {
+        match self {
+            Earlier::Parsed(parsed) => match parsed.page(rel) {
+                Some(old) => old_tokens(site, old),
+                None => Ok(None),
+            },
+            Earlier::Site(old_site) => match old_site.pages.get(rel) {
+                Some(old) => tokens(old_site, old).map(Some),
+                None => Ok(None),
+            },
+        }
+    }
+}
+
 /// The search index of the site now, from the previous one when the documents are the same
-/// pages in the same order (`parsed` holds those pages' earlier versions).
+/// pages in the same order (`earlier` holds those pages' earlier versions), else from scratch.
 pub fn search_index(
     previous: Option<SearchState>,
-    parsed: Option<&ParseCache>,
-    p: &Pipeline,
+    earlier: Option<Earlier>,
+    site: &Site,
+    values: &Values,
 ) -> Result<SearchState, Error> {
-    let docs = indexed(p);
+    let docs = indexed(site, values);
     let same_docs =
         |s: &SearchState| s.docs.len() == docs.len() && s.docs.iter().zip(&docs).all(|(a, b)| a.0 == b.0.rel);
     let order: Vec<(String, u64)> = docs.iter().map(|(pg, h)| (pg.rel.clone(), *h)).collect();
-    let indexer = match (previous, parsed) {
-        (Some(s), Some(parsed)) if same_docs(&s) && s.indexer.len() == docs.len() => {
-            update(s, parsed, &p.site, &docs).map_err(Error::one)?
+    let indexer = match (previous, earlier) {
+        (Some(s), Some(earlier)) if same_docs(&s) && s.indexer.len() == docs.len() => {
+            update(s, &earlier, site, &docs).map_err(Error::one)?
         }
-        _ => build_all(&p.site, &docs).map_err(Error::one)?,
+        _ => build_all(site, &docs).map_err(Error::one)?,
     };
     Ok(SearchState { docs: order, indexer })
 }
@@ -112,21 +139,17 @@ fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> 
 }
 
 /// The previous index with every changed document replaced.
-fn update(prev: SearchState, parsed: &ParseCache, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
+fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
     let changed: Vec<usize> = (0..docs.len()).filter(|&d| prev.docs[d].1 != docs[d].1).collect();
     type Versions = (usize, DocTokens, DocInfo, DocTokens);
     let versions: Vec<Result<Option<Versions>, Diagnostic>> = changed
         .par_iter()
         .map(|&d| {
             let page = docs[d].0;
-            let Some(old) = parsed.page(&page.rel) else {
+            let Some(old) = earlier.tokens(site, &page.rel)? else {
                 return Ok(None);
             };
-            let old_tokens = match old_tokens(site, old)? {
-                Some(t) => t,
-                None => return Ok(None),
-            };
-            Ok(Some((d, old_tokens, search::doc_info(site, page), tokens(site, page)?)))
+            Ok(Some((d, old, search::doc_info(site, page), tokens(site, page)?)))
         })
         .collect();
     let mut ix = prev.indexer;
@@ -209,14 +232,11 @@ pub fn next_state(
             (i, fp)
         })
         .collect();
-    let parsed = ParseCache::of(&p.site, &p.site.stamps);
-    let live_bodies = p.site.pages.values().filter_map(|pg| pg.spilled).map(|s| s.len()).sum();
     State {
-        parsed,
         outputs,
         inputs,
         copies,
         search,
-        live_bodies,
+        ..State::of_load(&p.site)
     }
 }

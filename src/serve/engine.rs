@@ -17,15 +17,16 @@ use std::sync::{Arc, Mutex};
 use crate::config::Config;
 use crate::content::Site;
 use crate::content::loader::{self, FileUpdate};
-use crate::content::reuse::ParseCache;
+
 use crate::content::update::{Applied, Op};
 use crate::diagnostics::{Diagnostic, Error};
-use crate::pipeline::cache::{BuildCache, State};
+use crate::pipeline::cache::{BuildCache, SearchState, State};
 use crate::pipeline::fingerprint::{Scope, fingerprints};
+use crate::pipeline::incremental::{Earlier, search_index};
 use crate::pipeline::{Bodies, Pipeline, SiteSpec};
 use crate::render::{Binding, Input, OutputKey, Renderer, Values, values::PageValues};
 use crate::theme::Source;
-use crate::util::{FxMap, abs};
+use crate::util::{FxMap, FxSet, abs};
 
 /// A file the server can send.
 #[derive(Debug, Clone)]
@@ -89,11 +90,13 @@ pub struct Engine {
     pipeline: Pipeline,
     outputs: HashMap<OutputKey, Output>,
     by_path: HashMap<String, OutputKey>,
-    reverse: FxMap<Input, HashSet<OutputKey>>,
+    reverse: FxMap<Input, FxSet<OutputKey>>,
     fingerprints: FxMap<Input, u64>,
     statics: BTreeMap<String, Source>,
     search: BTreeMap<String, Arc<[u8]>>,
     search_version: u64,
+    /// The site the search index was last built from, and the index in its editable form.
+    search_index: Option<(Arc<Site>, SearchState)>,
     /// Changes not yet applied because the last attempt failed.
     pending: BTreeSet<PathBuf>,
     /// Whether a full reload is owed (config, structure or template set changed).
@@ -133,10 +136,7 @@ impl Engine {
         if let Some(cache) = cache {
             let site = Arc::clone(&e.pipeline.site);
             std::thread::spawn(move || {
-                let state = State {
-                    parsed: ParseCache::of(&site, &site.stamps),
-                    ..Default::default()
-                };
+                let state = State::of_load(&site);
                 if cache.save(&state).is_err() {
                     cache.clear();
                 }
@@ -155,6 +155,7 @@ impl Engine {
             statics: BTreeMap::new(),
             search: BTreeMap::new(),
             search_version: 0,
+            search_index: None,
             pending: BTreeSet::new(),
             pending_full: false,
             error: None,
@@ -221,6 +222,14 @@ impl Engine {
     }
 
     fn insert_output(&mut self, key: OutputKey, out: Output) {
+        // Rendered again with the same reads (a template edit): the reverse map holds already.
+        if let Some(old) = self.outputs.get_mut(&key)
+            && old.inputs == out.inputs
+            && old.path == out.path
+        {
+            old.bytes = out.bytes;
+            return;
+        }
         self.remove_output(&key);
         for i in &out.inputs {
             self.reverse.entry(i.clone()).or_default().insert(key.clone());
@@ -317,21 +326,29 @@ impl Engine {
             .collect()
     }
 
-    /// A search-index build of the current site, to run on another thread.
-    pub fn search_job(&self) -> Option<SearchJob> {
-        self.search_stale().then(|| SearchJob {
+    /// A search-index build of the current site, to run on another thread; it updates the
+    /// index of the last job (documents whose page changed are replaced), when there is one.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        if !self.search_stale() {
+            return None;
+        }
+        Some(SearchJob {
             site: Arc::clone(&self.pipeline.site),
+            values: Arc::clone(&self.pipeline.values),
             generation: self.generation,
+            previous: self.search_index.take(),
         })
     }
 
-    /// Installs the result of a [`SearchJob`] unless the site changed since; returns whether it did.
-    pub fn install_search(&mut self, generation: u64, files: Vec<(String, Vec<u8>)>) -> bool {
-        if generation != self.generation {
+    /// Installs the result of a [`SearchJob`] unless the site changed since (its index is kept
+    /// to update next time either way); returns whether it did.
+    pub fn install_search(&mut self, done: SearchDone) -> bool {
+        self.search_index = done.index;
+        if done.generation != self.generation {
             return false;
         }
-        self.search = files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect();
-        self.search_version = generation;
+        self.search = done.files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect();
+        self.search_version = done.generation;
         true
     }
 
@@ -344,8 +361,7 @@ impl Engine {
     /// [`SearchJob`] in the background instead). Returns whether anything changed.
     pub fn rebuild_search(&mut self) -> bool {
         let Some(job) = self.search_job() else { return false };
-        let (generation, files) = job.run();
-        self.install_search(generation, files)
+        self.install_search(job.run())
     }
 
     /// Whether the search index is older than the site.
@@ -486,8 +502,18 @@ impl Engine {
                     batch.content.insert(rel);
                 }
             } else if p.starts_with(root.join("templates")) || in_theme(&p, "templates") {
+                let known = self
+                    .pipeline
+                    .renderer
+                    .templates
+                    .sources
+                    .values()
+                    .any(|s| abs(&s.path) == p);
+                if !known && !p.exists() {
+                    // An editor's temporary file, already gone: the templates are as they were.
+                    continue;
+                }
                 batch.templates = true;
-                let known = self.pipeline.renderer.templates.sources.values().any(|s| s.path == p);
                 if p.is_dir() || !p.exists() || !known {
                     // A template appeared or went: which template renders what may change.
                     batch.full = true;
@@ -645,14 +671,46 @@ impl Engine {
 /// A search-index build over a snapshot of the site.
 pub struct SearchJob {
     site: Arc<Site>,
+    values: Arc<Values>,
     generation: u64,
+    /// The site the last index was built from, and that index.
+    previous: Option<(Arc<Site>, SearchState)>,
+}
+
+/// What a [`SearchJob`] made.
+pub struct SearchDone {
+    generation: u64,
+    files: Vec<(String, Vec<u8>)>,
+    index: Option<(Arc<Site>, SearchState)>,
+}
+
+impl SearchDone {
+    /// The output paths of the index files.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.iter().map(|(p, _)| p)
+    }
 }
 
 impl SearchJob {
     /// Builds the index; an unreadable body gives an empty index (the error shows elsewhere).
-    pub fn run(self) -> (u64, Vec<(String, Vec<u8>)>) {
-        let files = crate::render::search::site_index(&self.site).unwrap_or_default();
-        (self.generation, files)
+    pub fn run(self) -> SearchDone {
+        let (prev_site, prev) = match self.previous {
+            Some((s, st)) => (Some(s), Some(st)),
+            None => (None, None),
+        };
+        let earlier = prev_site.as_deref().map(Earlier::Site);
+        match search_index(prev, earlier, &self.site, &self.values) {
+            Ok(state) => SearchDone {
+                generation: self.generation,
+                files: state.indexer.finish().0,
+                index: Some((self.site, state)),
+            },
+            Err(_) => SearchDone {
+                generation: self.generation,
+                files: Vec::new(),
+                index: None,
+            },
+        }
     }
 }
 

@@ -281,28 +281,26 @@ fn spawn_rebuild_loop(
                     step(&mut engine, &spec, &batch, &shared, notify.as_ref());
                     quiet_since = Instant::now();
                 }
-                Ok(Msg::Search(generation, files)) => {
+                Ok(Msg::Search(done)) => {
                     searching = false;
                     if let Some(e) = engine.as_mut() {
-                        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).chain(e.search_paths()).collect();
-                        if e.install_search(generation, files) {
+                        let paths: Vec<String> = done.paths().cloned().chain(e.search_paths()).collect();
+                        if e.install_search(done) {
                             shared.sync_files(e, Some(&paths));
                         }
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    let job = engine
-                        .as_ref()
-                        .and_then(|e| if e.error.is_none() { e.search_job() } else { None });
-                    if quiet_since.elapsed() >= Duration::from_millis(800)
-                        && !searching
-                        && let Some(job) = job
-                    {
+                    let due = quiet_since.elapsed() >= Duration::from_millis(800) && !searching;
+                    let job = match engine.as_mut() {
+                        Some(e) if due && e.error.is_none() => e.search_job(),
+                        _ => None,
+                    };
+                    if let Some(job) = job {
                         searching = true;
                         let tx = tx.clone();
                         std::thread::spawn(move || {
-                            let (generation, files) = job.run();
-                            let _ = tx.send(Msg::Search(generation, files));
+                            let _ = tx.send(Msg::Search(job.run()));
                         });
                     }
                 }
@@ -316,7 +314,7 @@ fn spawn_rebuild_loop(
 /// What the rebuild loop receives.
 enum Msg {
     Files(Vec<PathBuf>),
-    Search(u64, Vec<(String, Vec<u8>)>),
+    Search(engine::SearchDone),
 }
 
 /// Renders everything the first time and publishes it; until then the server renders pages
