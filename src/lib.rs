@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod editor;
 pub mod import;
 pub mod markdown;
 pub mod output;

@@ -37,6 +37,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         Err(e) => {
             let path = clean_path(&e.path().to_string());
             let inner = e.into_inner();
+            // A full-width colon or space is what a Chinese keyboard types; the parser would
+            // blame a later line in English terms, so it gets its own message at its line.
+            if let Some(e) = full_width(text) {
+                return Err(e);
+            }
             let mut err = translate(&inner, path, text);
             relocate(&mut err, text);
             Err(err)
@@ -47,6 +52,63 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// Serialises a value as YAML (used by `pufa new` and `pufa import`).
 pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
     yaml_serde::to_string(value).map_err(|e| e.to_string())
+}
+
+const FULL_WIDTH_SPACE: char = '\u{3000}';
+
+/// The first line where a full-width colon stands for the key's colon (`location：示例镇`),
+/// or a full-width space stands where YAML needs a plain one (indentation, after the colon).
+fn full_width(text: &str) -> Option<YamlError> {
+    for (i, line) in text.lines().enumerate() {
+        let indent_end = line.len() - line.trim_start_matches([' ', FULL_WIDTH_SPACE]).len();
+        let indent = &line[..indent_end];
+        if let Some(b) = indent.find(FULL_WIDTH_SPACE) {
+            return Some(full_width_space(i + 1, indent[..b].chars().count() + 1));
+        }
+        let rest = &line[indent_end..];
+        if rest.starts_with('#') {
+            continue;
+        }
+        let item = rest.strip_prefix("- ").unwrap_or(rest);
+        let start = indent_end + (rest.len() - item.len());
+        let key_end = item.find([':', '：']);
+        let Some(k) = key_end else { continue };
+        let key = &item[..k];
+        let key_like = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !key_like {
+            continue;
+        }
+        let col = line[..start + k].chars().count() + 1;
+        if item[k..].starts_with('：') {
+            return Some(YamlError {
+                line: i + 1,
+                col,
+                path: key.to_string(),
+                key: Some(key.to_string()),
+                message: format!("字段 `{key}` 后面是全角冒号：请把全角冒号“：”改成半角冒号“:”"),
+                code: "yaml/full-width",
+                hint: Some(format!(
+                    "YAML 只认半角冒号（英文输入法下输入），冒号后面再加一个半角空格，例如 `{key}: 内容`。"
+                )),
+            });
+        }
+        if item[k + 1..].starts_with(FULL_WIDTH_SPACE) {
+            return Some(full_width_space(i + 1, col + 1));
+        }
+    }
+    None
+}
+
+fn full_width_space(line: usize, col: usize) -> YamlError {
+    YamlError {
+        line,
+        col,
+        path: String::new(),
+        key: None,
+        message: "这一行有全角空格：请把全角空格“　”改成半角空格".to_string(),
+        code: "yaml/full-width",
+        hint: Some("缩进和冒号后面的空格都要用半角空格（英文输入法下按空格键）。".to_string()),
+    }
 }
 
 /// Some errors (from untagged or custom types) are reported at the start of the enclosing
@@ -409,6 +471,38 @@ mod tests {
         let e = from_str::<Fm>("year: 2024\n").unwrap_err();
         assert_eq!(e.code, "yaml/missing-key");
         assert!(e.message.contains("`title`"));
+    }
+
+    #[test]
+    fn a_full_width_colon_is_named_at_its_own_line() {
+        let e = from_str::<Fm>("title: a\nyear: 2024\ntags：[x]\n").unwrap_err();
+        assert_eq!(e.code, "yaml/full-width");
+        assert_eq!((e.line, e.col), (3, 5));
+        assert!(e.message.contains("把全角冒号“：”改成半角冒号“:”"), "{}", e.message);
+        let e = from_str::<Fm>("title：\"a\"\n").unwrap_err();
+        assert_eq!((e.code, e.line), ("yaml/full-width", 1));
+    }
+
+    #[test]
+    fn a_full_width_space_is_named_at_its_own_line() {
+        let e = from_str::<Fm>("title: a\ntags:\n\u{3000}\u{3000}- x\n").unwrap_err();
+        assert_eq!((e.code, e.line, e.col), ("yaml/full-width", 3, 1));
+        assert!(e.message.contains("全角空格"));
+        let e = from_str::<Fm>("title:\u{3000}a\nyear: x\n").unwrap_err();
+        assert_eq!((e.code, e.line, e.col), ("yaml/full-width", 1, 7));
+    }
+
+    #[test]
+    fn full_width_colons_inside_values_are_fine() {
+        #[derive(Debug, Deserialize)]
+        struct T {
+            title: String,
+        }
+        let t: T = from_str("title: 关于：物业纠纷\n").unwrap();
+        assert_eq!(t.title, "关于：物业纠纷");
+        // Another problem in a file with a value full-width colon is still reported as itself.
+        let e = from_str::<Fm>("title: 关于：物业\nyear: 二〇二四\n").unwrap_err();
+        assert_eq!(e.code, "yaml/type");
     }
 
     #[test]

@@ -12,16 +12,16 @@ use crate::output::Changes;
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// The output folder [default: the config's output_dir, itself defaulting to ROOT/public].
+    /// 输出文件夹 [默认：config.yaml 的 output_dir，未设置时为 ROOT/public]
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Treat check warnings (late report, missing report parts, a party's real name) as errors.
+    /// 把检查提醒（报告发布晚、报告缺少部分、当事人真实姓名）当作错误
     #[arg(long)]
     pub strict: bool,
-    /// List the files added, changed and removed since the previous build (the upload list).
+    /// 列出与上次生成相比新增、修改、删除的文件（上传清单）
     #[arg(long)]
     pub changes: bool,
-    /// Build everything, neither reading nor updating the build cache (.pufa-cache/).
+    /// 全部重新生成，不读也不更新生成缓存（.pufa-cache/）
     #[arg(long)]
     pub no_cache: bool,
 }

@@ -23,19 +23,19 @@ pub enum Format {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Also open every external link (HTTP; results cached in ROOT/.pufa-cache/ for 24 h).
+    /// 也逐个打开所有外部链接（联网；结果在 ROOT/.pufa-cache/ 缓存 24 小时）
     #[arg(long)]
     pub external: bool,
-    /// Fail on warnings too.
+    /// 有警告也算不通过（退出码 1）
     #[arg(long)]
     pub strict: bool,
-    /// The date the 栏目 update periods are measured against [default: today].
+    /// 按哪一天计算栏目更新周期 [默认：今天]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
-    /// How to print the findings.
+    /// 结果的格式：text（文字）或 json
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Also write a printable, self-contained HTML report to FILE.
+    /// 另外把可打印的检查报告（单个 HTML 文件）写到 FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }

@@ -13,24 +13,24 @@ use crate::import::{Options, check_page, convert, decode, report};
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// The file: .txt (UTF-8, UTF-16 or GBK), .docx or .md.
+    /// 要导入的文件：.txt（UTF-8、UTF-16 或 GBK）、.docx、.pdf（有文字的 PDF）或 .md
     pub file: PathBuf,
-    /// What it is [default: report].
-    #[arg(long)]
+    /// 这是什么：report（年度报告）、project（普法项目）、case（典型案例）[默认：report]
+    #[arg(long, hide_possible_values = true)]
     pub kind: Option<ItemKind>,
-    /// The year reported on (when the text does not say).
+    /// 报告所属年度（正文里没有写明时）
     #[arg(long)]
     pub year: Option<i32>,
-    /// The publisher (when the text does not say).
+    /// 发布机构（正文里没有写明时）
     #[arg(long)]
     pub publisher: Option<String>,
-    /// The folder to write into [default: ROOT/content/<the kind's section>].
+    /// 写到哪个文件夹 [默认：ROOT/content/对应栏目]
     #[arg(long)]
     pub into: Option<PathBuf>,
-    /// Show what would be written, write nothing.
+    /// 只显示会写什么，不写文件
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace an existing file.
+    /// 覆盖已存在的文件
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]

@@ -11,12 +11,12 @@ use crate::diagnostics::{Diagnostic, Error};
 
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
-    /// The folder to create (it must not exist, or be empty).
+    /// 要新建的站点文件夹（不能已存在，或必须是空的）
     pub dir: PathBuf,
-    /// The site's title.
+    /// 网站标题
     #[arg(long, default_value = "示例镇法治政府建设")]
     pub title: String,
-    /// Make a three-year demo site of a fictional town (示例数据) instead of an empty one.
+    /// 生成一个虚构乡镇三年内容的演示站点（示例数据），而不是空站点
     #[arg(long, conflicts_with = "title")]
     pub demo: bool,
 }

@@ -12,15 +12,15 @@ pub mod serve;
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::Kind;
 use crate::diagnostics::{Diagnostic, Error};
 use crate::pipeline::SiteSpec;
 
-/// pufa（普法）: a static site generator for yearly rule-of-law reports, 普法 projects and case studies.
+/// pufa（普法）：生成法治政府建设年度报告、普法项目和典型案例网站的工具
 #[derive(Debug, Parser)]
-#[command(name = "pufa", version, about, long_about = None)]
+#[command(name = "pufa", version, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -28,17 +28,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the site into the output folder (default: the config's output_dir).
+    /// 生成网站到输出文件夹（默认 public/）
     Build(build::BuildArgs),
-    /// Preview the site with live reload while you edit.
+    /// 在本机预览网站，并在浏览器里编辑；保存后页面自动刷新
     Serve(serve::ServeArgs),
-    /// The government-site inspection: wording, links, sections, personal data, accessibility.
+    /// 政府网站检查：规范表述、链接、栏目、个人信息、无障碍（不写任何文件）
     Check(check::CheckArgs),
-    /// Create a new site skeleton that builds at once.
+    /// 新建一个站点（马上就能生成）
     Init(init::InitArgs),
-    /// Create a report, project or case with a filled-in front-matter template.
+    /// 新建一篇年度报告、普法项目或典型案例
     New(new::NewArgs),
-    /// Turn a report as it arrives (plain text, Word .docx, GBK) into a content page.
+    /// 把收到的报告（Word .docx、文本 .txt、PDF）转成网站页面
     Import(import::ImportArgs),
 }
 
@@ -77,17 +77,16 @@ pub fn write_new_file(path: &Path, text: &str, force: bool, hint: &str) -> Resul
 /// Options every command that reads a site shares.
 #[derive(Debug, Clone, Args)]
 pub struct SiteArgs {
-    /// The site folder (holding config.yaml and content/) [default: the current folder if it
-    /// holds config.yaml, else ./site, as in pufa's own repository].
+    /// 站点文件夹（包含 config.yaml 和 content/）[默认：当前文件夹有 config.yaml 时用当前文件夹，否则用 ./site]
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// The config file [default: ROOT/config.yaml].
+    /// 配置文件 [默认：ROOT/config.yaml]
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Override the config's base_url (it may carry a sub-path, e.g. https://www.zs.gov.cn/hlz/).
+    /// 临时替换 config.yaml 的 base_url（可以带子路径，如 https://www.zs.gov.cn/hlz/）
     #[arg(long)]
     pub base_url: Option<String>,
-    /// Include pages marked `draft: true`.
+    /// 包括标为草稿（draft: true）的页面
     #[arg(long)]
     pub drafts: bool,
 }
@@ -132,6 +131,57 @@ pub fn print_warnings(warnings: &[Diagnostic], limit: usize) {
             warnings.len() - limit
         );
     }
+}
+
+/// Parses the command line, with help in Chinese: clap's own headings and flags are
+/// replaced by Chinese ones on every subcommand.
+pub fn parse() -> Cli {
+    let matches = localize(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// A command with Chinese headings and help and version flags, and its subcommands too.
+fn localize(cmd: clap::Command) -> clap::Command {
+    let has_version = cmd.get_version().is_some();
+    let mut cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示这份帮助"),
+        );
+    if has_version {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本号"),
+        );
+    }
+    cmd.mut_args(|a| {
+        let heading = if a.is_positional() { "参数" } else { "选项" };
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        let enumerated = a.get_action().takes_values() && !a.get_possible_values().is_empty();
+        let a = a.help_heading(heading).hide_possible_values(enumerated);
+        if defaults.is_empty() {
+            return a;
+        }
+        let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+        a.hide_default_value(true)
+            .help(format!("{help} [默认：{}]", defaults.join(", ")))
+    })
+    .mut_subcommands(localize)
 }
 
 /// Runs a parsed command line.

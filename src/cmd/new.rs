@@ -12,9 +12,10 @@ use crate::pipeline::load_config;
 
 #[derive(Debug, Clone, Args)]
 pub struct NewArgs {
-    /// What to create.
+    /// 要新建什么：report（年度报告）、project（普法项目）、case（典型案例）
+    #[arg(hide_possible_values = true)]
     pub kind: ItemKind,
-    /// The file name without `.md` (it becomes the URL), e.g. 2025 or jinzunfu.
+    /// 文件名，不带 .md（也是网址里的名字，可以用中文），如 2025 或 金尊府保交房
     pub name: String,
     #[command(flatten)]
     pub site: SiteArgs,
@@ -136,6 +137,26 @@ pub fn run(args: NewArgs) -> Result<(), Error> {
     let path: PathBuf = config.content_dir().join(section).join(format!("{name}.md"));
     let text = template(args.kind, &name, &config.organisation.name, Date::today());
     super::write_new_file(&path, &text, false, "请换一个文件名。")?;
-    println!("✔ 已新建 {}", path.display());
+    print!(
+        "{}",
+        next_steps(
+            &args,
+            &path,
+            &format!("{section}/{name}.md"),
+            &format!("{}{section}/{name}/", config.base_path.trim_start_matches('/'))
+        )
+    );
     Ok(())
+}
+
+/// What `pufa new` says after writing: where the file is, and how to fill it in and preview it.
+fn next_steps(args: &NewArgs, path: &std::path::Path, rel: &str, url_path: &str) -> String {
+    let root = match &args.site.root {
+        Some(r) => format!(" --root {}", r.display()),
+        None => String::new(),
+    };
+    format!(
+        "✔ 已新建 {}\n\n下一步：\n  1. 运行 pufa serve{root} 启动预览（保持窗口开着）。\n  2. 在浏览器里打开编辑器填写内容，不用手写 YAML：\n       http://127.0.0.1:1111/__pufa/edit/#/edit/{rel}\n     也可以用记事本等文本编辑器直接修改这个文件。\n  3. 保存后在这里看效果：http://127.0.0.1:1111/{url_path}\n",
+        path.display()
+    )
 }

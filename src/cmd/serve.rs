@@ -11,15 +11,21 @@ use crate::serve::{Notice, Options};
 pub struct ServeArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// The address to listen on; anything but loopback exposes your drafts to the network.
+    /// 监听的地址；不是本机地址时，局域网里的电脑都能看到草稿（编辑器还需要 --edit-password）
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
-    /// The port; 0 picks a free one.
+    /// 端口；0 表示自动选择空闲端口
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
-    /// Open the site in the browser.
+    /// 启动后在浏览器里打开网站
     #[arg(long)]
     pub open: bool,
+    /// 关闭浏览器里的编辑器（只预览）
+    #[arg(long)]
+    pub no_edit: bool,
+    /// 编辑器的密码（--bind 到非本机地址时必须设置；也可用环境变量 PUFA_EDIT_PASSWORD）
+    #[arg(long)]
+    pub edit_password: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Error> {
@@ -33,6 +39,12 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
         spec: args.site.spec(),
         bind,
         port: args.port,
+        edit: !args.no_edit,
+        edit_password: args
+            .edit_password
+            .clone()
+            .or_else(|| std::env::var("PUFA_EDIT_PASSWORD").ok())
+            .filter(|p| !p.is_empty()),
     };
     let open = args.open;
     crate::serve::run(opts, move |n| print_notice(n, open))
@@ -40,8 +52,16 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
 
 fn print_notice(n: Notice, open: bool) {
     match n {
-        Notice::Listening { url, secs, exposed } => {
+        Notice::Listening {
+            url,
+            secs,
+            exposed,
+            editor,
+        } => {
             println!("pufa serve：预览地址 {url} （用时 {secs:.2} 秒；按 Ctrl+C 退出）");
+            if let Some(e) = editor {
+                println!("在浏览器里编辑：{e}");
+            }
             if exposed {
                 eprintln!(
                     "{}",

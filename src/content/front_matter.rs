@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
+use super::schema;
 use crate::config::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
@@ -350,31 +351,13 @@ pub enum SortBy {
     None,
 }
 
-/// Keys only some kinds may use: (key, kinds allowed).
-const KIND_KEYS: &[(&str, &[Kind])] = &[
-    ("publisher", &[Kind::Report]),
-    ("written", &[Kind::Report]),
-    ("index_no", &[Kind::Report]),
-    ("subject", &[Kind::Report]),
-    ("genre", &[Kind::Report]),
-    ("doc_no", &[Kind::Report]),
-    ("metrics", &[Kind::Report]),
-    ("awards", &[Kind::Report, Kind::Project]),
-    ("projects", &[Kind::Report, Kind::Case]),
-    ("years", &[Kind::Project]),
-    ("lead_units", &[Kind::Project]),
-    ("audience", &[Kind::Project]),
-    ("laws", &[Kind::Project]),
-    ("location", &[Kind::Project, Kind::Case]),
-    ("case_type", &[Kind::Case]),
-    ("summary", &[Kind::Case]),
-    ("legal_basis", &[Kind::Case]),
-    ("outcome", &[Kind::Case]),
-];
-
 impl PageFront {
+    /// Whether the key `key` has a value (an empty list of years counts as none).
     fn has(&self, key: &str) -> bool {
         match key {
+            "year" => self.year.is_some(),
+            "date" => self.date.is_some(),
+            "years" => self.years.as_ref().is_some_and(|y| !y.is_empty()),
             "publisher" => self.publisher.is_some(),
             "written" => self.written.is_some(),
             "index_no" => self.index_no.is_some(),
@@ -384,7 +367,6 @@ impl PageFront {
             "metrics" => self.metrics.is_some(),
             "awards" => self.awards.is_some(),
             "projects" => self.projects.is_some(),
-            "years" => self.years.is_some(),
             "lead_units" => self.lead_units.is_some(),
             "audience" => self.audience.is_some(),
             "laws" => self.laws.is_some(),
@@ -446,9 +428,15 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
     }
     let fm: PageFront = yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])?;
     let mut errors = Vec::new();
-    for (key, kinds) in KIND_KEYS {
-        if fm.has(key) && !kinds.contains(&kind) {
-            let allowed: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+    for field in schema::PAGE_FIELDS.iter().filter(|f| !f.kinds.is_empty()) {
+        let key = field.name;
+        let present = if key == "years" {
+            fm.years.is_some()
+        } else {
+            fm.has(key)
+        };
+        if present && !field.allowed_for(kind) {
+            let allowed: Vec<&str> = field.kinds.iter().map(|k| k.label()).collect();
             errors.push(
                 loc.at_key(
                     "front-matter/unknown-key",
@@ -462,40 +450,19 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
     if fm.title.trim().is_empty() {
         errors.push(loc.at_key("front-matter/missing-key", "title", "标题 `title` 不能为空".into()));
     }
-    let mut require = |ok: bool, key: &str, what: &str| {
-        if !ok {
+    for rule in schema::required_for(kind) {
+        if !rule.any_of.iter().any(|k| fm.has(k)) {
+            let key = rule.any_of.first().copied().unwrap_or("");
             errors.push(
                 Diagnostic::new(
                     "front-matter/missing-key",
-                    format!("{}缺少必填字段 `{key}`（{what}）", kind.label()),
+                    format!("{}缺少必填字段 `{key}`（{}）", kind.label(), rule.what),
                 )
                 .in_file(loc.file)
                 .at_line_col(loc.text, 1, 1, 3)
                 .with_hint(format!("请在 front matter 里加上一行 `{key}: ...`。")),
             );
         }
-    };
-    match kind {
-        Kind::Report => {
-            require(fm.year.is_some(), "year", "报告所属年度，如 2024");
-            require(fm.publisher.is_some(), "publisher", "发布机构");
-        }
-        Kind::Case => {
-            require(fm.case_type.is_some(), "case_type", "案例类型，如 人民调解");
-            require(
-                fm.year.is_some() || fm.date.is_some(),
-                "year",
-                "案例年份，或写发布日期 date",
-            );
-        }
-        Kind::Project => {
-            require(
-                fm.year.is_some() || fm.years.as_ref().is_some_and(|y| !y.is_empty()) || fm.date.is_some(),
-                "years",
-                "项目开展的年份列表，如 [2023, 2024]",
-            );
-        }
-        Kind::Page => {}
     }
     if let Some(slug) = &fm.slug
         && (slug.trim().is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == "..")

@@ -13,6 +13,7 @@ pub mod loader;
 pub mod metrics;
 pub mod page;
 pub mod reuse;
+pub mod schema;
 pub mod site;
 pub mod update;
 

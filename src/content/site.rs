@@ -377,7 +377,13 @@ impl Site {
         self.resolved_sections.retain(|k, _| self.sections.contains_key(k));
     }
 
-    fn resolve_body(&self, shown: &str, summary: &Arc<str>, links: &[LinkRef]) -> Result<Resolved, Vec<Diagnostic>> {
+    /// Resolves one body's links (the editor's preview resolves a page that is not saved yet).
+    pub fn resolve_body(
+        &self,
+        shown: &str,
+        summary: &Arc<str>,
+        links: &[LinkRef],
+    ) -> Result<Resolved, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut urls = Vec::with_capacity(links.len());
         for l in links {

@@ -1,6 +1,7 @@
 //! Reading a file as it arrives: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK
-//! (detected from the bytes, not guessed from the name), Word `.docx`; and a clear message for
-//! what cannot be read (a `.doc` from Word 97, a PDF, an image, a binary, an empty file).
+//! (detected from the bytes, not guessed from the name), Word `.docx`, a
+//! text-based PDF (see `pdf`); and a clear message for what cannot be read (a `.doc` from
+//! Word 97, a scanned PDF, an image, a binary, an empty file).
 
 use std::path::Path;
 
@@ -50,11 +51,8 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Input, Error> {
         ));
     }
     if bytes.starts_with(b"%PDF") {
-        return Err(refuse(
-            file,
-            "这是 PDF 文件，无法读取其中的文字结构",
-            "请找到报告的 Word 原文（.docx）导入；没有原文时，可以从 PDF 中复制正文，粘贴到记事本保存为 .txt 再导入。",
-        ));
+        let text = super::pdf::read(file, bytes)?;
+        return Ok(Input::Text { text, encoding: "PDF" });
     }
     for (magic, what) in [
         (&b"\x89PNG"[..], "PNG 图片"),

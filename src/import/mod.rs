@@ -11,6 +11,7 @@
 pub mod decode;
 pub mod docx;
 pub mod extract;
+pub mod pdf;
 pub mod punct;
 pub mod structure;
 

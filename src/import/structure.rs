@@ -160,6 +160,14 @@ fn split_title(text: &str, max: usize) -> Option<(String, String)> {
     }
 }
 
+/// A long numbered line that is a heading all the same: one sentence (commas allowed, no
+/// full stop before its end), at most 80 characters, and the next numbered line is one level
+/// below it (a 一、 line followed by （一） lines).
+fn long_heading(text: &str, kind: u8, next: Option<u8>) -> bool {
+    let body = text.trim_end_matches('。');
+    next == Some(kind + 1) && !body.contains(['。', '；', '！', '？']) && body.chars().count() <= 80
+}
+
 fn is_date_line(t: &str) -> bool {
     let t = t.trim();
 
@@ -220,24 +228,63 @@ pub fn lines_of_docx(blocks: Vec<Block>) -> (Vec<Line>, Vec<PlacedTable>) {
     (lines, tables)
 }
 
+/// Whether a line may be (part of) a title: short, not numbered, not ending a sentence or
+/// introducing something.
+fn title_like(t: &str, max: usize) -> bool {
+    ordinal(t).is_none() && part(t).is_none() && t.chars().count() <= max && !t.ends_with(['。', '：', ':', '；'])
+}
+
+fn names_report(t: &str) -> bool {
+    t.contains("报告") || t.contains("情况")
+}
+
+/// The title at the top: (text, line, lines used). A title broken over two lines (the first
+/// not yet naming the report, the second finishing it) is joined.
+fn title_lines(lines: &[Line]) -> Option<(String, usize, usize)> {
+    let first = lines.first()?;
+    let t = &first.text;
+    if let Some(second) = lines.get(1)
+        && !first.title
+        && title_like(t, 40)
+        && !t.ends_with("报告")
+        && title_like(&second.text, 30)
+        && (second.text.ends_with("报告") || second.text.ends_with("情况"))
+        && !names_report(t.trim_end_matches("情况"))
+    {
+        return Some((format!("{t}{}", second.text), first.line, 2));
+    }
+    if first.title || (title_like(t, 60) && (names_report(t) || first.heading.is_some())) {
+        return Some((t.clone(), first.line, 1));
+    }
+    None
+}
+
+/// A `第一部分` heading: (number, byte length of the marker with the separator after it).
+pub fn part(text: &str) -> Option<(u32, usize)> {
+    let rest = text.strip_prefix('第')?;
+    let (num, after) = rest.split_once("部分")?;
+    let n = chinese_number(num).or_else(|| ascii_number(num))?;
+    let mut len = text.len() - after.len();
+    if let Some(sep) = after.chars().next().filter(|c| "、：: 　".contains(*c)) {
+        len += sep.len_utf8();
+    }
+    Some((n, len))
+}
+
+/// A numbered line's ordinal kind (2 for 一、 … 5 for （1）, 1 for 第一部分), number and
+/// marker length.
+fn numbered(text: &str) -> Option<(u8, u32, usize)> {
+    part(text).map(|(n, len)| (1, n, len)).or_else(|| ordinal(text))
+}
+
 /// Recognises the structure of a document's lines (tables are placed by line number).
 pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
     let mut doc = Document::default();
-    // Title: a styled title, or a short first line without a full stop that names a report.
-    if let Some(first) = lines.first() {
-        let t = &first.text;
-        let n = t.chars().count();
-        if first.title
-            || (ordinal(t).is_none()
-                && n <= 60
-                && !t.ends_with('。')
-                && !t.ends_with('：')
-                && !t.ends_with(':')
-                && (t.contains("报告") || t.contains("情况") || first.heading.is_some()))
-        {
-            doc.title = Some((t.clone(), first.line));
-            lines.remove(0);
-        }
+    // Title: a styled title, or a short first line without a full stop that names a report,
+    // possibly broken over two lines.
+    if let Some((title, line, used)) = title_lines(&lines) {
+        doc.title = Some((title, line));
+        lines.drain(..used);
     }
     // Addressee: a short line ending in a colon, naming bodies.
     if let Some(first) = lines.first() {
@@ -276,7 +323,19 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
             body.push(Out::List(std::mem::take(list)));
         }
     };
-    for l in lines {
+    // With 第一部分-style parts, the parts are the top headings and every level moves down.
+    let shift = u8::from(lines.iter().any(|l| part(&l.text).is_some()));
+    // For each line, the kind of the next numbered line (a long 一、 line is still a heading
+    // when （一） lines follow it).
+    let mut next_kind: Vec<Option<u8>> = vec![None; lines.len()];
+    let mut seen = None;
+    for (i, l) in lines.iter().enumerate().rev() {
+        next_kind[i] = seen;
+        if let Some((k, _, _)) = numbered(&l.text) {
+            seen = Some(k);
+        }
+    }
+    for (i, l) in lines.into_iter().enumerate() {
         while let Some((at, _)) = pending_tables.peek() {
             if *at < l.line {
                 let (_, rows) = pending_tables.next().unwrap_or_default();
@@ -287,12 +346,13 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
             }
         }
         let text = l.text;
-        if l.list && ordinal(&text).is_none() {
+        if l.list && numbered(&text).is_none() {
             list.push(text);
             continue;
         }
         flush_list(&mut list, &mut doc.body);
-        if let Some((level, n, marker_len)) = ordinal(&text) {
+        if let Some((kind, n, marker_len)) = numbered(&text) {
+            let level = if kind == 1 { 2 } else { (kind + shift).min(6) };
             // Check the sequence: a level restarts after a higher one.
             let expected = counters[level as usize] + 1;
             if n != expected {
@@ -313,20 +373,25 @@ pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
             for c in counters.iter_mut().skip(level as usize + 1) {
                 *c = 0;
             }
-            let max_title = if level <= 3 { 40 } else { 30 };
-            let heading = match (level, split_title(&text, max_title)) {
+            // The match is on the kind of number (1 = 第一部分, 2 = 一、 … 5 = （1））.
+            let kind = kind.max(2);
+            let max_title = if kind <= 3 { 40 } else { 30 };
+            let heading = match (kind, split_title(&text, max_title)) {
                 (2 | 3, Some(split)) => Some(split),
                 (4 | 5, Some((title, rest))) if !rest.is_empty() || text.chars().count() <= max_title => {
                     // "1.标题。正文" reads best as a small heading over its paragraph; keep the
                     // number: 1、/1． become "1. "; （1） stays as it is.
                     let num = &text[..marker_len];
                     let title = title[marker_len..].trim();
-                    let title = if level == 4 {
+                    let title = if kind == 4 {
                         format!("{}. {title}", num.trim_end_matches(['.', '．', '、']))
                     } else {
                         format!("{num}{title}")
                     };
                     Some((title, rest))
+                }
+                (2 | 3, None) if long_heading(&text, kind, next_kind[i]) => {
+                    Some((text.trim_end_matches('。').to_string(), String::new()))
                 }
                 (2 | 3, None) => {
                     doc.notes
@@ -391,6 +456,66 @@ mod tests {
         assert_eq!(ordinal("2024年,横栏镇"), None);
         assert_eq!(ordinal("93.19%"), None);
         assert_eq!(ordinal("一是加强"), None);
+    }
+
+    #[test]
+    fn a_title_broken_over_two_lines_is_joined() {
+        let text = "示例镇人民政府关于2024年法治政府\n建设工作情况的报告\n中共示例县委:\n一、主要做法\n正文。\n";
+        let doc = recognise(lines_of_text(text), vec![]);
+        assert_eq!(
+            doc.title.as_ref().unwrap().0,
+            "示例镇人民政府关于2024年法治政府建设工作情况的报告"
+        );
+        assert_eq!(doc.addressee.as_ref().unwrap().0, "中共示例县委");
+        // A one-line title followed by a short line stays one line.
+        let doc = recognise(
+            lines_of_text("示例镇2024年法治政府建设情况的报告\n2025年1月\n正文。\n"),
+            vec![],
+        );
+        assert_eq!(doc.title.as_ref().unwrap().0, "示例镇2024年法治政府建设情况的报告");
+    }
+
+    #[test]
+    fn parts_are_the_top_headings_and_the_rest_move_down() {
+        assert_eq!(part("第一部分 2024年工作情况"), Some((1, "第一部分 ".len())));
+        assert_eq!(part("第十二部分：其他"), Some((12, "第十二部分：".len())));
+        assert_eq!(part("第一次会议"), None);
+        let text = "示例镇法治政府建设情况报告\n第一部分 2024年工作情况\n一、加强学习\n(一)组织学法\n正文。\n第二部分 2025年工作计划\n一、继续推进\n正文。\n";
+        let doc = recognise(lines_of_text(text), vec![]);
+        let hs: Vec<(u8, &str)> = doc.headings().collect();
+        assert_eq!(
+            hs,
+            vec![
+                (2, "第一部分 2024年工作情况"),
+                (3, "一、加强学习"),
+                (4, "(一)组织学法"),
+                (2, "第二部分 2025年工作计划"),
+                (3, "一、继续推进"),
+            ]
+        );
+        assert!(doc.notes.is_empty(), "一、 restarts under each part: {:?}", doc.notes);
+    }
+
+    #[test]
+    fn a_long_top_heading_with_commas_is_a_heading_when_sub_headings_follow() {
+        let long =
+            "一、坚持党的全面领导，统筹推进法治政府建设各项任务，全面提升依法行政能力和水平，切实保障群众合法权益";
+        assert!(long.chars().count() > 40);
+        let doc = recognise(lines_of_text(&format!("报告\n{long}\n(一)加强学习\n正文。\n")), vec![]);
+        let hs: Vec<(u8, &str)> = doc.headings().collect();
+        assert_eq!(hs, vec![(2, long), (3, "(一)加强学习")]);
+        // Without sub-headings after it, it stays a paragraph and is noted.
+        let doc = recognise(lines_of_text(&format!("报告\n{long}\n正文。\n")), vec![]);
+        assert_eq!(doc.headings().count(), 0);
+        assert_eq!(doc.notes.len(), 1);
+        // Two sentences are a paragraph, sub-headings or not.
+        let two =
+            "一、坚持党的全面领导，统筹推进法治政府建设。全面提升依法行政能力和水平，切实保障群众合法权益和各项工作";
+        let doc = recognise(lines_of_text(&format!("报告\n{two}\n(一)加强学习\n")), vec![]);
+        assert_eq!(
+            doc.headings().next(),
+            Some((2, "一、坚持党的全面领导，统筹推进法治政府建设"))
+        );
     }
 
     #[test]

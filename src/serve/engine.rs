@@ -192,6 +192,11 @@ impl Engine {
         &self.pipeline.site
     }
 
+    /// The site's shared pointer (serve mode hands the editor a `Weak` to it).
+    pub fn site_shared(&self) -> &Arc<Site> {
+        &self.pipeline.site
+    }
+
     pub fn warnings(&self) -> Vec<Diagnostic> {
         self.pipeline.warnings()
     }

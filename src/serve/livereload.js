@@ -12,6 +12,19 @@
   if (path === "" || path.slice(-1) === "/") { path += "index.html"; }
   var overlay = null;
 
+  /* The editor is on: a 编辑本页 link on every page (never in built output). */
+  if (me.getAttribute("data-edit") === "1") {
+    var link = document.createElement("a");
+    link.id = "pufa-edit-link";
+    link.href = base + "__pufa/edit/#/page?path=" + encodeURIComponent(path.replace(/index\.html$/, ""));
+    link.textContent = "编辑本页";
+    link.style.cssText = "position:fixed;right:12px;bottom:12px;z-index:2147483646;background:#0b3d75;color:#fff;" +
+      "font:700 17px/1.4 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;padding:10px 16px;" +
+      "border-radius:6px;text-decoration:none;box-shadow:0 2px 8px rgba(0,0,0,.3)";
+    document.addEventListener("DOMContentLoaded", function () { document.body.appendChild(link); });
+    if (document.readyState !== "loading" && document.body) { document.body.appendChild(link); }
+  }
+
   function hide() {
     if (overlay) { overlay.remove(); overlay = null; }
   }

@@ -16,12 +16,14 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Error};
+use crate::editor::http::{EditorHttp, Gate};
 use crate::pipeline::SiteSpec;
 use crate::util::abs;
 use engine::{Engine, Entry};
@@ -32,6 +34,9 @@ pub struct Published {
     pub errors: Option<Vec<Diagnostic>>,
     pub generation: u64,
     pub base_path: String,
+    /// The last good site, for the editor. Weak, so that an update changes the site in
+    /// place instead of copying it; the editor holds it only while it answers a request.
+    pub site: Weak<Site>,
 }
 
 impl Published {
@@ -40,6 +45,7 @@ impl Published {
             errors: e.error.as_ref().map(|x| x.diagnostics.clone()),
             generation: e.generation,
             base_path: e.config().base_path.clone(),
+            site: Arc::downgrade(e.site_shared()),
         }
     }
 }
@@ -72,11 +78,13 @@ pub struct Shared {
     pub events: tokio::sync::broadcast::Sender<PageEvent>,
     /// Set until the first render has finished.
     pub first: RwLock<Option<Arc<FirstRender>>>,
+    /// The editor, unless `--no-edit`.
+    pub editor: Option<Arc<EditorHttp>>,
 }
 
 impl Shared {
     /// The state of a preview that starts with `engine` (`None`: loading failed).
-    fn new(engine: Option<&Engine>, base_path: &str) -> Shared {
+    fn new(engine: Option<&Engine>, base_path: &str, editor: Option<Arc<EditorHttp>>) -> Shared {
         let (events, _) = tokio::sync::broadcast::channel(64);
         let published = match engine {
             Some(e) => Published::from_engine(e),
@@ -91,6 +99,7 @@ impl Shared {
             files: RwLock::new(HashMap::new()),
             events,
             first: RwLock::new(None),
+            editor,
         };
         if let Some(e) = engine {
             shared.sync_files(e, None);
@@ -152,13 +161,39 @@ pub struct Options {
     pub bind: IpAddr,
     /// The port; 0 picks a free one.
     pub port: u16,
+    /// Whether the editor is on (`/__pufa/edit/`).
+    pub edit: bool,
+    /// The password the editor asks for; required when `bind` is not loopback.
+    pub edit_password: Option<String>,
+}
+
+impl Options {
+    /// Refuses an editor reachable from other machines without a password.
+    fn check(&self) -> Result<(), Error> {
+        if self.edit && !self.bind.is_loopback() && self.edit_password.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::one(
+                Diagnostic::new(
+                    "serve/edit-password",
+                    format!("--bind {} 让其他电脑也能打开编辑器，必须同时设置编辑密码", self.bind),
+                )
+                .with_hint("加上 --edit-password 密码（或设置环境变量 PUFA_EDIT_PASSWORD）；只想让别人预览、不需要编辑器时加上 --no-edit。"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// What the preview tells the person running it (the command line prints these).
 #[derive(Debug)]
 pub enum Notice<'a> {
-    /// Listening at `url`, ready after `secs`; `exposed` when reachable from other machines.
-    Listening { url: &'a str, secs: f64, exposed: bool },
+    /// Listening at `url`, ready after `secs`; `exposed` when reachable from other machines;
+    /// `editor` is the editor's address when it is on.
+    Listening {
+        url: &'a str,
+        secs: f64,
+        exposed: bool,
+        editor: Option<&'a str>,
+    },
     /// Warnings of the site as first loaded.
     Warnings(&'a [Diagnostic]),
     /// Loading or an update failed; the last good site is still served.
@@ -171,6 +206,7 @@ pub enum Notice<'a> {
 
 /// Runs the preview until the process is stopped, telling `notify` what happens.
 pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Result<(), Error> {
+    opts.check()?;
     let notify: Notify = Arc::new(notify);
     let spec = opts.spec.clone();
     let started = Instant::now();
@@ -187,7 +223,13 @@ pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Re
             .map(|c| c.base_path)
             .unwrap_or_else(|_| "/".into()),
     };
-    let shared = Arc::new(Shared::new(engine.as_ref(), &base_path));
+    let editor = opts.edit.then(|| {
+        Arc::new(EditorHttp {
+            editor: crate::editor::Editor::new(spec.clone()),
+            gate: Gate::new(opts.edit_password.as_deref()),
+        })
+    });
+    let shared = Arc::new(Shared::new(engine.as_ref(), &base_path, editor));
     let first = engine.as_ref().map(|e| {
         let (binding, paths) = e.start_render();
         Arc::new(FirstRender { binding, paths })
@@ -213,10 +255,12 @@ pub fn run(opts: Options, notify: impl Fn(Notice) + Send + Sync + 'static) -> Re
         addr.ip().to_string()
     };
     let url = format!("http://{host}:{}{base_path}", addr.port());
+    let editor_url = format!("{url}__pufa/edit/");
     notify(Notice::Listening {
         url: &url,
         secs: started.elapsed().as_secs_f64(),
         exposed: !addr.ip().is_loopback(),
+        editor: opts.edit.then_some(editor_url.as_str()),
     });
     let _watcher = spawn_rebuild_loop(engine, first, spec, Arc::clone(&shared), notify)?;
     rt.block_on(server::serve(listener, Arc::clone(&shared)));
@@ -380,6 +424,11 @@ fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared:
             notify(Notice::Failed(&err));
             let mut p = (*shared.current()).clone();
             p.errors = Some(err.diagnostics.clone());
+            if let Some(e) = engine.as_ref() {
+                // A failed update may have changed the site in place and put it back: the
+                // editor's pointer must follow.
+                p.site = Arc::downgrade(e.site_shared());
+            }
             shared.publish(p);
             let _ = shared.events.send(PageEvent {
                 kind: "failed",

@@ -8,6 +8,12 @@
 //! an IP address, `localhost` or a `*.localhost` name. A page on another site that makes its
 //! own host name resolve to 127.0.0.1 (DNS rebinding) sends that name, and is refused, so it
 //! cannot read a preview that shows drafts.
+//!
+//! With the editor on, `__pufa/edit/` and `__pufa/api/…` go to `crate::editor::http`, which
+//! adds its own protections for writes (same origin, per-run token, optional password), and
+//! every served page gets a 编辑本页 link (added by the live-reload script, so built output
+//! never has it). SVG files are served with a policy that keeps any script in them from
+//! running on this origin.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -15,7 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio_stream::StreamExt;
@@ -67,10 +73,13 @@ fn content_type(path: &str) -> String {
     }
 }
 
-fn inject(bytes: &[u8], p: &Published) -> Vec<u8> {
+fn inject(bytes: &[u8], p: &Published, edit: bool) -> Vec<u8> {
     let tag = format!(
-        "<script src=\"{}__pufa/livereload.js\" data-base=\"{}\" data-generation=\"{}\"></script>",
-        p.base_path, p.base_path, p.generation
+        "<script src=\"{}__pufa/livereload.js\" data-base=\"{}\" data-generation=\"{}\"{}></script>",
+        p.base_path,
+        p.base_path,
+        p.generation,
+        if edit { " data-edit=\"1\"" } else { "" }
     );
     let text = String::from_utf8_lossy(bytes);
     match text.rfind("</body>") {
@@ -128,8 +137,10 @@ pub fn host_allowed(host: Option<&str>) -> bool {
     name.parse::<std::net::IpAddr>().is_ok() || name == "localhost" || name.ends_with(".localhost")
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: header::HeaderMap) -> Response {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
     if !host_allowed(host) {
         return respond(
             StatusCode::FORBIDDEN,
@@ -139,6 +150,18 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
                 .to_vec(),
             method == Method::HEAD,
         );
+    }
+    if let Some(editor) = shared.editor.clone() {
+        let p = shared.current();
+        if let Some(rest) = uri.path().strip_prefix(p.base_path.as_str())
+            && rest.starts_with("__pufa/")
+        {
+            let rest = rest.to_string();
+            let live = || live(&shared);
+            if let Some(r) = editor.handle(&rest, req, live).await {
+                return r;
+            }
+        }
     }
     if method != Method::GET && method != Method::HEAD {
         return respond(
@@ -190,11 +213,18 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
         Some(entry) => match entry.bytes() {
             Ok(bytes) => {
                 let body = if file.ends_with(".html") {
-                    inject(&bytes, &p)
+                    inject(&bytes, &p, shared.editor.is_some())
                 } else {
                     bytes.to_vec()
                 };
-                respond(StatusCode::OK, &content_type(&file), body, head)
+                let mut r = respond(StatusCode::OK, &content_type(&file), body, head);
+                if file.ends_with(".svg") {
+                    r.headers_mut().insert(
+                        "content-security-policy",
+                        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+                    );
+                }
+                r
             }
             Err(_) => not_found(&shared, &p, head),
         },
@@ -217,10 +247,30 @@ async fn render_first(shared: &Shared, path: &str) -> Option<super::engine::Entr
     Some(super::engine::Entry::Bytes(std::sync::Arc::from(out.bytes)))
 }
 
+/// What the editor needs from the preview now: the last good site (waiting briefly while an
+/// update holds it) and the current errors.
+fn live(shared: &Shared) -> crate::editor::http::Live {
+    let mut p = shared.current();
+    let mut site = p.site.upgrade();
+    for _ in 0..50 {
+        if site.is_some() || p.generation == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        p = shared.current();
+        site = p.site.upgrade();
+    }
+    crate::editor::http::Live {
+        site,
+        errors: p.errors.clone().unwrap_or_default(),
+        base_path: p.base_path.clone(),
+    }
+}
+
 fn not_found(shared: &Shared, p: &Published, head: bool) -> Response {
     let body = match shared.file("404.html").and_then(|e| e.bytes().ok()) {
-        Some(b) => inject(&b, p),
-        None => inject("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>pufa</title><body><h1>页面未找到</h1></body></html>".as_bytes(), p),
+        Some(b) => inject(&b, p, false),
+        None => inject("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>pufa</title><body><h1>页面未找到</h1></body></html>".as_bytes(), p, false),
     };
     respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body, head)
 }

@@ -188,3 +188,16 @@ fn non_government_sites_may_leave_the_registrations_out() {
         "no government metadata or registrations"
     );
 }
+
+#[test]
+fn full_width_colon_in_front_matter() {
+    let e = fails("full_width_colon");
+    has(
+        &e,
+        &[
+            "content/cases/wuye.md:5:9",
+            "把全角冒号“：”改成半角冒号“:”",
+            "5 | location：\"示例镇\"",
+        ],
+    );
+}

@@ -67,3 +67,8 @@ fn accessibility_and_search_of_the_example_site_in_chromium() {
 fn every_page_type_of_both_sites_at_phone_and_desktop_width_in_every_mode() {
     run("layout.mjs");
 }
+
+#[test]
+fn the_editor_creates_a_case_uploads_an_image_and_refuses_foreign_writes_in_chromium() {
+    run("editor.mjs");
+}

@@ -232,3 +232,64 @@ fn normalize(p: &str) -> String {
     }
     parts.join("/")
 }
+
+/// A minimal text PDF (written here, byte by byte): one page, `lines` in a Type0 font whose
+/// ToUnicode table maps each glyph id back to its character, as Chinese PDFs from Word or WPS
+/// do. With no lines, a page without text (what a scan looks like to a text extractor).
+pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut chars: Vec<char> = lines.iter().flat_map(|l| l.chars()).collect();
+    chars.sort();
+    chars.dedup();
+    let cid = |c: char| chars.iter().position(|x| *x == c).unwrap() + 1;
+    let mut content = String::from("BT /F1 12 Tf 40 800 Td 14 TL\n");
+    for l in lines {
+        let hex: String = l.chars().map(|c| format!("{:04X}", cid(c))).collect();
+        content.push_str(&format!("<{hex}> Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    if lines.is_empty() {
+        content = "0 0 1 rg 40 40 500 700 re f\n".into();
+    }
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    for chunk in chars.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for c in chunk {
+            let mut u = [0u16; 2];
+            let hex: String = c.encode_utf16(&mut u).iter().map(|x| format!("{x:04X}")).collect();
+            cmap.push_str(&format!("<{:04X}> <{hex}>\n", cid(*c)));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R /DW 1000 /CIDToGIDMap /Identity >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()),
+        "<< /Type /FontDescriptor /FontName /Song /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}

@@ -317,3 +317,53 @@ fn markdown_passes_through_with_its_front_matter_checked() {
     );
     assert!(!dir.path().join("site/content/reports/bad.md").exists());
 }
+
+#[test]
+fn a_text_pdf_report_is_imported_and_builds() {
+    let dir = new_site();
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(
+        &pdf,
+        text_pdf(&[
+            "示例镇2024年法治政府建设情况的报告",
+            "2024年，示例镇坚持依法行政，全面推进法治政府建设，矛盾纠纷化解率达到",
+            "98.5%，具体情况报告如下：",
+            "一、主要做法",
+            "（一）加强学习。全年开展集中学法12次。",
+            "二、存在的不足",
+            "示例镇人民政府",
+            "2025年1月20日",
+        ]),
+    )
+    .unwrap();
+    let o = pufa(dir.path(), &["import", "report.pdf", "--root", "site"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("读取：PDF"), "{out}");
+    let page = std::fs::read_to_string(dir.path().join("site/content/reports/2024.md")).unwrap();
+    assert!(page.contains("title: \"示例镇2024年法治政府建设情况的报告\""), "{page}");
+    assert!(page.contains("publisher: \"示例镇人民政府\""), "{page}");
+    assert!(
+        page.contains("## 一、主要做法") && page.contains("### （一）加强学习"),
+        "{page}"
+    );
+    assert!(
+        page.contains("全面推进法治政府建设，矛盾纠纷化解率达到98.5%"),
+        "a line the page broke is joined: {page}"
+    );
+    let b = pufa(dir.path(), &["build", "--root", "site"]);
+    assert!(b.status.success(), "{}", stderr(&b));
+}
+
+#[test]
+fn a_scanned_pdf_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scan.pdf"), text_pdf(&[])).unwrap();
+    let o = pufa(dir.path(), &["import", "scan.pdf", "--dry-run"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("没有文字") && stderr(&o).contains("扫描件"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-struct Server {
-    child: Child,
-    addr: String,
-    base: String,
+pub(crate) struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub base: String,
 }
 
 impl Drop for Server {
@@ -23,7 +23,7 @@ impl Drop for Server {
     }
 }
 
-fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
+pub(crate) fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
         .current_dir(dir)
         .args(["serve", "--root", "site", "--port", "0"])
