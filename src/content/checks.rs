@@ -11,15 +11,16 @@
 //! errors are warnings with code `check/...`; `pufa build --strict` and `pufa check` make
 //! them errors. Every message names the file and line and says what to do.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use super::page::Page;
 use super::site::Site;
-use crate::config::{Config, Kind};
+use crate::config::{Config, Kind, RESERVED};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::slug::slugify;
 
 /// The four parts a report must have: (what, heading words that count as it).
 pub const REPORT_PARTS: &[(&str, &[&str])] = &[
@@ -425,6 +426,142 @@ pub fn cross_checks(site: &Site, errors: &mut Vec<Diagnostic>, warnings: &mut Ve
     let _ = warnings;
 }
 
+/// Output paths, each claimed once (path → the file that makes it). Two files making one URL
+/// is an error at the file whose `slug:` caused it when only one has one; a path pufa makes
+/// itself (years/, search/, a taxonomy ...) is an error too.
+pub fn unique_paths(site: &Site, errors: &mut Vec<Diagnostic>) -> HashMap<String, String> {
+    let config = &site.config;
+    let mut reserved: BTreeSet<String> = RESERVED.iter().map(|r| format!("{r}/")).collect();
+    reserved.extend(config.taxonomies.iter().map(|t| format!("{}/", t.name)));
+    let mut paths: HashMap<String, String> = HashMap::new();
+    for s in site.sections.values() {
+        if let Some(prev) = paths.insert(s.path.clone(), s.shown.clone()) {
+            errors.push(dup_path(&s.shown, &prev, &s.path, config));
+        }
+        if reserved.contains(&s.path) {
+            errors.push(reserved_path(&s.shown, &s.path, config));
+        }
+    }
+    let mut owner: HashMap<&str, &Page> = HashMap::new();
+    for p in site.pages.values() {
+        if let Some(prev) = paths.insert(p.path.clone(), p.shown.clone()) {
+            let (at, other) = match owner.get(p.path.as_str()) {
+                Some(first) if first.front.slug.is_some() && p.front.slug.is_none() => (*first, p.shown.clone()),
+                _ => (p.as_ref(), prev),
+            };
+            let full = dup_path(&at.shown, &other, &at.path, config);
+            let mut d = at.at_key("path/duplicate", "slug", String::new());
+            (d.message, d.hint) = (full.message, full.hint);
+            errors.push(d);
+        }
+        owner.insert(&p.path, p);
+        let top = format!("{}/", p.path.split('/').next().unwrap_or(""));
+        if reserved.contains(&p.path) || (p.section.is_empty() && reserved.contains(&top)) {
+            errors.push(reserved_path(&p.shown, &p.path, config));
+        }
+    }
+    paths
+}
+
+fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {
+    Diagnostic::new(
+        "path/duplicate",
+        format!("两个文件会生成同一个网址：{}", config.url(path)),
+    )
+    .in_file(shown)
+    .with_hint(format!(
+        "另一个文件是 {prev}。请改文件名，或在 front matter 中用 `slug:` 指定不同的网址。"
+    ))
+}
+
+fn reserved_path(shown: &str, path: &str, config: &Config) -> Diagnostic {
+    Diagnostic::new(
+        "path/reserved",
+        format!("网址 {} 已被 pufa 的内置页面占用", config.url(path)),
+    )
+    .in_file(shown)
+    .with_hint("years、search、metrics、sitemap 和分类名是内置页面的网址，请给这个文件换个名字。")
+}
+
+/// The URL slugs of one taxonomy's terms: a term must have one (not only punctuation), and
+/// two spellings may not share one (`法治宣传` and `法治 宣传`).
+pub struct TermSlugs<'a> {
+    taxonomy: &'a str,
+    /// Slug → (the first spelling, the file it is in).
+    first: HashMap<String, (String, String)>,
+}
+
+impl<'a> TermSlugs<'a> {
+    /// Slugs of the taxonomy named `taxonomy`, none seen yet.
+    pub fn new(taxonomy: &'a str) -> Self {
+        TermSlugs {
+            taxonomy,
+            first: HashMap::new(),
+        }
+    }
+
+    /// The slug of `term` on page `p`, or `None` after pushing why it cannot have one.
+    pub fn slug(&mut self, p: &Page, term: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
+        let slug = slugify(term);
+        if slug.is_empty() {
+            errors.push(p.at_text(
+                "front-matter/value",
+                term,
+                format!("分类词“{term}”不能用作网址（只有标点）"),
+            ));
+            return None;
+        }
+        match self.first.get(&slug) {
+            Some((other, file)) if other != term => {
+                let url = format!("/{}/{slug}/", self.taxonomy);
+                errors.push(
+                    p.at_text(
+                        "taxonomy/clash",
+                        term,
+                        format!("分类词“{term}”和“{other}”的网址相同（{url}）"),
+                    )
+                    .with_hint(format!("请统一写法；另一种写法出现在 {file}。")),
+                );
+                None
+            }
+            Some(_) => Some(slug),
+            None => {
+                self.first.insert(slug.clone(), (term.to_string(), p.shown.clone()));
+                Some(slug)
+            }
+        }
+    }
+}
+
+/// Project pages by slug; two projects with one slug is an error (reports and cases name
+/// projects by slug).
+pub fn project_slugs(site: &Site, errors: &mut Vec<Diagnostic>) -> HashMap<String, String> {
+    let mut by_slug: HashMap<String, String> = HashMap::new();
+    for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
+        if let Some(prev) = by_slug.insert(p.slug.clone(), p.rel.clone()) {
+            let message = format!("有两个普法项目的 slug 都是 `{}`", p.slug);
+            errors.push(p.at_key("project/duplicate-slug", "title", message).with_hint(format!(
+                "另一个是 content/{prev}；报告和案例用 slug 引用项目，请改掉其中一个的文件名或 slug。"
+            )));
+        }
+    }
+    by_slug
+}
+
+/// The error for `projects: [slug]` on `p` naming no project: suggests the nearest slug, or
+/// lists the projects there are.
+pub fn missing_project(p: &Page, slug: &str, projects: &HashMap<String, String>) -> Diagnostic {
+    let mut known: Vec<String> = projects.keys().cloned().collect();
+    known.sort();
+    let hint = match crate::yaml::suggest(slug, &known) {
+        Some(s) => format!("是不是 `{s}`？"),
+        None if known.is_empty() => "现有项目：（无）".to_string(),
+        None => format!("现有项目：{}", known.join("、")),
+    };
+    p.at_text("project/missing", slug, format!("`projects` 中的项目 `{slug}` 不存在"))
+        .with_hint(hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,5 +602,121 @@ mod tests {
         let f = personal_data("电话13812345678", false);
         assert_eq!(f[0].kind, Personal::Mobile);
         assert_eq!(f[0].digits(), "13812345678");
+    }
+
+    /// A site assembled from `(content-relative path, text)` files, all pages of the root
+    /// section unless their folder is a configured section.
+    fn site_of(files: &[(&str, &str)]) -> Result<Site, Vec<Diagnostic>> {
+        use super::super::loader::Loaded;
+        use super::super::page::{Section, parse_page};
+        use std::path::Path;
+        use std::sync::Arc;
+        let yaml = "title: T\nbase_url: https://a.gov.cn/hlz/\ngovernment_site: false\n\
+                    taxonomies:\n  - {name: topics, title: 主题}\n";
+        let config = Arc::new(Config::parse(Path::new("/s"), Path::new("/s/config.yaml"), yaml).unwrap());
+        let mut pages = Vec::new();
+        for (rel, text) in files {
+            let section = rel.split_once('/').map_or("", |(s, _)| s);
+            let shown = format!("content/{rel}");
+            pages.push(Arc::new(parse_page(&config, rel, &shown, text, section, vec![])?));
+        }
+        let mut sections = vec![Arc::new(Section::implicit_root(&config))];
+        for key in ["projects", "cases"] {
+            let mut s = Section::implicit_root(&config);
+            (s.key, s.path, s.parent) = (key.to_string(), format!("{key}/"), Some(String::new()));
+            sections.push(Arc::new(s));
+        }
+        let loaded = Loaded {
+            pages,
+            sections,
+            assets: vec![],
+            drafts: Default::default(),
+            warnings: vec![],
+            bodies: None,
+            stamps: Default::default(),
+            reused: 0,
+        };
+        Site::from_loaded(config, loaded, None).map_err(|e| e.diagnostics)
+    }
+
+    fn codes(r: Result<Site, Vec<Diagnostic>>) -> Vec<(&'static str, String, usize)> {
+        let errors = r.expect_err("the site should not assemble");
+        errors
+            .iter()
+            .map(|d| (d.code, d.file.clone().unwrap_or_default(), d.line))
+            .collect()
+    }
+
+    #[test]
+    fn two_files_for_one_url_are_reported_at_the_slug_that_caused_it() {
+        let found = codes(site_of(&[
+            (
+                "cases/b.md",
+                "---\ntitle: B\nyear: 2024\ncase_type: 调解\nslug: a\n---\n",
+            ),
+            ("cases/a.md", "---\ntitle: A\nyear: 2024\ncase_type: 调解\n---\n"),
+        ]));
+        assert_eq!(found, vec![("path/duplicate", "content/cases/b.md".to_string(), 5)]);
+    }
+
+    #[test]
+    fn a_page_may_not_take_a_url_pufa_makes_itself() {
+        let found = codes(site_of(&[("search.md", "---\ntitle: 搜索\n---\n")]));
+        assert_eq!(found[0].0, "path/reserved");
+        let found = codes(site_of(&[("topics.md", "---\ntitle: 主题\n---\n")]));
+        assert_eq!(found[0].0, "path/reserved", "a taxonomy's URL is taken too");
+    }
+
+    #[test]
+    fn two_spellings_of_one_term_slug_clash_at_the_second_ones_line() {
+        let found = codes(site_of(&[
+            ("a.md", "---\ntitle: A\ntaxonomies:\n  topics: [法治 宣传]\n---\n"),
+            ("b.md", "---\ntitle: B\ntaxonomies:\n  topics: [法治-宣传]\n---\n"),
+        ]));
+        assert_eq!(found, vec![("taxonomy/clash", "content/b.md".to_string(), 4)]);
+        let found = codes(site_of(&[(
+            "a.md",
+            "---\ntitle: A\ntaxonomies:\n  topics: [\"？！\"]\n---\n",
+        )]));
+        assert_eq!(found[0].0, "front-matter/value");
+    }
+
+    #[test]
+    fn the_same_term_on_two_pages_is_one_term() {
+        let site = site_of(&[
+            ("a.md", "---\ntitle: A\ntaxonomies:\n  topics: [普法]\n---\n"),
+            ("b.md", "---\ntitle: B\ntaxonomies:\n  topics: [普法]\n---\n"),
+        ])
+        .unwrap();
+        let terms = &site.index.taxonomy("topics").unwrap().terms;
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms.values().next().unwrap().pages.len(), 2);
+    }
+
+    #[test]
+    fn a_missing_project_suggests_the_nearest_slug() {
+        let r = site_of(&[
+            ("projects/xijiang.md", "---\ntitle: 西江花海学法游\nyear: 2024\n---\n"),
+            (
+                "cases/c.md",
+                "---\ntitle: C\nyear: 2024\ncase_type: 调解\nprojects: [xijang]\n---\n",
+            ),
+        ]);
+        let errors = r.err().unwrap();
+        assert_eq!(errors[0].code, "project/missing");
+        assert_eq!(
+            (errors[0].file.as_deref(), errors[0].line),
+            (Some("content/cases/c.md"), 5)
+        );
+        assert!(errors[0].hint.as_deref().unwrap_or("").contains("xijiang"));
+    }
+
+    #[test]
+    fn two_projects_with_one_slug_are_an_error() {
+        let found = codes(site_of(&[
+            ("projects/a.md", "---\ntitle: A\nyear: 2024\nslug: x\n---\n"),
+            ("projects/b.md", "---\ntitle: B\nyear: 2024\nslug: x\n---\n"),
+        ]));
+        assert!(found.iter().any(|f| f.0 == "project/duplicate-slug"), "{found:?}");
     }
 }

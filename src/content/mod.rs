@@ -1,14 +1,15 @@
 //! The content model: load → model.
 //!
 //! `loader` walks content/ and parses each file in parallel (`page`, `front_matter`, `date`);
-//! `site` assembles the [`Site`] with its indexes (sections, taxonomies, years, `metrics`),
-//! resolves `@/` links and runs `checks`. Renderers read the `Site`; nothing here knows
+//! `site` assembles the [`Site`]: `index` builds its indexes (sections, taxonomies, years,
+//! `metrics`), `site` resolves `@/` links, and `checks` holds the rules both enforce. Renderers read the `Site`; nothing here knows
 //! about templates or output.
 
 pub mod bodies;
 pub mod checks;
 pub mod date;
 pub mod front_matter;
+pub mod index;
 pub mod loader;
 pub mod metrics;
 pub mod page;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::site::SiteIndex;
+use super::index::SiteIndex;
 use super::{Page, Section, Site};
 
 /// A file's identity and version, as the file system reports it.

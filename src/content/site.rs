@@ -1,11 +1,10 @@
 //! The in-memory site: every page and section, and the indexes derived from them.
 //!
 //! [`Site`] owns the parsed items (as `Arc`s, so serve mode can swap one without copying the
-//! rest) and a [`SiteIndex`] rebuilt from them: section lists (with transparent sections
-//! passed up), subsections, neighbours, taxonomies, years, back-links and project references.
+//! rest) and the [`SiteIndex`] rebuilt from them (see [`super::index`]).
 //! [`Site::assemble`] builds the index, resolves `@/` links into URLs and runs the cross-file
-//! checks (duplicate output paths, broken links and anchors, unknown project references,
-//! duplicate 索引号 ...). Renderers only read a `Site`; serve mode replaces items and calls
+//! checks of [`super::checks`] (duplicate output paths, broken links and anchors, unknown
+//! project references, duplicate 索引号 ...). Renderers only read a `Site`; serve mode replaces items and calls
 //! `assemble` again, which costs milliseconds even for ten thousand pages.
 
 use std::borrow::Cow;
@@ -15,13 +14,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::bodies::BodySpill;
-use super::front_matter::SortBy;
+use super::index::SiteIndex;
 use super::loader::Loaded;
-use super::metrics::MetricsIndex;
 use super::page::{Asset, LinkRef, Page, Section};
-use crate::config::{Config, Kind, RESERVED};
+use crate::config::{Config, Kind};
 use crate::diagnostics::{Diagnostic, Error, Severity};
-use crate::markdown::{resolve_links, slug::slugify};
+use crate::markdown::resolve_links;
 
 /// The URLs a body's `@/` links resolve to, and its summary with them filled in. The full
 /// HTML is resolved on demand ([`Site::page_html`]), so a build never holds two copies of
@@ -39,58 +37,6 @@ impl Resolved {
             Some(h) => std::borrow::Cow::Owned(h),
             None => std::borrow::Cow::Borrowed(html),
         }
-    }
-}
-
-/// One taxonomy term and the pages filed under it (newest first).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Term {
-    pub name: String,
-    pub slug: String,
-    pub pages: Vec<String>,
-}
-
-/// One taxonomy with its terms, by slug.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TaxonomyIndex {
-    pub name: String,
-    pub title: String,
-    pub terms: BTreeMap<String, Term>,
-}
-
-/// Everything derived from the pages and sections.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct SiteIndex {
-    /// Section key → its pages in order, including those of transparent subsections.
-    pub section_pages: HashMap<String, Vec<String>>,
-    /// Section key → subsection keys, by weight then title.
-    pub subsections: HashMap<String, Vec<String>>,
-    /// Page → (the page before it, the page after it) in its own section's order.
-    pub neighbours: HashMap<String, (Option<String>, Option<String>)>,
-    pub taxonomies: Vec<TaxonomyIndex>,
-    /// Year → items filed under it (reports, projects, cases), newest first.
-    pub years: BTreeMap<i32, Vec<String>>,
-    /// Target page rel or section key → pages/sections whose `@/` links point at it.
-    pub backlinks: HashMap<String, BTreeSet<String>>,
-    /// Project slug → project page rel.
-    pub projects_by_slug: HashMap<String, String>,
-    /// Project rel → reports and cases that name it in `projects:`, by date.
-    pub project_refs: HashMap<String, Vec<String>>,
-    /// Publisher → its reports, by year.
-    pub reports_by_publisher: HashMap<String, Vec<String>>,
-    /// Pages of each kind, newest first.
-    pub by_kind: HashMap<Kind, Vec<String>>,
-    /// All pages, newest first.
-    pub recent: Vec<String>,
-    /// Output path → who produces it (for the duplicate check and lookups).
-    pub paths: HashMap<String, String>,
-    pub metrics: MetricsIndex,
-}
-
-impl SiteIndex {
-    /// The index of one taxonomy, by its config name.
-    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyIndex> {
-        self.taxonomies.iter().find(|t| t.name == name)
     }
 }
 
@@ -173,7 +119,7 @@ impl Site {
         let mut errors = Vec::new();
         if !keep_index {
             self.fix_section_parents();
-            self.index = Arc::new(build_index(self, &mut errors));
+            self.index = Arc::new(SiteIndex::build(self, &mut errors));
             laps.lap("index");
         }
         self.resolve(only, &mut errors);
@@ -508,306 +454,4 @@ pub fn section_owner(key: &str) -> String {
     } else {
         format!("{key}/_index.md")
     }
-}
-
-/// Newest first: by date, then year, then title, then path.
-pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.front
-        .date
-        .cmp(&a.front.date)
-        .then(b.year.cmp(&a.year))
-        .then_with(|| a.front.title.cmp(&b.front.title))
-        .then_with(|| a.rel.cmp(&b.rel))
-}
-
-fn sort_pages(pages: &mut [&Arc<Page>], by: SortBy) {
-    match by {
-        SortBy::Date => pages.sort_by(|a, b| newest_first(a, b)),
-        SortBy::Year => pages.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| newest_first(a, b))),
-        SortBy::Weight => pages.sort_by(|a, b| {
-            a.front
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.front.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.front.title.cmp(&b.front.title))
-                .then_with(|| a.rel.cmp(&b.rel))
-        }),
-        SortBy::Title => pages.sort_by(|a, b| a.front.title.cmp(&b.front.title).then_with(|| a.rel.cmp(&b.rel))),
-        SortBy::None => pages.sort_by(|a, b| a.rel.cmp(&b.rel)),
-    }
-}
-
-fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
-    let laps = crate::util::Laps::start("    index/");
-    let config = &site.config;
-    let mut idx = SiteIndex::default();
-
-    // Output paths must be unique, and must not take the places pufa generates.
-    let mut reserved: BTreeSet<String> = RESERVED.iter().map(|r| format!("{r}/")).collect();
-    for t in &config.taxonomies {
-        reserved.insert(format!("{}/", t.name));
-    }
-    for s in site.sections.values() {
-        if let Some(prev) = idx.paths.insert(s.path.clone(), s.shown.clone()) {
-            errors.push(dup_path(&s.shown, &prev, &s.path, config));
-        }
-        if reserved.contains(&s.path) {
-            errors.push(reserved_path(&s.shown, &s.path, config));
-        }
-    }
-    let mut owner_page: HashMap<String, &Arc<Page>> = HashMap::new();
-    for p in site.pages.values() {
-        if let Some(prev) = idx.paths.insert(p.path.clone(), p.shown.clone()) {
-            // Point at the file whose `slug:` caused the clash, when one of them has one.
-            let (at, other) = match owner_page.get(&p.path) {
-                Some(first) if first.front.slug.is_some() && p.front.slug.is_none() => (*first, p.shown.clone()),
-                _ => (p, prev),
-            };
-            let mut d = at.at_key("path/duplicate", "slug", String::new());
-            let full = dup_path(&at.shown, &other, &at.path, config);
-            d.message = full.message;
-            d.hint = full.hint;
-            errors.push(d);
-        }
-        owner_page.insert(p.path.clone(), p);
-        let top = format!("{}/", p.path.split('/').next().unwrap_or(""));
-        if reserved.contains(&p.path) || (p.section.is_empty() && reserved.contains(&top)) {
-            errors.push(reserved_path(&p.shown, &p.path, config));
-        }
-    }
-
-    laps.lap("paths");
-    // Section lists.
-    let mut own: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
-    for p in site.pages.values() {
-        own.entry(p.section.as_str()).or_default().push(p);
-    }
-    let mut children: HashMap<&str, Vec<&Arc<Section>>> = HashMap::new();
-    for s in site.sections.values() {
-        if let Some(parent) = &s.parent {
-            children.entry(parent.as_str()).or_default().push(s);
-        }
-    }
-    for (key, s) in &site.sections {
-        let mut list: Vec<&Arc<Page>> = own.get(key.as_str()).cloned().unwrap_or_default();
-        // Pages of transparent subsections are passed up (recursively).
-        let mut stack: Vec<&Arc<Section>> = children.get(key.as_str()).cloned().unwrap_or_default();
-        while let Some(c) = stack.pop() {
-            if c.front.transparent {
-                list.extend(own.get(c.key.as_str()).cloned().unwrap_or_default());
-                stack.extend(children.get(c.key.as_str()).cloned().unwrap_or_default());
-            }
-        }
-        sort_pages(&mut list, s.sort_by());
-        idx.section_pages
-            .insert(key.clone(), list.iter().map(|p| p.rel.clone()).collect());
-
-        let mut own_list: Vec<&Arc<Page>> = own.get(key.as_str()).cloned().unwrap_or_default();
-        sort_pages(&mut own_list, s.sort_by());
-        for (i, p) in own_list.iter().enumerate() {
-            let before = i.checked_sub(1).map(|j| own_list[j].rel.clone());
-            let after = own_list.get(i + 1).map(|q| q.rel.clone());
-            idx.neighbours.insert(p.rel.clone(), (before, after));
-        }
-
-        let mut subs: Vec<&Arc<Section>> = children.get(key.as_str()).cloned().unwrap_or_default();
-        subs.sort_by(|a, b| {
-            a.front
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.front.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        idx.subsections
-            .insert(key.clone(), subs.iter().map(|s| s.key.clone()).collect());
-    }
-
-    laps.lap("sections");
-    // Taxonomies: terms keep their Chinese names; URLs use their slug.
-    for t in &config.taxonomies {
-        let mut members: BTreeMap<String, Vec<&Arc<Page>>> = BTreeMap::new();
-        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-        let mut first_name: HashMap<String, (String, String)> = HashMap::new();
-        for p in site.pages.values() {
-            let Some(list) = p.front.taxonomies.get(&t.name) else {
-                continue;
-            };
-            for name in &list.0 {
-                let name = name.trim();
-                let slug = slugify(name);
-                if slug.is_empty() {
-                    errors.push(p.at_text(
-                        "front-matter/value",
-                        name,
-                        format!("分类词“{name}”不能用作网址（只有标点）"),
-                    ));
-                    continue;
-                }
-                if let Some((other, file)) = first_name.get(&slug) {
-                    if other != name {
-                        errors.push(
-                            p.at_text(
-                                "taxonomy/clash",
-                                name,
-                                format!("分类词“{name}”和“{other}”的网址相同（/{}/{slug}/）", t.name),
-                            )
-                            .with_hint(format!("请统一写法；另一种写法出现在 {file}。")),
-                        );
-                        continue;
-                    }
-                } else {
-                    first_name.insert(slug.clone(), (name.to_string(), p.shown.clone()));
-                }
-                terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: name.to_string(),
-                    slug: slug.clone(),
-                    pages: Vec::new(),
-                });
-                members.entry(slug).or_default().push(p);
-            }
-        }
-        for (slug, mut list) in members {
-            list.sort_by(|a, b| newest_first(a, b));
-            if let Some(term) = terms.get_mut(&slug) {
-                term.pages = list.into_iter().map(|p| p.rel.clone()).collect();
-            }
-        }
-        idx.taxonomies.push(TaxonomyIndex {
-            name: t.name.clone(),
-            title: t.title.clone(),
-            terms,
-        });
-    }
-
-    laps.lap("taxonomies");
-    // Years, and reports by publisher.
-    let mut years: BTreeMap<i32, Vec<&Arc<Page>>> = BTreeMap::new();
-    let mut by_publisher: HashMap<&str, Vec<&Arc<Page>>> = HashMap::new();
-    for p in site.pages.values() {
-        for y in &p.years {
-            years.entry(*y).or_default().push(p);
-        }
-        if p.kind == Kind::Report {
-            by_publisher
-                .entry(p.front.publisher.as_deref().unwrap_or(""))
-                .or_default()
-                .push(p);
-        }
-    }
-    for (y, mut list) in years {
-        list.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| newest_first(a, b)));
-        idx.years.insert(y, list.into_iter().map(|p| p.rel.clone()).collect());
-    }
-    for (publisher, mut list) in by_publisher {
-        list.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.rel.cmp(&b.rel)));
-        idx.reports_by_publisher
-            .insert(publisher.to_string(), list.into_iter().map(|p| p.rel.clone()).collect());
-    }
-
-    laps.lap("years");
-    // Newest first, overall and per kind.
-    let mut all: Vec<&Arc<Page>> = site.pages.values().collect();
-    all.sort_by(|a, b| newest_first(a, b));
-    for p in &all {
-        idx.by_kind.entry(p.kind).or_default().push(p.rel.clone());
-    }
-    idx.recent = all.iter().map(|p| p.rel.clone()).collect();
-
-    laps.lap("recent");
-    // Back-links (for serve mode: who must be re-resolved when a target changes). A target
-    // that does not exist (yet) is kept under its own name, so creating it finds its linkers.
-    let linkers = site
-        .pages
-        .values()
-        .map(|p| (&p.links, p.rel.clone()))
-        .chain(site.sections.values().map(|s| (&s.links, section_owner(&s.key))));
-    for (links, owner) in linkers {
-        for l in links {
-            let key = site
-                .lookup(&l.target)
-                .map(|(o, _)| o)
-                .unwrap_or_else(|| l.target.trim_start_matches('/').to_string());
-            idx.backlinks.entry(key).or_default().insert(owner.clone());
-        }
-    }
-    laps.lap("backlinks");
-    // Projects by slug, and the reports/cases that name them.
-    for p in site.pages.values().filter(|p| p.kind == Kind::Project) {
-        if let Some(prev) = idx.projects_by_slug.insert(p.slug.clone(), p.rel.clone()) {
-            errors.push(
-                p.at_key(
-                    "project/duplicate-slug",
-                    "title",
-                    format!("有两个普法项目的 slug 都是 `{}`", p.slug),
-                )
-                .with_hint(format!(
-                    "另一个是 content/{prev}；报告和案例用 slug 引用项目，请改掉其中一个的文件名或 slug。"
-                )),
-            );
-        }
-    }
-    for p in site.pages.values() {
-        let Some(refs) = &p.front.projects else { continue };
-        for slug in &refs.0 {
-            match idx.projects_by_slug.get(slug.trim()) {
-                Some(rel) => idx.project_refs.entry(rel.clone()).or_default().push(p.rel.clone()),
-                None => {
-                    let known: Vec<String> = idx.projects_by_slug.keys().cloned().collect();
-                    let hint = match crate::yaml::suggest(slug, &known) {
-                        Some(s) => format!("是不是 `{s}`？"),
-                        None => format!(
-                            "现有项目：{}",
-                            if known.is_empty() {
-                                "（无）".to_string()
-                            } else {
-                                let mut k = known.clone();
-                                k.sort();
-                                k.join("、")
-                            }
-                        ),
-                    };
-                    errors.push(
-                        p.at_text("project/missing", slug, format!("`projects` 中的项目 `{slug}` 不存在"))
-                            .with_hint(hint),
-                    );
-                }
-            }
-        }
-    }
-    for list in idx.project_refs.values_mut() {
-        list.sort_by(|a, b| {
-            let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pa.year
-                .cmp(&pb.year)
-                .then(pa.front.date.cmp(&pb.front.date))
-                .then_with(|| pa.rel.cmp(&pb.rel))
-        });
-        list.dedup();
-    }
-
-    laps.lap("projects");
-    idx.metrics = MetricsIndex::build(site, errors);
-    laps.lap("metrics");
-    idx
-}
-
-fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {
-    Diagnostic::new(
-        "path/duplicate",
-        format!("两个文件会生成同一个网址：{}", config.url(path)),
-    )
-    .in_file(shown)
-    .with_hint(format!(
-        "另一个文件是 {prev}。请改文件名，或在 front matter 中用 `slug:` 指定不同的网址。"
-    ))
-}
-
-fn reserved_path(shown: &str, path: &str, config: &Config) -> Diagnostic {
-    Diagnostic::new(
-        "path/reserved",
-        format!("网址 {} 已被 pufa 的内置页面占用", config.url(path)),
-    )
-    .in_file(shown)
-    .with_hint("years、search、metrics 和分类名是内置页面的网址，请给这个文件换个名字。")
 }

@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use super::site::{Resolved, SiteIndex, section_owner};
+use super::index::SiteIndex;
+use super::site::{Resolved, section_owner};
 use super::{Asset, Page, Section, Site};
 use crate::diagnostics::{Diagnostic, Error};
 

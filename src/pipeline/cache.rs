@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::content::bodies::BodySpill;
+use crate::content::index::SiteIndex;
 use crate::content::reuse::{Entry, ParseCache, Stamp};
-use crate::content::site::SiteIndex;
 use crate::render::search::Indexer;
 use crate::render::{Input, OutputKey};
 use crate::util::{hash_bytes, hash_str};

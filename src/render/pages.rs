@@ -307,7 +307,7 @@ fn taxonomy_list(r: &Renderer, name: &str, d: &RenderData) -> Result<Vec<u8>, Di
     let Some(t) = site.index.taxonomy(name) else {
         return Err(Diagnostic::new("internal", format!("no taxonomy {name}")));
     };
-    let mut terms: Vec<&crate::content::site::Term> = t.terms.values().collect();
+    let mut terms: Vec<&crate::content::index::Term> = t.terms.values().collect();
     terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.name.cmp(&b.name)));
     let terms: Vec<Value> = terms
         .iter()

@@ -267,7 +267,7 @@ pub fn term_url(config: &Config, taxonomy: &str, name: &str) -> String {
 }
 
 /// A taxonomy term as templates see it: name, slug, url, count (callers may add its pages).
-pub fn term_map(config: &Config, taxonomy: &str, term: &crate::content::site::Term) -> MapBuilder {
+pub fn term_map(config: &Config, taxonomy: &str, term: &crate::content::index::Term) -> MapBuilder {
     let mut m = MapBuilder::new();
     m.set("name", term.name.as_str())
         .set("slug", term.slug.as_str())
