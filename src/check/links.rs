@@ -13,10 +13,10 @@ use std::sync::Mutex;
 use percent_encoding::percent_decode_str;
 
 use super::finding::Finding;
-use super::html::{decode_entities, tags};
 use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::html::{decode_entities, tags};
 use crate::pipeline::Pipeline;
 use crate::render::{Input, OutputKey, Templates};
 

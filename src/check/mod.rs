@@ -4,14 +4,13 @@
 //!
 //! [`run`] loads the site and collects [`Finding`]s, one file per concern: `wording` (严重表述错误
 //! and 错别字, from the word lists in `terms`), `links` (every link of every output, rendered in
-//! memory; `html` is the tag scanner it reads outputs with), `external` (`--external`: HTTP
+//! memory, read with the tag scanner `markdown::html`), `external` (`--external`: HTTP
 //! checks with a cache), `sections` (空白栏目, 栏目不更新), and the build's own diagnostics
 //! (personal data, accessibility, report rules). `report` prints them for people (grouped by
 //! inspection item and file), as JSON and as a printable HTML page; `finding` is the type.
 
 pub mod external;
 pub mod finding;
-pub mod html;
 pub mod links;
 pub mod report;
 pub mod sections;

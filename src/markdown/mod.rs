@@ -5,9 +5,11 @@
 //! it contains and warnings. Internal links cannot be resolved yet when one file is parsed (the
 //! target may not be loaded), so their `href`s hold placeholders that [`resolve_links`] fills
 //! in once the whole site is known; this keeps Markdown parsing per file, in parallel, and
-//! lets serve mode re-resolve a page's links without parsing it again.
+//! lets serve mode re-resolve a page's links without parsing it again. `html` is the tag
+//! scanner raw HTML in Markdown is read with (the link check reads outputs with it too).
 
 pub mod cjk;
+pub mod html;
 pub mod slug;
 
 use std::fmt::Write as _;
@@ -244,7 +246,7 @@ fn looks_like_file_name(alt: &str, src: &str) -> bool {
 /// without `alt` and tables without `<th>` are noted. Returns the HTML when it changed.
 fn raw_html(body: &str, range: &Range<usize>, html: &str, r: &mut Rendered, a11y: &mut A11y) -> Option<String> {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    for tag in crate::check::html::tags(html) {
+    for tag in html::tags(html) {
         if tag.is("table") {
             if tag.end_tag {
                 if let (Some(at), false) = (a11y.table.take(), a11y.raw_th) {
