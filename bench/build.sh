@@ -58,7 +58,7 @@ if [ ! -f "$fresh/config.yaml" ]; then
   cp "$corpus/config.yaml" "$fresh/config.yaml"
 fi
 hugosite="$work/hugo-$pages"
-if [ ! -d "$hugosite/content" ]; then
+if [ "${SKIP_HUGO:-0}" != 1 ] && [ ! -d "$hugosite/content" ]; then
   rm -rf "$hugosite"; cp -r "$shared/bench/hugo-site" "$hugosite"
   python3 "$gen" "$hugosite" --pages "$pages" --flavor hugo
 fi
@@ -69,7 +69,7 @@ if [ "$skip_hugo" != 1 ]; then
 fi
 hugo="$venv/bin/hugo"
 # The page the one-edit rebuild changes: the first report, a line appended to its body.
-edited="$(find "$corpus/content" -name '*.md' ! -name '_index.md' | sort | head -1)"
+edited="$(find "$corpus/content" -name '*.md' ! -name '_index.md' | sort | sed -n 1p)"
 cp "$edited" "$work/edited.orig"
 
 (cd "$repo" && cargo build --release --locked -q)

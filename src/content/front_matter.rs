@@ -507,20 +507,27 @@ pub fn parse_section(loc: &FmLocator) -> Result<SectionFront, Vec<Diagnostic>> {
     yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])
 }
 
+/// Parses the front matter of `text` as a file named `a.md` (for unit tests here and in the
+/// editor).
+#[cfg(test)]
+pub fn parse_test_page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
+    let split = split(text, "a.md").map_err(|d| vec![d])?;
+    parse_page(
+        &FmLocator {
+            file: "a.md",
+            text,
+            split,
+        },
+        kind,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
-        let split = split(text, "a.md").map_err(|d| vec![d])?;
-        parse_page(
-            &FmLocator {
-                file: "a.md",
-                text,
-                split,
-            },
-            kind,
-        )
+        parse_test_page(text, kind)
     }
 
     #[test]

@@ -441,18 +441,10 @@ fn quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::front_matter::{FmLocator, PageFront, parse_page, split};
+    use crate::content::front_matter::{PageFront, parse_test_page, split};
 
     fn parse(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
-        let split = split(text, "a.md").map_err(|d| vec![d])?;
-        parse_page(
-            &FmLocator {
-                file: "a.md",
-                text,
-                split,
-            },
-            kind,
-        )
+        parse_test_page(text, kind)
     }
 
     fn values(json: serde_json::Value) -> Values {
