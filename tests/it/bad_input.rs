@@ -201,3 +201,17 @@ fn full_width_colon_in_front_matter() {
         ],
     );
 }
+
+#[test]
+fn a_key_written_twice_is_placed_at_the_second() {
+    let e = fails("duplicate_key");
+    has(
+        &e,
+        &[
+            "content/cases/wuye.md:6:1",
+            "`year` 写了两次",
+            "6 | year: 2024",
+            "前面已经写过",
+        ],
+    );
+}
