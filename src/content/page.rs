@@ -281,6 +281,10 @@ pub fn parse_page(
         front_line: split.yaml_line,
         warnings,
     };
+    let too_long = long_path_names(&page);
+    if !too_long.is_empty() {
+        return Err(too_long);
+    }
     super::checks::check_page(config, &mut page, &headings, split.body_offset, text)?;
     page.index_hash = crate::util::hash_of(&(
         page.front_hash,
@@ -344,6 +348,59 @@ pub fn parse_section(
         parent,
         warnings,
     })
+}
+
+/// The most bytes one file or folder name may have (ext4, XFS, APFS, NTFS in UTF-16 units).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Names from the front matter that become one folder name of the output (the slug, each
+/// taxonomy term's slug, each metric key) and are too long for a file system: an error at
+/// the line that wrote them, instead of the operating system's "File name too long" about a
+/// staging folder.
+fn long_path_names(page: &Page) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let hint = |what: &str| {
+        format!("网址的每一段最多 {MAX_NAME_BYTES} 字节（一个汉字占 3 字节，约 85 个汉字）。请把{what}改短。")
+    };
+    if page.slug.len() > MAX_NAME_BYTES {
+        // A file name cannot be that long, so the slug comes from the front matter.
+        let message = format!(
+            "网址名太长：slug 有 {} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节",
+            page.slug.len()
+        );
+        errors.push(page.at_key("path/too-long", "slug", message).with_hint(hint("slug")));
+    }
+    for (taxonomy, terms) in &page.front.taxonomies {
+        for term in terms.0.iter().map(|t| t.trim()) {
+            let bytes = markdown::slug::slugify(term).len();
+            if bytes > MAX_NAME_BYTES {
+                let message = format!(
+                    "分类词太长：`{taxonomy}` 的分类词有 {bytes} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节"
+                );
+                errors.push(
+                    page.at_text("path/too-long", term, message)
+                        .with_hint(hint("这个分类词")),
+                );
+            }
+        }
+    }
+    for m in page
+        .front
+        .metrics
+        .iter()
+        .flatten()
+        .filter(|m| m.key.len() > MAX_NAME_BYTES)
+    {
+        let message = format!(
+            "指标 key 太长：{} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节",
+            m.key.len()
+        );
+        errors.push(
+            page.at_text("path/too-long", &m.key, message)
+                .with_hint(hint("这个 key")),
+        );
+    }
+    errors
 }
 
 /// `cases/a.md` → (`cases`, `a`); `cases/a/index.md` → (`cases`, `a`).
