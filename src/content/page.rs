@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::date::Date;
 use super::front_matter::{self, FmLocator, PageFront, SectionFront, SortBy};
 use crate::config::{Config, Kind};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::{Diagnostic, LineIndex, line_col};
 use crate::markdown::{self, Rendered};
 
 /// A file copied next to the page or section that owns it.
@@ -437,18 +437,12 @@ type BodyFacts = (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>);
 
 /// Maps Markdown byte ranges to file lines: links, warnings and headings.
 fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
-    let line_text = |line: usize| {
-        text.split('\n')
-            .nth(line - 1)
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string()
-    };
+    let index = LineIndex::new(text);
     let links = body
         .links
         .iter()
         .map(|l| {
-            let (line, col) = line_col(text, body_offset + l.range.start);
+            let (line, col) = index.line_col(body_offset + l.range.start);
             LinkRef {
                 target: l.target.clone(),
                 anchor: l.anchor.clone(),
@@ -457,7 +451,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
                 len: text
                     .get(body_offset + l.range.start..body_offset + l.range.end)
                     .map_or(1, |s| s.chars().count()),
-                source_line: line_text(line),
+                source_line: index.line(line).to_string(),
             }
         })
         .collect();
@@ -465,9 +459,9 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .warnings
         .iter()
         .map(|w| {
-            Diagnostic::warning(w.code, w.message.clone())
-                .in_file(shown)
-                .at_offset(text, body_offset + w.range.start, w.range.len())
+            let d = Diagnostic::warning(w.code, w.message.clone()).in_file(shown);
+            index
+                .place(d, body_offset + w.range.start, w.range.len())
                 .with_hint(w.hint.clone())
         })
         .collect();
