@@ -21,7 +21,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SECTION = """{n}、主要举措和成效（第{n}部分）
+SECTION = """{n}、主要举措和成效（第{i}部分）
 （一）强化组织领导，压实法治建设责任
 1.落实第一责任人职责。镇党委书记带头学法，全年召开党委会专题研究法治建设{a}次，组织领导干部法治讲座{b}场次。
 2.加强学法用法。组织国家工作人员学法用法考试，参考率100%，培训执法人员{c}人次。
@@ -34,7 +34,8 @@ SECTION = """{n}、主要举措和成效（第{n}部分）
 
 
 def cn_number(n):
-    """1..9999 in Chinese numerals (一, 十二, 一百零三 ...), for the section ordinals."""
+    """1..9999 in Chinese numerals (一, 十二, 一百零三 ...), for the section ordinals (they
+    run 一 to 九十九 and start again, as the parts of a long compilation of reports would)."""
     digits = "零一二三四五六七八九"
     units = ["", "十", "百", "千"]
     out, zero = "", False
@@ -59,7 +60,7 @@ def report_text(mb):
     size, i = sum(len(p.encode()) for p in parts), 0
     while size < mb * 1_000_000:
         i += 1
-        s = SECTION.format(n=cn_number(i), a=i % 97 + 1, b=i % 31 + 2, c=i % 500 + 100,
+        s = SECTION.format(n=cn_number(i % 99 + 1), i=i, a=i % 97 + 1, b=i % 31 + 2, c=i % 500 + 100,
                            d=i % 60 + 10, e=i % 9000 + 1000, f=i % 10)
         parts.append(s)
         size += len(s.encode())
