@@ -270,7 +270,7 @@ fn link_outside(config: &Config, site: &Path, e: &walkdir::DirEntry) -> Option<D
             "content/symlink-outside",
             format!(
                 "符号链接指向站点文件夹以外：{} → {}",
-                link_shown(config, e.path()),
+                display_path(e.path(), &config.root),
                 target.display()
             ),
         )
@@ -279,16 +279,11 @@ fn link_outside(config: &Config, site: &Path, e: &walkdir::DirEntry) -> Option<D
     })
 }
 
-/// `content/a.md`, for messages.
-fn link_shown(config: &Config, path: &Path) -> String {
-    display_path(path, &config.root)
-}
-
 /// A walk error in plain words: a symlink loop or a link to nothing names the link and where
 /// it points.
 fn walk_error(config: &Config, e: &walkdir::Error) -> Diagnostic {
     let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| config.content_dir());
-    let shown = link_shown(config, &path);
+    let shown = display_path(&path, &config.root);
     let points = std::fs::read_link(&path)
         .map(|t| t.display().to_string())
         .unwrap_or_default();
