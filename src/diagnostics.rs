@@ -297,6 +297,56 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where each line of a text starts, to place many offsets in it without rescanning it from
+/// the start for each (a page with thousands of links).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, as [`line_col`] gives them.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// `d` placed at a byte offset, spanning `span_bytes` (on its first line), as
+    /// [`Diagnostic::at_offset`] places it.
+    pub fn place(&self, mut d: Diagnostic, offset: usize, span_bytes: usize) -> Diagnostic {
+        let (line, col) = self.line_col(offset);
+        let start = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let end = floor_char_boundary(self.text, (offset + span_bytes).min(self.text.len()));
+        let span = self.text[start..end]
+            .split('\n')
+            .next()
+            .map_or(1, |s| s.chars().count());
+        d.line = line;
+        d.col = col.max(1);
+        d.span_chars = span.max(1);
+        d.source_line = Some(self.line(line).to_string());
+        d
+    }
+}
+
 /// The largest char boundary not above `i`.
 pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
@@ -332,6 +382,26 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let text = "一\r\n二三\n\nabc\n末";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");
+        }
+        assert_eq!(
+            (index.line(1), index.line(2), index.line(3), index.line(5)),
+            ("一", "二三", "", "末")
+        );
+        assert_eq!((index.line(0), index.line(6)), ("", ""));
+        let a = Diagnostic::new("x", "m").at_offset(text, 9, 4);
+        let b = index.place(Diagnostic::new("x", "m"), 9, 4);
+        assert_eq!(
+            (a.line, a.col, a.span_chars, a.source_line),
+            (b.line, b.col, b.span_chars, b.source_line)
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

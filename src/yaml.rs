@@ -23,7 +23,8 @@ pub struct YamlError {
     pub key: Option<String>,
     /// Plain-language message.
     pub message: String,
-    /// A short code: `yaml/syntax`, `yaml/unknown-key`, `yaml/missing-key`, `yaml/type`, `yaml/value`.
+    /// A short code: `yaml/syntax`, `yaml/unknown-key`, `yaml/missing-key`, `yaml/duplicate-key`,
+    /// `yaml/type`, `yaml/value`.
     pub code: &'static str,
     /// What to do about it, when that can be said.
     pub hint: Option<String>,
@@ -114,7 +115,7 @@ fn full_width_space(line: usize, col: usize) -> YamlError {
 /// Some errors (from untagged or custom types) are reported at the start of the enclosing
 /// mapping; point them at the key the path names instead.
 fn relocate(err: &mut YamlError, text: &str) {
-    if err.code == "yaml/syntax" || err.code == "yaml/missing-key" || err.path.is_empty() {
+    if matches!(err.code, "yaml/syntax" | "yaml/missing-key" | "yaml/duplicate-key") || err.path.is_empty() {
         return;
     }
     let last = err.path.rsplit('.').next().unwrap_or("");
@@ -274,16 +275,8 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
             hint: None,
         };
     }
-    if msg.contains("duplicate entry with key") || msg.contains("duplicate key") {
-        return YamlError {
-            line,
-            col,
-            key: None,
-            path,
-            message: "同一个字段写了两次".to_string(),
-            code: "yaml/syntax",
-            hint: Some("每个字段只能出现一次，请删除重复的那一行。".to_string()),
-        };
+    if let Some(named) = duplicate_named(msg) {
+        return duplicate_key(text, named.as_deref(), (line, col), path);
     }
     // Anything else is a syntax problem reported by the YAML parser.
     YamlError {
@@ -295,6 +288,106 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
         code: "yaml/syntax",
         hint: Some("检查这一行及上一行：冒号后要有空格，缩进要对齐，含冒号或引号的文字请整体加上引号。".to_string()),
     }
+}
+
+/// The key a duplicate-key message names (`duplicate field `x``, `duplicate entry with key "x"`);
+/// `Some(None)` for a duplicate whose key is not named, `None` for other messages.
+fn duplicate_named(msg: &str) -> Option<Option<String>> {
+    if let Some(rest) = msg.strip_prefix("duplicate field `") {
+        return Some(rest.split('`').next().map(str::to_string));
+    }
+    let rest = msg.split_once("duplicate entry with key ").map(|(_, r)| r);
+    if let Some(rest) = rest {
+        let key = rest.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+        return Some((!key.is_empty()).then(|| key.to_string()));
+    }
+    msg.contains("duplicate key").then_some(None)
+}
+
+/// A duplicate key, placed at its second occurrence (the parser places it at the mapping).
+fn duplicate_key(text: &str, named: Option<&str>, at: (usize, usize), path: String) -> YamlError {
+    let found = first_duplicate_key(text, named).or_else(|| first_duplicate_key(text, None));
+    let (line, col, key) = match found {
+        Some((l, c, k)) => (l, c, Some(k)),
+        None => (at.0, at.1, named.map(str::to_string)),
+    };
+    let message = match &key {
+        Some(k) => format!("字段 `{k}` 写了两次"),
+        None => "同一个字段写了两次".to_string(),
+    };
+    let hint = match &key {
+        Some(k) => format!("每个字段只能出现一次：前面已经写过 `{k}`，请删除或合并重复的这一行。"),
+        None => "每个字段只能出现一次，请删除或合并重复的那一行。".to_string(),
+    };
+    YamlError {
+        line,
+        col,
+        key,
+        path,
+        message,
+        code: "yaml/duplicate-key",
+        hint: Some(hint),
+    }
+}
+
+/// The first key written twice in one block mapping, as (1-based line, column, key); `want`
+/// restricts it to that key. List items start new mappings; block scalars (`|`, `>`) are
+/// passed over, so text that looks like keys inside them does not count.
+pub fn first_duplicate_key(text: &str, want: Option<&str>) -> Option<(usize, usize, String)> {
+    let mut frames: Vec<(usize, std::collections::HashSet<String>)> = Vec::new();
+    let mut in_scalar: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        let mut indent = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') || in_scalar.is_some_and(|k| indent > k) {
+            continue;
+        }
+        in_scalar = None;
+        let (rest, item) = match trimmed.strip_prefix("- ") {
+            Some(r) => {
+                let r2 = r.trim_start_matches(' ');
+                indent += 2 + (r.len() - r2.len());
+                (r2, true)
+            }
+            None => (trimmed, false),
+        };
+        frames.retain(|(d, _)| *d < indent || (*d == indent && !item));
+        let Some((key, value)) = block_key(rest) else {
+            continue;
+        };
+        if frames.last().map(|f| f.0) != Some(indent) {
+            frames.push((indent, Default::default()));
+        }
+        if let Some((_, keys)) = frames.last_mut()
+            && !keys.insert(key.to_string())
+            && want.is_none_or(|w| w == key)
+        {
+            return Some((i + 1, indent + 1, key.to_string()));
+        }
+        if value.trim_start().starts_with(['|', '>']) {
+            in_scalar = Some(indent);
+        }
+    }
+    None
+}
+
+/// The key and the rest of a block mapping line (`key: value`, `"key": value`).
+fn block_key(rest: &str) -> Option<(&str, &str)> {
+    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = rest[1..].find(q)? + 1;
+        let after = rest[end + 1..].trim_start_matches(' ');
+        let value = after.strip_prefix(':')?;
+        return (value.is_empty() || value.starts_with([' ', '\t'])).then_some((&rest[1..end], value));
+    }
+    if rest.starts_with(['{', '[', '#', '&', '*', '!', '|', '>']) {
+        return None;
+    }
+    let end = rest
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| rest[i + 1..].is_empty() || rest[i + 1..].starts_with([' ', '\t']))?;
+    let key = rest[..end].trim_end();
+    (!key.is_empty() && !key.contains(" #")).then_some((key, &rest[end + 1..]))
 }
 
 fn expected_list(rest: &str) -> Vec<String> {
@@ -503,6 +596,23 @@ mod tests {
         // Another problem in a file with a value full-width colon is still reported as itself.
         let e = from_str::<Fm>("title: 关于：物业\nyear: 二〇二四\n").unwrap_err();
         assert_eq!(e.code, "yaml/type");
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_at_the_duplicate() {
+        let e = from_str::<Fm>("title: a\nyear: 2024\ntags: [x]\ntitle: b\n").unwrap_err();
+        assert_eq!((e.line, e.col), (4, 1), "{e:?}");
+        assert_eq!(e.key.as_deref(), Some("title"));
+        assert!(e.message.contains("`title`"), "{}", e.message);
+        let e = from_str::<Value>("a:\n  x: 1\n  y: 2\nb:\n  x: 1\n  x: 2\n").unwrap_err();
+        assert_eq!((e.line, e.col), (6, 3), "{e:?}");
+    }
+
+    #[test]
+    fn the_duplicate_locator_keeps_list_items_apart() {
+        let text = "m:\n  - { key: a }\n  - key: a\n    v: 1\n  - key: b\n    key: c\n";
+        assert_eq!(first_duplicate_key(text, None), Some((6, 5, "key".to_string())));
+        assert_eq!(first_duplicate_key("a: |\n  x: 1\n  x: 2\nb: 1\n", Some("b")), None);
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
         ),
     };
     let target = into.join(format!("{stem}.md"));
+    if let Some(e) = missing_facts(kind, &im, &args) {
+        return Err(e);
+    }
     if let Some(c) = &config {
         let rel = format!("{section}/{stem}.md");
         check_page(c, &rel, &format!("content/{rel}"), &section, &im.page).map_err(|e| {
@@ -121,4 +124,26 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
     }
     print!("{}", report(&im, &target, !args.dry_run));
     Ok(())
+}
+
+/// A report needs its year and publisher; when the text names neither, the editor is asked
+/// for the option that gives it (the page would not pass the build's checks without it).
+fn missing_facts(kind: Kind, im: &crate::import::Imported, args: &ImportArgs) -> Option<Error> {
+    if kind != Kind::Report {
+        return None;
+    }
+    let file = args.file.display().to_string();
+    let (what, example) = match (im.year, &im.publisher) {
+        (None, None) => ("所属年度和发布机构", "--year 2024 --publisher 示例镇人民政府"),
+        (None, Some(_)) => ("所属年度", "--year 2024"),
+        (Some(_), None) => ("发布机构", "--publisher 示例镇人民政府"),
+        (Some(_), Some(_)) => return None,
+    };
+    Some(Error::one(
+        Diagnostic::new("import/missing", format!("报告里没有找到{what}"))
+            .in_file(file.clone())
+            .with_hint(format!(
+                "标题或第一段里写明年度（如“2024年”）和发布机构的报告会自动识别；否则请在命令里指定，例如：pufa import {file} {example}"
+            )),
+    ))
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::date::Date;
 use super::front_matter::{self, FmLocator, PageFront, SectionFront, SortBy};
 use crate::config::{Config, Kind};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::{Diagnostic, LineIndex, line_col};
 use crate::markdown::{self, Rendered};
 
 /// A file copied next to the page or section that owns it.
@@ -281,6 +281,10 @@ pub fn parse_page(
         front_line: split.yaml_line,
         warnings,
     };
+    let too_long = long_path_names(&page);
+    if !too_long.is_empty() {
+        return Err(too_long);
+    }
     super::checks::check_page(config, &mut page, &headings, split.body_offset, text)?;
     page.index_hash = crate::util::hash_of(&(
         page.front_hash,
@@ -346,6 +350,59 @@ pub fn parse_section(
     })
 }
 
+/// The most bytes one file or folder name may have (ext4, XFS, APFS, NTFS in UTF-16 units).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Names from the front matter that become one folder name of the output (the slug, each
+/// taxonomy term's slug, each metric key) and are too long for a file system: an error at
+/// the line that wrote them, instead of the operating system's "File name too long" about a
+/// staging folder.
+fn long_path_names(page: &Page) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let hint = |what: &str| {
+        format!("网址的每一段最多 {MAX_NAME_BYTES} 字节（一个汉字占 3 字节，约 85 个汉字）。请把{what}改短。")
+    };
+    if page.slug.len() > MAX_NAME_BYTES {
+        // A file name cannot be that long, so the slug comes from the front matter.
+        let message = format!(
+            "网址名太长：slug 有 {} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节",
+            page.slug.len()
+        );
+        errors.push(page.at_key("path/too-long", "slug", message).with_hint(hint("slug")));
+    }
+    for (taxonomy, terms) in &page.front.taxonomies {
+        for term in terms.0.iter().map(|t| t.trim()) {
+            let bytes = markdown::slug::slugify(term).len();
+            if bytes > MAX_NAME_BYTES {
+                let message = format!(
+                    "分类词太长：`{taxonomy}` 的分类词有 {bytes} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节"
+                );
+                errors.push(
+                    page.at_text("path/too-long", term, message)
+                        .with_hint(hint("这个分类词")),
+                );
+            }
+        }
+    }
+    for m in page
+        .front
+        .metrics
+        .iter()
+        .flatten()
+        .filter(|m| m.key.len() > MAX_NAME_BYTES)
+    {
+        let message = format!(
+            "指标 key 太长：{} 字节，超过了网址一段的上限 {MAX_NAME_BYTES} 字节",
+            m.key.len()
+        );
+        errors.push(
+            page.at_text("path/too-long", &m.key, message)
+                .with_hint(hint("这个 key")),
+        );
+    }
+    errors
+}
+
 /// `cases/a.md` → (`cases`, `a`); `cases/a/index.md` → (`cases`, `a`).
 pub fn page_dir_and_stem(rel: &str) -> (&str, &str) {
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -380,18 +437,12 @@ type BodyFacts = (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>);
 
 /// Maps Markdown byte ranges to file lines: links, warnings and headings.
 fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
-    let line_text = |line: usize| {
-        text.split('\n')
-            .nth(line - 1)
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string()
-    };
+    let index = LineIndex::new(text);
     let links = body
         .links
         .iter()
         .map(|l| {
-            let (line, col) = line_col(text, body_offset + l.range.start);
+            let (line, col) = index.line_col(body_offset + l.range.start);
             LinkRef {
                 target: l.target.clone(),
                 anchor: l.anchor.clone(),
@@ -400,7 +451,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
                 len: text
                     .get(body_offset + l.range.start..body_offset + l.range.end)
                     .map_or(1, |s| s.chars().count()),
-                source_line: line_text(line),
+                source_line: index.line(line).to_string(),
             }
         })
         .collect();
@@ -408,9 +459,9 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .warnings
         .iter()
         .map(|w| {
-            Diagnostic::warning(w.code, w.message.clone())
-                .in_file(shown)
-                .at_offset(text, body_offset + w.range.start, w.range.len())
+            let d = Diagnostic::warning(w.code, w.message.clone()).in_file(shown);
+            index
+                .place(d, body_offset + w.range.start, w.range.len())
                 .with_hint(w.hint.clone())
         })
         .collect();

@@ -89,19 +89,62 @@ fn heading_level(style_name: &str) -> Option<u8> {
     rest.trim().parse::<u8>().ok().filter(|l| (1..=9).contains(l))
 }
 
+/// The most `word/document.xml` may unpack to: a 100-page report is a few MB of XML, and a
+/// zip that unpacks to far more (a "zip bomb") must not take the machine's memory.
+pub const MAX_DOCUMENT_XML: u64 = 32 << 20;
+/// The most `word/styles.xml` may unpack to.
+pub const MAX_STYLES_XML: u64 = 4 << 20;
+
 /// Reads a .docx file's blocks.
 pub fn read(file: &Path, bytes: &[u8]) -> Result<Vec<Block>, Error> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| fail(file, &e.to_string()))?;
-    let mut read_part = |name: &str| -> Option<String> {
-        let mut f = zip.by_name(name).ok()?;
-        let mut s = String::new();
-        f.read_to_string(&mut s).ok()?;
-        Some(s)
-    };
-    let document =
-        read_part("word/document.xml").ok_or_else(|| fail(file, "缺少 word/document.xml（这不是 Word 文档？）"))?;
-    let styles = read_part("word/styles.xml").map(|s| styles(&s)).unwrap_or_default();
+    let document = read_part(&mut zip, file, "word/document.xml", MAX_DOCUMENT_XML)?
+        .ok_or_else(|| fail(file, "缺少 word/document.xml（这不是 Word 文档？）"))?;
+    let styles = read_part(&mut zip, file, "word/styles.xml", MAX_STYLES_XML)?
+        .map(|s| styles(&s))
+        .unwrap_or_default();
     parse_document(&document, &styles).map_err(|e| fail(file, &e))
+}
+
+/// One part of the zip as text, `None` when it is not there; never more than `limit` bytes
+/// are unpacked, whatever the zip's directory claims.
+fn read_part<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    file: &Path,
+    name: &str,
+    limit: u64,
+) -> Result<Option<String>, Error> {
+    let part = match zip.by_name(name) {
+        Ok(p) => p,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(fail(file, &format!("{name}：{e}"))),
+    };
+    if part.size() > limit {
+        return Err(too_big(file, name, limit));
+    }
+    let mut buf = Vec::with_capacity(part.size() as usize);
+    part.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| fail(file, &format!("{name}：{e}")))?;
+    if buf.len() as u64 > limit {
+        return Err(too_big(file, name, limit));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| fail(file, &format!("{name} 不是 UTF-8 编码的 XML")))
+}
+
+fn too_big(file: &Path, name: &str, limit: u64) -> Error {
+    Error::one(
+        Diagnostic::new(
+            "import/docx-too-big",
+            format!("Word 文档解压后太大：{name} 超过 {} MB，pufa 不读取", limit >> 20),
+        )
+        .in_file(file.display().to_string())
+        .with_hint(
+            "正常的年度报告解压后只有几 MB，这个文件可能已损坏或是“压缩炸弹”。请用 Word 或 WPS 打开后重新“另存为” .docx，或复制正文保存为 .txt 再导入。",
+        ),
+    )
 }
 
 fn parse_document(xml: &str, styles: &HashMap<String, (Option<u8>, bool)>) -> Result<Vec<Block>, String> {

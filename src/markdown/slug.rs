@@ -25,6 +25,9 @@ pub fn slugify(s: &str) -> String {
 #[derive(Debug, Default)]
 pub struct IdAllocator {
     used: std::collections::HashSet<String>,
+    /// The next number to try after each base, so a heading repeated n times costs n
+    /// look-ups, not n² (an imported report with thousands of equal headings).
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl IdAllocator {
@@ -44,13 +47,14 @@ impl IdAllocator {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let mut n = 1;
+        let mut n = self.next.get(base).copied().unwrap_or(1);
         loop {
             let candidate = format!("{base}-{n}");
+            n += 1;
             if self.used.insert(candidate.clone()) {
+                self.next.insert(base.to_string(), n);
                 return candidate;
             }
-            n += 1;
         }
     }
 }
@@ -78,5 +82,8 @@ mod tests {
         assert_eq!(a.unique("fn-1"), "fn-1-1");
         assert_eq!(a.unique("概况"), "概况");
         assert_eq!(a.unique("概况"), "概况-1");
+        assert!(a.reserve("概况-3"));
+        assert_eq!(a.unique("概况"), "概况-2");
+        assert_eq!(a.unique("概况"), "概况-4");
     }
 }

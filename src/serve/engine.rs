@@ -66,6 +66,13 @@ impl Changed {
     }
 }
 
+/// Whether `raw` is (or was) a symlink under `content` (not resolved: the link itself).
+fn is_content_link(raw: &Path, content: &Path) -> bool {
+    let lexical = std::path::absolute(raw).unwrap_or_else(|_| raw.to_path_buf());
+    let content = std::path::absolute(content).unwrap_or_else(|_| content.to_path_buf());
+    lexical.starts_with(&content) && std::fs::symlink_metadata(&lexical).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// One rendered output and what it read.
 struct Output {
     path: String,
@@ -105,6 +112,9 @@ pub struct Engine {
     pub error: Option<Error>,
     /// Bumped on every successful update.
     pub generation: u64,
+    /// The symlinks under content/: (canonical target, the link's content path), so a change
+    /// to a linked file or folder re-reads the page published through the link.
+    content_links: Vec<(PathBuf, String)>,
 }
 
 impl Engine {
@@ -146,7 +156,9 @@ impl Engine {
     }
 
     fn from_pipeline(pipeline: Pipeline) -> Engine {
+        let content_links = loader::content_links(pipeline.config());
         Engine {
+            content_links,
             pipeline,
             outputs: HashMap::new(),
             by_path: HashMap::new(),
@@ -408,6 +420,7 @@ impl Engine {
             self.pipeline = old;
             return Err(e);
         }
+        self.content_links = loader::content_links(self.config());
         self.generation += 1;
         let after = self.file_hashes();
         let mut paths: Vec<String> = after
@@ -490,7 +503,13 @@ impl Engine {
             full: self.pending_full,
             ..Default::default()
         };
-        for p in paths.iter().map(|p| abs(p)) {
+        for raw in paths {
+            if is_content_link(raw, &config.content_dir()) {
+                // A link under content/ appeared, went or now points elsewhere.
+                batch.full = true;
+            }
+            let p = abs(raw);
+            batch.content.extend(self.linked_paths(&p));
             let ignored = p
                 .file_name()
                 .is_some_and(|n| crate::util::is_ignored_name(&n.to_string_lossy()));
@@ -528,6 +547,23 @@ impl Engine {
             }
         }
         Ok(batch)
+    }
+
+    /// The content paths that publish `p` through a symlink (the link itself, or the file's
+    /// place inside a linked folder).
+    fn linked_paths(&self, p: &Path) -> Vec<String> {
+        self.content_links
+            .iter()
+            .filter_map(|(target, rel)| {
+                let inner = p.strip_prefix(target).ok()?;
+                let inner = inner.to_string_lossy().replace('\\', "/");
+                Some(if inner.is_empty() {
+                    rel.clone()
+                } else {
+                    format!("{rel}/{inner}")
+                })
+            })
+            .collect()
     }
 
     /// A new renderer when templates changed.

@@ -201,3 +201,81 @@ fn full_width_colon_in_front_matter() {
         ],
     );
 }
+
+#[test]
+fn a_key_written_twice_is_placed_at_the_second() {
+    let e = fails("duplicate_key");
+    has(
+        &e,
+        &[
+            "content/cases/wuye.md:6:1",
+            "`year` 写了两次",
+            "6 | year: 2024",
+            "前面已经写过",
+        ],
+    );
+}
+
+#[test]
+fn a_slug_too_long_for_a_file_name() {
+    let e = fails("long_slug");
+    has(&e, &["content/cases/wuye.md:5:1", "网址名太长", "279 字节", "slug"]);
+    assert!(!e.contains("File name too long") && !e.contains("staging"), "{e}");
+}
+
+#[test]
+fn a_taxonomy_term_too_long_for_a_file_name() {
+    let e = fails("long_term");
+    has(&e, &["content/cases/wuye.md:6:", "分类词太长", "`topics`"]);
+    assert!(!e.contains("File name too long") && !e.contains("staging"), "{e}");
+}
+
+/// Like [`fails`], with the bad input made by `setup` in the site folder (symlinks and
+/// non-UTF-8 names, which a fixture folder in git cannot hold portably).
+#[cfg(unix)]
+fn fails_after(setup: impl FnOnce(&std::path::Path)) -> String {
+    let f = Fixture::new(&[]);
+    assert!(f.build(&[]).status.success());
+    let before = snapshot(&f.out());
+    setup(&f.site());
+    let o = f.build(&[]);
+    assert_eq!(o.status.code(), Some(1), "the build should fail: {}", stderr(&o));
+    assert!(before == snapshot(&f.out()), "a failed build changed public/");
+    stderr(&o)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let e = fails_after(|site| {
+        // 案例.md in GBK, as a Windows zip leaves it.
+        let name = std::ffi::OsStr::from_bytes(b"\xb0\xb8\xc0\xfd.md");
+        std::fs::write(site.join("content/cases").join(name), "---\ntitle: x\n---\n").unwrap();
+    });
+    has(&e, &["content/cases/", "文件名不是 UTF-8", "\u{fffd}", "重命名"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_an_error_naming_the_link() {
+    let e = fails_after(|site| std::os::unix::fs::symlink("..", site.join("content/cases/loop")).unwrap());
+    has(&e, &["content/cases/loop", "循环", "→ .."]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_leaving_the_site_is_an_error_naming_both_ends() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "---\ntitle: 内部\n---\n").unwrap();
+    let e = fails_after(|site| std::os::unix::fs::symlink(&secret, site.join("content/cases/secret.md")).unwrap());
+    has(&e, &["content/cases/secret.md", "站点文件夹以外", "secret.md"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_nothing_is_an_error_naming_the_link() {
+    let e = fails_after(|site| std::os::unix::fs::symlink("gone.md", site.join("content/cases/dangling.md")).unwrap());
+    has(&e, &["content/cases/dangling.md", "不存在", "gone.md"]);
+}

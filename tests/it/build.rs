@@ -240,3 +240,30 @@ fn new_writes_a_filled_in_template_that_builds() {
             .success()
     );
 }
+
+/// A page and a folder symlinked into content/ from elsewhere in the site are published at
+/// the links' paths, and the build cache sees an edit to the linked file.
+#[cfg(unix)]
+#[test]
+fn symlinked_pages_and_folders_inside_the_site_are_published() {
+    let f = Fixture::new(&[]);
+    let site = f.site();
+    std::fs::create_dir_all(site.join("shared/more")).unwrap();
+    let page = "---\ntitle: 共享页面\nyear: 2023\ncase_type: 人民调解\n---\n\n第一版\n";
+    std::fs::write(site.join("shared/page.md"), page).unwrap();
+    std::fs::write(site.join("shared/more/other.md"), "---\ntitle: 另一页\n---\n\n正文\n").unwrap();
+    std::os::unix::fs::symlink("../../shared/page.md", site.join("content/cases/linked.md")).unwrap();
+    std::os::unix::fs::symlink("../shared/more", site.join("content/more")).unwrap();
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(f.read("cases/linked/index.html").contains("第一版"));
+    assert!(f.read("more/other/index.html").contains("另一页"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(site.join("shared/page.md"), page.replace("第一版", "第二版")).unwrap();
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        f.read("cases/linked/index.html").contains("第二版"),
+        "the cache kept the old page"
+    );
+}

@@ -293,3 +293,18 @@ pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
     );
     out
 }
+
+/// Runs pufa like [`pufa`], with its address space limited to `max_bytes` (`ulimit -v` in
+/// the shell that execs it), so an input that makes it allocate without bound ends it by a
+/// failed allocation (a signal, no exit code) instead of taking the machine's memory.
+pub fn pufa_capped(cwd: &Path, args: &[&str], max_bytes: u64) -> Output {
+    Command::new("sh")
+        .current_dir(cwd)
+        .arg("-c")
+        .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", max_bytes >> 10))
+        .arg(env!("CARGO_BIN_EXE_pufa"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run pufa")
+}

@@ -367,3 +367,71 @@ fn a_scanned_pdf_is_refused_with_a_clear_message() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_report_without_a_year_asks_for_year() {
+    let dir = new_site();
+    let src = dir.path().join("无年度.txt");
+    std::fs::write(
+        &src,
+        "关于法治建设情况的报告\n一、主要做法\n示例镇人民政府全面推进依法行政，开展联合检查36次。\n",
+    )
+    .unwrap();
+    let src = src.to_string_lossy().into_owned();
+    let o = pufa(
+        dir.path(),
+        &["import", &src, "--root", "site", "--publisher", "示例镇人民政府"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("没有找到所属年度") && e.contains("--year 2024"), "{e}");
+    assert!(!e.contains("请报告"), "{e}");
+    let o = pufa(
+        dir.path(),
+        &[
+            "import",
+            &src,
+            "--root",
+            "site",
+            "--publisher",
+            "示例镇人民政府",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A .docx whose document.xml unpacks to `mib` MiB of one repeated paragraph (deflated to a
+/// few hundred KB: a zip bomb).
+fn make_docx_bomb(path: &Path, mib: usize) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="x"><w:body>"#)
+        .unwrap();
+    let para = "<w:p><w:r><w:t>示例镇开展联合检查36次，涉及经营主体158家。</w:t></w:r></w:p>".repeat(1000);
+    let mut written = 0;
+    while written < mib << 20 {
+        z.write_all(para.as_bytes()).unwrap();
+        written += para.len();
+    }
+    z.write_all(b"</w:body></w:document>").unwrap();
+    z.finish().unwrap();
+}
+
+#[test]
+fn a_docx_zip_bomb_is_refused_under_a_memory_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("炸弹.docx");
+    make_docx_bomb(&path, 48);
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    let f = path.to_string_lossy().into_owned();
+    let o = pufa_capped(dir.path(), &["import", &f, "--dry-run"], 512 << 20);
+    assert_eq!(o.status.code(), Some(1), "killed or wrong exit: {o:?}");
+    let e = stderr(&o);
+    assert!(e.contains("解压后太大") && e.contains("word/document.xml"), "{e}");
+}

@@ -12,6 +12,7 @@ mod common;
 mod demo;
 mod editor;
 mod edits;
+mod hostile;
 mod import;
 mod metrics_checks;
 mod output;

@@ -146,3 +146,29 @@ fn turning_search_off_in_the_config_stops_serving_the_old_index() {
     assert!(engine.search_paths().is_empty(), "{:?}", engine.search_paths());
     compare(&mut engine, &site, 0, "search off");
 }
+
+/// A change to a file symlinked into content/ (the watcher reports the target's path) re-reads
+/// the page published through the link, and a new link is picked up.
+#[cfg(unix)]
+#[test]
+fn an_edit_to_a_symlinked_file_updates_its_page() {
+    let f = Fixture::new(&[]);
+    let site = f.site();
+    std::fs::create_dir_all(site.join("shared")).unwrap();
+    let target = site.join("shared/page.md");
+    let page = "---\ntitle: 共享页面\nyear: 2023\ncase_type: 人民调解\n---\n\n第一版\n";
+    std::fs::write(&target, page).unwrap();
+    std::os::unix::fs::symlink("../../shared/page.md", site.join("content/cases/linked.md")).unwrap();
+    let mut engine = Engine::load(SiteSpec::new(&site)).expect("fixture loads");
+    let served =
+        |e: &Engine| String::from_utf8_lossy(&e.get("cases/linked/index.html").unwrap().bytes().unwrap()).into_owned();
+    assert!(served(&engine).contains("第一版"));
+    std::fs::write(&target, page.replace("第一版", "第二版")).unwrap();
+    engine.apply(std::slice::from_ref(&target)).unwrap();
+    assert!(served(&engine).contains("第二版"));
+    let link = site.join("content/cases/again.md");
+    std::os::unix::fs::symlink("../../shared/page.md", &link).unwrap();
+    engine.apply(std::slice::from_ref(&link)).unwrap();
+    assert!(engine.get("cases/again/index.html").is_some());
+    compare(&mut engine, &site, 1, "symlinks");
+}
