@@ -12,6 +12,7 @@ pub mod serve;
 
 use std::path::{Path, PathBuf};
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::Kind;
@@ -133,11 +134,82 @@ pub fn print_warnings(warnings: &[Diagnostic], limit: usize) {
     }
 }
 
-/// Parses the command line, with help in Chinese: clap's own headings and flags are
-/// replaced by Chinese ones on every subcommand.
+/// Parses the command line, with help and mistakes in Chinese: clap's own headings and
+/// flags are replaced by Chinese ones on every subcommand, and a wrong command line is
+/// explained in Chinese (exit code 2). `pufa help build` is `pufa build --help`.
 pub fn parse() -> Cli {
-    let matches = localize(Cli::command()).get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    let parsed = localize(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => e.exit(),
+        Err(e) => {
+            eprintln!("错误：{}\n{}", usage_mistake(&e), usage_hint(&e));
+            std::process::exit(2);
+        }
+    }
+}
+
+/// What is wrong with the command line, in Chinese.
+fn usage_mistake(e: &clap::Error) -> String {
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!("没有“{}”这个命令", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::UnknownArgument => format!("不认识选项“{arg}”"),
+        ErrorKind::InvalidValue => format!(
+            "{arg} 的值“{}”无效，可以是：{}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少 {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令（build、serve、check、init、new 或 import）".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!("{arg} 不能和 {} 一起用", ctx(ContextKind::PriorArg)),
+        ErrorKind::NoEquals | ErrorKind::InvalidUtf8 | ErrorKind::ValueValidation => {
+            format!("{arg} 的值无效")
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{arg} 的值个数不对")
+        }
+        _ => format!("命令行有误（{}）", e.kind()),
+    }
+}
+
+/// The suggestion clap found (a similar command or option), and where to read the usage.
+fn usage_hint(e: &clap::Error) -> String {
+    let suggested = [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg]
+        .into_iter()
+        .find_map(|k| match e.get(k) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            Some(ContextValue::Strings(v)) => v.first().cloned(),
+            _ => None,
+        });
+    let usage = match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(u)) => u.to_string().replace("Usage: ", "用法：").trim().to_string(),
+        _ => String::new(),
+    };
+    let mut hint = String::new();
+    if let Some(s) = suggested {
+        hint.push_str(&format!("提示：是不是“{s}”？\n"));
+    }
+    if !usage.is_empty() {
+        hint.push_str(&format!("{usage}\n"));
+    }
+    hint.push_str("用 pufa --help（或 pufa 命令 --help，如 pufa build --help）查看全部用法。");
+    hint
 }
 
 /// A command with Chinese headings and help and version flags, and its subcommands too.

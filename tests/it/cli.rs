@@ -50,3 +50,28 @@ fn new_says_where_the_file_is_and_how_to_preview_it() {
     assert!(!again.status.success());
     assert!(stderr(&again).contains("不会覆盖"));
 }
+
+#[test]
+fn command_line_mistakes_are_explained_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, words) in [
+        (&["buidl"][..], &["没有“buidl”这个命令", "是不是“build”"][..]),
+        (&["build", "--foo"], &["不认识选项“--foo”"]),
+        (&["new", "cas", "x"], &["“cas”无效", "report、project、case"]),
+        (&["new", "case"], &["缺少 <NAME>"]),
+        (&["check", "--format", "xml"], &["“xml”无效", "text、json"]),
+    ] {
+        let o = pufa(dir.path(), args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for w in words {
+            assert!(err.contains(w), "{args:?}: {w} in\n{err}");
+        }
+        assert!(
+            err.contains("pufa --help") && !err.contains("error:"),
+            "{args:?}: {err}"
+        );
+    }
+    let help = pufa(dir.path(), &["help", "build"]);
+    assert!(help.status.success() && stdout(&help).contains("输出文件夹"));
+}
