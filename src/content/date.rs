@@ -234,7 +234,8 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 impl Date {
-    /// Today in Beijing time (for `pufa new` and `pufa check`; builds never read the clock).
+    /// Today in Beijing time (for `pufa new`, `pufa check` and the publishing day of a build:
+    /// future `date`s and `expiry`; nothing else in a build reads the clock).
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -84,6 +84,8 @@ pub struct SiteIndex {
     pub recent: Vec<String>,
     /// Output path → who produces it (for the duplicate check and lookups).
     pub paths: HashMap<String, String>,
+    /// Alias path (`old/path/`, `2019/report.html`) → the page it redirects to.
+    pub aliases: BTreeMap<String, String>,
     pub metrics: MetricsIndex,
 }
 
@@ -115,6 +117,18 @@ pub struct Site {
     pub bodies: Option<Arc<BodySpill>>,
     /// The stamps of the content files as they were loaded (for the build cache).
     pub stamps: HashMap<String, super::reuse::Stamp>,
+    /// The day this site is published on: pages dated later are held back or marked 未发布,
+    /// pages whose `expiry` has come are marked 已失效 (see [`Publishing`]).
+    pub today: super::Date,
+    /// Pages held back because their `date` is after [`Site::today`] (without `--future`).
+    pub scheduled: BTreeMap<String, Arc<Page>>,
+}
+
+/// The publishing day and the pages held back until a later one.
+#[derive(Debug, Clone)]
+pub struct Publishing {
+    pub today: super::Date,
+    pub scheduled: BTreeMap<String, Arc<Page>>,
 }
 
 impl Site {
@@ -124,6 +138,7 @@ impl Site {
         config: Arc<Config>,
         loaded: Loaded,
         known: Option<(u64, Arc<SiteIndex>)>,
+        publishing: Publishing,
     ) -> Result<Site, Error> {
         let mut site = Site {
             config,
@@ -137,6 +152,8 @@ impl Site {
             warnings: loaded.warnings,
             bodies: loaded.bodies,
             stamps: loaded.stamps,
+            today: publishing.today,
+            scheduled: publishing.scheduled,
         };
         match known {
             Some((key, index)) if key == site.index_key() => {
@@ -150,9 +167,11 @@ impl Site {
     }
 
     /// A fingerprint of everything the index is built from: every page's index facts and every
-    /// section's file (see [`Page::index_hash`]).
+    /// section's file (see [`Page::index_hash`]), and the publishing day (feeds leave out
+    /// pages dated after it).
     pub fn index_key(&self) -> u64 {
         crate::util::hash_of(&(
+            self.today.days(),
             self.pages.iter().map(|(r, p)| (r, p.index_hash)).collect::<Vec<_>>(),
             self.sections.iter().map(|(k, s)| (k, s.hash)).collect::<Vec<_>>(),
         ))
@@ -444,8 +463,14 @@ impl Site {
                     urls.push(url);
                 }
                 None => {
-                    let hint = if self.drafts.contains(l.target.trim_start_matches('/')) {
+                    let target = l.target.trim_start_matches('/');
+                    let hint = if self.drafts.contains(target) {
                         "目标页面是草稿（draft: true），发布时不会生成。去掉 draft，或用 --drafts 预览。".to_string()
+                    } else if let Some(p) = self.scheduled.get(target) {
+                        format!(
+                            "目标页面的发布日期 {} 还没到，现在不会发布。等到那天再链接它，或用 --future 一起发布。",
+                            p.front.date.map(|d| d.ymd_string()).unwrap_or_default()
+                        )
                     } else {
                         "`@/` 后面写 content/ 下的文件路径，如 `@/reports/2024.md`；检查文件名是否写错、文件是否被删除或改名。".to_string()
                     };
@@ -575,6 +600,7 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
             errors.push(reserved_path(&p.shown, &p.path, config));
         }
     }
+    alias_paths(site, &mut idx, &reserved, errors);
 
     laps.lap("paths");
     // Section lists.
@@ -712,7 +738,13 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     for p in &all {
         idx.by_kind.entry(p.kind).or_default().push(p.rel.clone());
     }
-    idx.recent = all.iter().map(|p| p.rel.clone()).collect();
+    // The feed reads this list: a page dated after the publishing day (kept by `--future` or
+    // serve) never goes into it.
+    idx.recent = all
+        .iter()
+        .filter(|p| !super::is_future(p, site.today))
+        .map(|p| p.rel.clone())
+        .collect();
 
     laps.lap("recent");
     // Back-links (for serve mode: who must be re-resolved when a target changes). A target
@@ -790,6 +822,59 @@ fn build_index(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
     idx.metrics = MetricsIndex::build(site, errors);
     laps.lap("metrics");
     idx
+}
+
+/// Files pufa writes at the top of the output, which an alias may not replace.
+const GENERATED_FILES: &[&str] = &[
+    "404.html",
+    "atom.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "metrics.csv",
+    "metrics.json",
+    "index.html",
+];
+
+/// Every page's `aliases:` into `idx.aliases`; an alias taking the address of a page, a
+/// section, a built-in page or another alias is an error naming both files.
+fn alias_paths(site: &Site, idx: &mut SiteIndex, reserved: &BTreeSet<String>, errors: &mut Vec<Diagnostic>) {
+    let config = &site.config;
+    let mut owners: HashMap<String, &Arc<Page>> = HashMap::new();
+    for p in site.pages.values() {
+        for raw in p.front.aliases.iter().flat_map(|l| &l.0) {
+            let Ok(path) = super::aliases::normalize(raw) else {
+                continue;
+            };
+            let at = |message: String, hint: String| p.at_text("path/alias", raw, message).with_hint(hint);
+            let url = config.url(&path);
+            if let Some(other) = idx.paths.get(&path) {
+                errors.push(at(
+                    format!("旧网址 {url} 与另一个页面的网址相同，不能再用作跳转"),
+                    format!("{other} 生成的就是这个网址。请删掉这个旧网址，或给那个文件换个网址。"),
+                ));
+            } else if let Some(first) = owners.get(&path) {
+                errors.push(at(
+                    format!("旧网址 {url} 在两个页面的 aliases 里都出现了"),
+                    format!(
+                        "另一个是 {}。一个旧网址只能跳转到一个页面，请删掉其中一个。",
+                        first.shown
+                    ),
+                ));
+            } else if reserved.contains(&path)
+                || reserved.contains(&format!("{}/", path.split('/').next().unwrap_or("")))
+                || GENERATED_FILES.contains(&path.as_str())
+            {
+                errors.push(at(
+                    format!("旧网址 {url} 在 pufa 的内置页面下面，不能用作跳转"),
+                    "years、search、metrics 和分类名是内置页面的网址。".to_string(),
+                ));
+            } else {
+                owners.insert(path.clone(), p);
+                idx.aliases.insert(path, p.rel.clone());
+            }
+        }
+    }
 }
 
 fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {

@@ -38,6 +38,11 @@ pub struct SiteSpec {
     /// Overrides the config's `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Publish pages whose `date` is after the publishing day too (`--future`; serve always
+    /// shows them, with a 未发布 banner).
+    pub future: bool,
+    /// The publishing day; `None`: today in Beijing time.
+    pub today: Option<crate::content::Date>,
 }
 
 impl SiteSpec {
@@ -47,6 +52,8 @@ impl SiteSpec {
             config_file: None,
             base_url: None,
             drafts: false,
+            future: false,
+            today: None,
         }
     }
 
@@ -117,6 +124,8 @@ impl Pipeline {
         let one_shot = how.spill.is_some() && how.one_shot;
         let opts = LoadOptions {
             drafts: spec.drafts,
+            future: spec.future,
+            today: spec.today,
             spill: how.spill,
             previous: how.previous,
         };

@@ -2,7 +2,8 @@
 //!
 //! All three go through templates (`atom.xml`, `sitemap.xml`, `robots.txt`) so a theme can
 //! change them; pufa ships defaults for themes that do not. Dates come from the content, never
-//! from the clock, so the same input gives the same bytes.
+//! from the clock, so the same input gives the same bytes; pages dated after the publishing
+//! day (kept by `--future` or serve) are in neither the feed nor the sitemap.
 
 use tera::{Context, Value};
 
@@ -50,8 +51,13 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                     entries.push((config.permalink(&pager_path(&s.path, pager)), None));
                 }
             }
+            // A page dated after the publishing day (`--future`) is left out: crawlers are
+            // never told about a date to come. Its PageMeta input carries that fact.
             for p in site.pages.values() {
                 record(Input::PageMeta(p.rel.clone()));
+                if crate::content::is_future(p, site.today) {
+                    continue;
+                }
                 entries.push((
                     config.permalink(&p.path),
                     p.front.updated.or(p.front.date).map(|d| d.ymd_string()),

@@ -9,6 +9,7 @@
 //! Output families live in their own files: `pages` (HTML), `feeds` (Atom, sitemap, robots),
 //! `metrics` (metric pages, HTML charts, CSV and JSON), `search` (the search index).
 
+pub mod aliases;
 pub mod feeds;
 pub mod functions;
 pub mod metrics;
@@ -57,6 +58,8 @@ pub enum OutputKey {
     Feed,
     Sitemap,
     Robots,
+    /// The redirect page of an alias path (`old/path/`, `2019/report.html`).
+    Alias(String),
 }
 
 /// Everything a render reads: the site and its values.
@@ -295,6 +298,7 @@ impl Binding {
             OutputKey::MetricsCsv | OutputKey::MetricsJson => metrics::render_data_file(key, d),
             OutputKey::Metrics | OutputKey::Metric(_) => metrics::render_page(r, key, d),
             OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(r, key, d),
+            OutputKey::Alias(path) => aliases::render(d, path),
             _ => pages::render(r, key, d),
         };
         let inputs = recording.finish();
@@ -379,6 +383,7 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         OutputKey::Sitemap,
         OutputKey::Robots,
     ]);
+    out.extend(site.index.aliases.keys().map(|a| OutputKey::Alias(a.clone())));
     out
 }
 
@@ -420,6 +425,7 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
         OutputKey::Feed => "atom.xml".into(),
         OutputKey::Sitemap => "sitemap.xml".into(),
         OutputKey::Robots => "robots.txt".into(),
+        OutputKey::Alias(path) => crate::content::aliases::output_file(path),
     }
 }
 

@@ -201,3 +201,15 @@ fn full_width_colon_in_front_matter() {
         ],
     );
 }
+
+#[test]
+fn alias_that_takes_a_page_address() {
+    let e = fails("alias_clash");
+    has(&e, &["content/about.md:5:", "/cases/wuye/", "content/cases/wuye.md"]);
+}
+
+#[test]
+fn alias_on_two_pages() {
+    let e = fails("alias_twice");
+    has(&e, &["content/contact.md:3:", "/old/page/", "content/about.md"]);
+}

@@ -15,6 +15,7 @@ mod edits;
 mod import;
 mod metrics_checks;
 mod output;
+mod publishing;
 mod serve_engine;
 mod serve_http;
 mod theme;
