@@ -10,12 +10,14 @@
 //! `metrics` (metric pages, HTML charts, CSV and JSON), `search` (the search index).
 
 pub mod aliases;
+pub mod data;
 pub mod feeds;
 pub mod functions;
 pub mod metrics;
 pub mod pages;
 pub mod reads;
 pub mod search;
+pub mod shortcodes;
 pub mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -213,3 +213,9 @@ fn alias_on_two_pages() {
     let e = fails("alias_twice");
     has(&e, &["content/contact.md:3:", "/old/page/", "content/about.md"]);
 }
+
+#[test]
+fn unknown_shortcode() {
+    let e = fails("shortcode_unknown");
+    has(&e, &["content/about.md:5:6", "`vidoe`", "video"]);
+}

@@ -18,4 +18,5 @@ mod output;
 mod publishing;
 mod serve_engine;
 mod serve_http;
+mod shortcodes;
 mod theme;
