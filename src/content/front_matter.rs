@@ -166,6 +166,10 @@ pub struct PageFront {
     /// Old addresses of the page (`/old/path/`, `/2019/report.html`): each gets a redirect page.
     #[serde(default)]
     pub aliases: Option<StrList>,
+    /// Files offered for download below the text (附件), with the text of PDF, Word and
+    /// Excel files in the site search.
+    #[serde(default)]
+    pub attachments: Option<Vec<AttachmentRef>>,
     /// 有效性: whether a document is still in force.
     #[serde(default)]
     pub status: Option<Status>,
@@ -217,6 +221,15 @@ pub struct PageFront {
     pub legal_basis: Option<StrList>,
     #[serde(default)]
     pub outcome: Option<String>,
+}
+
+/// One attachment (附件): what readers see and the file (in the page bundle, beside the page,
+/// `/…` in static/ or content/).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRef {
+    pub title: String,
+    pub file: String,
 }
 
 /// 有效性 of a document (`status:`), as 政府信息公开 names it.
@@ -416,6 +429,7 @@ impl PageFront {
             "legal_basis" => self.legal_basis.is_some(),
             "outcome" => self.outcome.is_some(),
             "aliases" => self.aliases.is_some(),
+            "attachments" => self.attachments.is_some(),
             "status" => self.status.is_some(),
             "expiry" => self.expiry.is_some(),
             _ => false,

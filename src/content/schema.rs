@@ -33,6 +33,8 @@ pub enum FieldType {
     Metrics,
     /// Awards: name, by, level, year.
     Awards,
+    /// Attachments: title, file.
+    Attachments,
     /// Terms per configured taxonomy.
     Taxonomies,
     /// Free settings for themes (any YAML).
@@ -203,6 +205,13 @@ pub const PAGE_FIELDS: &[Field] = &[
     ),
     f("keywords", "关键词", T::List, ALL, "供搜索引擎使用的关键词。"),
     f("source", "来源", T::Text, ALL, "信息来源；不填时为发布机构或主办单位。"),
+    f(
+        "attachments",
+        "附件",
+        T::Attachments,
+        ALL,
+        "供下载的文件：名称和文件名（放在本页的文件夹里，或以 / 开头从 static/ 找）；PDF、Word、Excel 的文字能被站内搜索找到。",
+    ),
     f(
         "status",
         "有效性",

@@ -265,7 +265,7 @@ where
     if !indexing || !search::is_indexed(p) {
         return Ok(None);
     }
-    let tokens = search::tokenize(&p.front.title, &body);
+    let tokens = search::page_tokens(site, p, &body);
     Ok(Some((search::doc_info(site, p), tokens)))
 }
 

@@ -10,6 +10,7 @@
 //! `metrics` (metric pages, HTML charts, CSV and JSON), `search` (the search index).
 
 pub mod aliases;
+pub mod attachments;
 pub mod data;
 pub mod feeds;
 pub mod functions;

@@ -127,7 +127,11 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
     let body = super::shortcodes::expand(r, d, p, &body)?;
     let page = extend_map(
         &d.page_full(rel, Some(&body)).map_err(|e| with_page_hint(e, p))?,
-        [("higher", neighbour(&before)), ("lower", neighbour(&after))],
+        [
+            ("higher", neighbour(&before)),
+            ("lower", neighbour(&after)),
+            ("attachments", super::attachments::values(site, p)?),
+        ],
     );
     let mut ctx = base_context(d, &p.path);
     ctx.insert_value("page", page);

@@ -93,7 +93,7 @@ fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) 
     for (k, v) in &call.args {
         ctx.insert_value(k.clone(), arg_value(v));
         if let (true, Arg::Str(s)) = (FILE_ARGS.contains(&k.as_str()), v) {
-            let file = resolve_file(d, p, s).ok_or_else(|| missing_file(p, call, k, s))?;
+            let file = resolve_file(&d.site, p, s).ok_or_else(|| missing_file(p, call, k, s))?;
             ctx.insert(format!("{k}_url"), &file.url);
             if k == "file" {
                 ctx.insert("file_type", &file_type(s));
@@ -207,8 +207,7 @@ pub struct FoundFile {
 }
 
 /// Looks up `value` as a page refers to it (see the module docs) and records it as an input.
-pub fn resolve_file(d: &RenderData, p: &Page, value: &str) -> Option<FoundFile> {
-    let site = &d.site;
+pub fn resolve_file(site: &crate::content::Site, p: &Page, value: &str) -> Option<FoundFile> {
     let config = &site.config;
     if value.starts_with("http://") || value.starts_with("https://") {
         return Some(FoundFile {

@@ -463,7 +463,14 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     );
     let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text, dated));
     // The content is a function of the file's text and where its links point.
-    let full_hash = hash_of(&(meta_hash, p.hash, resolved.map(|r| &r.urls), &p.assets));
+    // … and of the attachment files, which the page lists and the search index reads.
+    let full_hash = hash_of(&(
+        meta_hash,
+        p.hash,
+        resolved.map(|r| &r.urls),
+        &p.assets,
+        super::attachments::stamp(site, p),
+    ));
     PageValues {
         meta_hash,
         full_hash,

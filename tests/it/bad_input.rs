@@ -219,3 +219,9 @@ fn unknown_shortcode() {
     let e = fails("shortcode_unknown");
     has(&e, &["content/about.md:5:6", "`vidoe`", "video"]);
 }
+
+#[test]
+fn missing_attachment() {
+    let e = fails("attachment_missing");
+    has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
+}

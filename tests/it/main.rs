@@ -2,6 +2,7 @@
 //! each module builds fixture sites into temp folders and asserts on real output, runs the
 //! `pufa` binary, or drives the serve engine and server.
 
+mod attachments;
 mod bad_input;
 mod browser;
 mod build;
