@@ -166,6 +166,9 @@ pub struct PageFront {
     /// Old addresses of the page (`/old/path/`, `/2019/report.html`): each gets a redirect page.
     #[serde(default)]
     pub aliases: Option<StrList>,
+    /// The page's picture (封面图片), shown above the text at phone sizes.
+    #[serde(default)]
+    pub cover: Option<String>,
     /// Files offered for download below the text (附件), with the text of PDF, Word and
     /// Excel files in the site search.
     #[serde(default)]
@@ -430,6 +433,7 @@ impl PageFront {
             "outcome" => self.outcome.is_some(),
             "aliases" => self.aliases.is_some(),
             "attachments" => self.attachments.is_some(),
+            "cover" => self.cover.is_some(),
             "status" => self.status.is_some(),
             "expiry" => self.expiry.is_some(),
             _ => false,

@@ -206,6 +206,13 @@ pub const PAGE_FIELDS: &[Field] = &[
     f("keywords", "关键词", T::List, ALL, "供搜索引擎使用的关键词。"),
     f("source", "来源", T::Text, ALL, "信息来源；不填时为发布机构或主办单位。"),
     f(
+        "cover",
+        "封面图片",
+        T::Text,
+        ALL,
+        "显示在正文上方的图片文件名（放在本页的文件夹里）；发布时自动缩小并去掉拍摄位置等信息。",
+    ),
+    f(
         "attachments",
         "附件",
         T::Attachments,

@@ -283,12 +283,43 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         files.insert(rel, src);
     }
     let mut errors = Vec::new();
-    for a in site
+    let assets: Vec<&content::Asset> = site
         .assets
         .iter()
         .chain(site.pages.values().flat_map(|p| p.assets.iter()))
-    {
-        if let Some(prev) = files.insert(a.out.clone(), Source::Path(a.src.clone())) {
+        .collect();
+    // Images are published re-encoded (no metadata, oriented) at a few widths.
+    let processed: Vec<Result<Option<render::images::Processed>, Diagnostic>> = assets
+        .par_iter()
+        .map(|a| {
+            if !render::images::is_image(&a.out) {
+                return Ok(None);
+            }
+            render::images::process(config, &a.src).map(Some).map_err(|e| {
+                Diagnostic::new("image/unreadable", e)
+                    .in_file(display_path(&a.src, &config.root))
+                    .with_hint("请用看图软件打开并另存为 JPEG 或 PNG；pufa 发布图片前要去掉其中的位置等信息，读不了的图片不能发布。")
+            })
+        })
+        .collect();
+    for (a, p) in assets.iter().zip(processed) {
+        let src = match p {
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+            Ok(None) => a.src.clone(),
+            Ok(Some(p)) => {
+                for (w, name) in &p.variants {
+                    let out = p.variant_out(&a.out, *w);
+                    if out != a.out {
+                        files.insert(out, Source::Path(p.dir.join(name)));
+                    }
+                }
+                p.variants.last().map_or_else(|| a.src.clone(), |(_, n)| p.dir.join(n))
+            }
+        };
+        if let Some(prev) = files.insert(a.out.clone(), Source::Path(src)) {
             errors.push(
                 Diagnostic::new("path/duplicate", format!("两个文件会复制到同一个位置：{}", a.out))
                     .in_file(display_path(&a.src, &config.root))
@@ -332,8 +363,31 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     for s in site.sections.values() {
         w.extend(s.warnings.iter().cloned());
     }
+    w.extend(large_images(site));
     crate::diagnostics::sort_diagnostics(&mut w);
     w
+}
+
+/// A warning for each image under content/ over 5 MB (published smaller, but slow to build
+/// and a sign the camera's original was used).
+fn large_images(site: &Site) -> Vec<Diagnostic> {
+    let root = &site.config.root;
+    site.assets
+        .iter()
+        .chain(site.pages.values().flat_map(|p| p.assets.iter()))
+        .filter(|a| render::images::is_image(&a.out))
+        .filter_map(|a| {
+            let len = std::fs::metadata(&a.src).ok()?.len();
+            (len > render::images::LARGE).then(|| {
+                Diagnostic::warning(
+                    "image/large",
+                    format!("图片有 {}，超过 5 MB", render::shortcodes::size_text(len)),
+                )
+                .in_file(display_path(&a.src, root))
+                .with_hint("网站会发布缩小后的图片，但原图太大会让生成变慢。可以先用手机或电脑把照片缩小到 3 MB 以内再放进来。")
+            })
+        })
+        .collect()
 }
 
 /// Keeps one diagnostic per (file, line, col, message), noting how often it occurred.

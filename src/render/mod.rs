@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod data;
 pub mod feeds;
 pub mod functions;
+pub mod images;
 pub mod metrics;
 pub mod pages;
 pub mod reads;

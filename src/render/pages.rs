@@ -125,12 +125,14 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
         None => site.page_html(p)?,
     };
     let body = super::shortcodes::expand(r, d, p, &body)?;
+    let body = super::images::page_images(site, p, &body);
     let page = extend_map(
         &d.page_full(rel, Some(&body)).map_err(|e| with_page_hint(e, p))?,
         [
             ("higher", neighbour(&before)),
             ("lower", neighbour(&after)),
             ("attachments", super::attachments::values(site, p)?),
+            ("cover", super::images::cover(site, p)?),
         ],
     );
     let mut ctx = base_context(d, &p.path);

@@ -225,3 +225,9 @@ fn missing_attachment() {
     let e = fails("attachment_missing");
     has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
 }
+
+#[test]
+fn unreadable_image() {
+    let e = fails("image_unreadable");
+    has(&e, &["content/cases/bundle-case/坏图.jpg", "无法读取这张图片"]);
+}

@@ -13,6 +13,7 @@ mod common;
 mod demo;
 mod editor;
 mod edits;
+mod images;
 mod import;
 mod metrics_checks;
 mod output;

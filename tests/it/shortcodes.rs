@@ -36,7 +36,9 @@ case_type: 人民调解
 fn site() -> Fixture {
     let f = Fixture::new(&[]);
     f.write("content/cases/huodong/index.md", PAGE);
-    f.write("content/cases/huodong/现场.jpg", "jpeg bytes");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 180, 90]))
+        .save(f.site().join("content/cases/huodong/现场.jpg"))
+        .unwrap();
     f.write("content/cases/huodong/讲座.mp4", "mp4 bytes");
     f.write("content/cases/huodong/讲座.vtt", "WEBVTT\n");
     std::fs::write(f.site().join("content/cases/huodong/材料.pdf"), text_pdf(&["活动材料"])).unwrap();
