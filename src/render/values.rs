@@ -241,21 +241,29 @@ pub fn award(a: &Award) -> Value {
 }
 
 fn date_values(m: &mut MapBuilder, prefix: &'static str, d: Option<crate::content::Date>) {
-    let (plain, cn, iso, hm) = match d {
+    let (plain, cn, iso, hm, rss) = match d {
         Some(d) => (
             Value::from(d.ymd_string()),
             Value::from(d.chinese()),
             Value::from(d.rfc3339()),
             Value::from(d.ymd_hm()),
+            Value::from(d.rfc2822()),
         ),
-        None => (Value::none(), Value::none(), Value::none(), Value::none()),
+        None => (
+            Value::none(),
+            Value::none(),
+            Value::none(),
+            Value::none(),
+            Value::none(),
+        ),
     };
     match prefix {
         "date" => m
             .set("date", plain)
             .set("date_cn", cn)
             .set("date_iso", iso)
-            .set("date_hm", hm),
+            .set("date_hm", hm)
+            .set("date_rfc2822", rss),
         "updated" => m.set("updated", plain).set("updated_cn", cn).set("updated_iso", iso),
         _ => m.set("written", plain).set("written_cn", cn),
     };

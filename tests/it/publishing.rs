@@ -171,3 +171,39 @@ fn serve_shows_a_future_page_with_its_banner_but_not_in_the_feed() {
     let feed = String::from_utf8(files["atom.xml"].clone()).unwrap();
     assert!(!feed.contains("cases/future/"), "{feed}");
 }
+
+#[test]
+fn rss_and_term_feeds_sit_beside_atom_and_leave_out_future_pages() {
+    let f = Fixture::new(&[]);
+    f.write(
+        "content/cases/future.md",
+        &FUTURE_CASE.replace(
+            "case_type: 人民调解\n",
+            "case_type: 人民调解\ntaxonomies:\n  topics: [物业纠纷]\n",
+        ),
+    );
+    let o = f.build(&["--future"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rss = f.read("rss.xml");
+    assert!(rss.contains("<rss version=\"2.0\""), "{rss}");
+    assert!(
+        rss.contains("<pubDate>Thu, 01 Jun 2023 00:00:00 +0800</pubDate>"),
+        "{rss}"
+    );
+    assert!(
+        rss.contains("<link>https://www.example.gov.cn/cases/wuye/</link>"),
+        "{rss}"
+    );
+    assert!(!rss.contains("cases/future/"), "{rss}");
+    let term = f.read("topics/物业纠纷/atom.xml");
+    assert!(
+        term.contains("<title>主题：物业纠纷 - 示例镇法治政府建设</title>"),
+        "{term}"
+    );
+    assert!(term.contains("https://www.example.gov.cn/cases/wuye/"), "{term}");
+    assert!(!term.contains("cases/future/"), "{term}");
+    assert!(
+        f.read("topics/物业纠纷/index.html")
+            .contains("atom.xml\">订阅“物业纠纷”的更新</a>")
+    );
+}
