@@ -283,6 +283,7 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         files.insert(rel, src);
     }
     let mut errors = Vec::new();
+    strip_static_images(config, &mut files, &mut errors);
     let assets: Vec<&content::Asset> = site
         .assets
         .iter()
@@ -340,6 +341,43 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         return Err(Error::many(errors));
     }
     Ok(files.into_iter().map(|(rel, src)| CopiedFile { src, rel }).collect())
+}
+
+/// The site's own `static/` JPEGs and PNGs are published re-encoded too (no metadata, turned
+/// upright, at most [`render::images::MAX_WIDTH`] wide), but at one size: nothing links to
+/// other widths of them. One that cannot be decoded is copied as it is when it has no EXIF.
+fn strip_static_images(config: &Config, files: &mut BTreeMap<String, Source>, errors: &mut Vec<Diagnostic>) {
+    let static_dir = config.root.join("static");
+    let images: Vec<(String, std::path::PathBuf)> = files
+        .iter()
+        .filter_map(|(rel, src)| match src {
+            Source::Path(p) if p.starts_with(&static_dir) && render::images::is_image(rel) => {
+                Some((rel.clone(), p.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let done: Vec<_> = images
+        .par_iter()
+        .map(|(rel, p)| (rel, p, render::images::process(config, p)))
+        .collect();
+    for (rel, p, res) in done {
+        match res {
+            Ok(img) => {
+                if let Some((_, name)) = img.variants.last() {
+                    files.insert(rel.clone(), Source::Path(img.dir.join(name)));
+                }
+            }
+            // A file named like an image that is none (a placeholder) stays as it is, unless
+            // it carries EXIF: then it could reveal a position and may not be published.
+            Err(_) if !render::images::has_exif(p) => {}
+            Err(e) => errors.push(
+                Diagnostic::new("image/unreadable", e)
+                    .in_file(display_path(p, &config.root))
+                    .with_hint("请用看图软件打开并另存为 JPEG 或 PNG；pufa 发布图片前要去掉其中的位置等信息，读不了的图片不能发布。"),
+            ),
+        }
+    }
 }
 
 /// Turns check warnings into errors (for `--strict` and `pufa check`).

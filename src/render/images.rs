@@ -144,6 +144,15 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("写入图片缓存失败：{e}"))
 }
 
+/// Whether the file at `path` carries EXIF metadata.
+pub fn has_exif(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|b| {
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&b))
+            .is_ok()
+    })
+}
+
 /// The EXIF orientation (1–8; 1 when there is none).
 fn orientation(bytes: &[u8]) -> u32 {
     exif::Reader::new()

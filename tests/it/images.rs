@@ -74,6 +74,9 @@ fn photos_are_published_upright_without_gps_at_phone_sizes() {
     assert!(has_exif(
         &std::fs::read(f.site().join("content/cases/xuanchuan/现场.jpg")).unwrap()
     ));
+    // A photo in static/ is published without its metadata too (at one size).
+    std::fs::create_dir_all(f.site().join("static/images")).unwrap();
+    std::fs::write(f.site().join("static/images/横幅.jpg"), photo_with_gps(900, 300)).unwrap();
     let o = f.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = f.out();
@@ -87,6 +90,11 @@ fn photos_are_published_upright_without_gps_at_phone_sizes() {
             images.push((p.to_path_buf(), bytes.len()));
         }
     }
+    assert!(images.iter().any(|(p, _)| p.ends_with("images/横幅.jpg")), "{images:?}");
+    assert_eq!(
+        image::image_dimensions(out.join("images/横幅.jpg")).unwrap(),
+        (300, 900)
+    );
     let dir = out.join("cases/xuanchuan");
     // Turned upright: 1600 wide (capped), 2400 high.
     assert_eq!(image::image_dimensions(dir.join("现场.jpg")).unwrap(), (1600, 2400));
@@ -174,4 +182,23 @@ fn cover_resize_image_and_large_originals() {
         e.contains("content/cases/xuanchuan/噪点.png") && e.contains("超过 5 MB"),
         "{e}"
     );
+}
+
+#[test]
+fn serve_publishes_an_edited_photo_processed() {
+    let f = site();
+    let mut engine = pufa::serve::engine::Engine::load(pufa::pipeline::SiteSpec::new(f.site())).unwrap();
+    let before = engine.snapshot();
+    assert!(!has_exif(&before["cases/xuanchuan/现场.jpg"]));
+    let path = f.site().join("content/cases/xuanchuan/现场.jpg");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&path, photo_with_gps(1000, 600)).unwrap();
+    engine.apply(&[path]).unwrap();
+    let after = engine.snapshot();
+    let full = &after["cases/xuanchuan/现场.jpg"];
+    assert!(!has_exif(full));
+    assert_eq!(image::load_from_memory(full).unwrap().width(), 600);
+    let html = String::from_utf8(after["cases/xuanchuan/index.html"].clone()).unwrap();
+    assert!(html.contains("width=\"600\" height=\"1000\""), "{html}");
+    assert!(!after.contains_key("cases/xuanchuan/现场-960w.jpg"));
 }
