@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Error, display_path};
 pub static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Templates every theme gets from the built-in one when it has none of its own.
-pub const FALLBACK_TEMPLATES: &[&str] = &["atom.xml", "sitemap.xml", "robots.txt"];
+pub const FALLBACK_TEMPLATES: &[&str] = &["atom.xml", "rss.xml", "sitemap.xml", "robots.txt"];
 
 /// Where a theme's files come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

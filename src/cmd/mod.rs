@@ -90,6 +90,9 @@ pub struct SiteArgs {
     /// 包括标为草稿（draft: true）的页面
     #[arg(long)]
     pub drafts: bool,
+    /// 也发布发布日期（date）在今天之后的页面（pufa serve 总是显示它们，并标出“未发布”）
+    #[arg(long)]
+    pub future: bool,
 }
 
 impl SiteArgs {
@@ -99,6 +102,8 @@ impl SiteArgs {
             config_file: self.config.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            future: self.future,
+            today: None,
         }
     }
 }

@@ -36,7 +36,11 @@ pub fn run(args: ServeArgs) -> Result<(), Error> {
         ))
     })?;
     let opts = Options {
-        spec: args.site.spec(),
+        // A preview shows pages dated later too, each with a 未发布 banner.
+        spec: crate::pipeline::SiteSpec {
+            future: true,
+            ..args.site.spec()
+        },
         bind,
         port: args.port,
         edit: !args.no_edit,

@@ -11,7 +11,7 @@
 //! errors are warnings with code `check/...`; `pufa build --strict` and `pufa check` make
 //! them errors. Every message names the file and line and says what to do.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -431,8 +431,7 @@ pub fn cross_checks(site: &Site, errors: &mut Vec<Diagnostic>, warnings: &mut Ve
 /// itself (years/, search/, a taxonomy ...) is an error too.
 pub fn unique_paths(site: &Site, errors: &mut Vec<Diagnostic>) -> HashMap<String, String> {
     let config = &site.config;
-    let mut reserved: BTreeSet<String> = RESERVED.iter().map(|r| format!("{r}/")).collect();
-    reserved.extend(config.taxonomies.iter().map(|t| format!("{}/", t.name)));
+    let reserved = reserved_paths(config);
     let mut paths: HashMap<String, String> = HashMap::new();
     for s in site.sections.values() {
         if let Some(prev) = paths.insert(s.path.clone(), s.shown.clone()) {
@@ -461,6 +460,76 @@ pub fn unique_paths(site: &Site, errors: &mut Vec<Diagnostic>) -> HashMap<String
         }
     }
     paths
+}
+
+/// The folders pufa's own pages live in (years/, search/, metrics/, sitemap/, each taxonomy).
+fn reserved_paths(config: &Config) -> BTreeSet<String> {
+    let mut reserved: BTreeSet<String> = RESERVED.iter().map(|r| format!("{r}/")).collect();
+    reserved.extend(config.taxonomies.iter().map(|t| format!("{}/", t.name)));
+    reserved
+}
+
+/// Files pufa writes at the top of the output, which an alias may not replace.
+const GENERATED_FILES: &[&str] = &[
+    "404.html",
+    "atom.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "metrics.csv",
+    "metrics.json",
+    "index.html",
+];
+
+/// Every page's `aliases:` (alias path → the page it redirects to); an alias taking the
+/// address of a page or section (`paths`), a built-in page or another alias is an error
+/// naming both files.
+pub fn alias_paths(
+    site: &Site,
+    paths: &HashMap<String, String>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let config = &site.config;
+    let reserved = reserved_paths(config);
+    let builtin = |path: &str| {
+        reserved.contains(path)
+            || reserved.contains(&format!("{}/", path.split('/').next().unwrap_or("")))
+            || GENERATED_FILES.contains(&path)
+    };
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    let mut owners: HashMap<String, &Page> = HashMap::new();
+    for p in site.pages.values() {
+        for raw in p.front.aliases.iter().flat_map(|l| &l.0) {
+            let Ok(path) = super::aliases::normalize(raw) else {
+                continue;
+            };
+            let at = |message: String, hint: String| p.at_text("path/alias", raw, message).with_hint(hint);
+            let url = config.url(&path);
+            if let Some(other) = paths.get(&path) {
+                errors.push(at(
+                    format!("旧网址 {url} 与另一个页面的网址相同，不能再用作跳转"),
+                    format!("{other} 生成的就是这个网址。请删掉这个旧网址，或给那个文件换个网址。"),
+                ));
+            } else if let Some(first) = owners.get(&path) {
+                errors.push(at(
+                    format!("旧网址 {url} 在两个页面的 aliases 里都出现了"),
+                    format!(
+                        "另一个是 {}。一个旧网址只能跳转到一个页面，请删掉其中一个。",
+                        first.shown
+                    ),
+                ));
+            } else if builtin(&path) {
+                errors.push(at(
+                    format!("旧网址 {url} 在 pufa 的内置页面下面，不能用作跳转"),
+                    "years、search、metrics 和分类名是内置页面的网址。".to_string(),
+                ));
+            } else {
+                owners.insert(path.clone(), p);
+                aliases.insert(path, p.rel.clone());
+            }
+        }
+    }
+    aliases
 }
 
 fn dup_path(shown: &str, prev: &str, path: &str, config: &Config) -> Diagnostic {
@@ -636,7 +705,11 @@ mod tests {
             stamps: Default::default(),
             reused: 0,
         };
-        Site::from_loaded(config, loaded, None).map_err(|e| e.diagnostics)
+        let publishing = super::super::site::Publishing {
+            today: super::super::Date::parse("2026-01-01").unwrap(),
+            scheduled: Default::default(),
+        };
+        Site::from_loaded(config, loaded, None, publishing).map_err(|e| e.diagnostics)
     }
 
     fn codes(r: Result<Site, Vec<Diagnostic>>) -> Vec<(&'static str, String, usize)> {

@@ -234,13 +234,36 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 impl Date {
-    /// Today in Beijing time (for `pufa new` and `pufa check`; builds never read the clock).
+    /// Today in Beijing time (for `pufa new`, `pufa check` and the publishing day of a build:
+    /// future `date`s and `expiry`; nothing else in a build reads the clock).
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
         Date::from_days((secs + i64::from(BEIJING) * 60).div_euclid(86_400))
+    }
+
+    /// RFC 2822, as RSS wants it: `Sat, 01 Mar 2025 09:30:00 +0800` (Beijing time when the
+    /// date has no offset, midnight when it has no time).
+    pub fn rfc2822(&self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (h, mi, s) = self.time.unwrap_or((0, 0, 0));
+        let off = self.offset_minutes.unwrap_or(BEIJING);
+        let sign = if off < 0 { '-' } else { '+' };
+        let off = off.unsigned_abs();
+        format!(
+            "{}, {:02} {} {} {h:02}:{mi:02}:{s:02} {sign}{:02}{:02}",
+            DAYS[self.days().rem_euclid(7) as usize],
+            self.day,
+            MONTHS[usize::from(self.month.clamp(1, 12) - 1)],
+            self.year,
+            off / 60,
+            off % 60
+        )
     }
 
     /// Days since 1970-01-01 of the calendar date (the time of day is ignored).

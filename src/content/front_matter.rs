@@ -163,6 +163,22 @@ pub struct PageFront {
     /// 来源 (ContentSource); defaults to the publisher or the organisation.
     #[serde(default)]
     pub source: Option<String>,
+    /// Old addresses of the page (`/old/path/`, `/2019/report.html`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Option<StrList>,
+    /// The page's picture (封面图片), shown above the text at phone sizes.
+    #[serde(default)]
+    pub cover: Option<String>,
+    /// Files offered for download below the text (附件), with the text of PDF, Word and
+    /// Excel files in the site search.
+    #[serde(default)]
+    pub attachments: Option<Vec<AttachmentRef>>,
+    /// 有效性: whether a document is still in force.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// 失效日期: from this day on the page says it is no longer in force.
+    #[serde(default)]
+    pub expiry: Option<Date>,
 
     // report
     #[serde(default)]
@@ -208,6 +224,46 @@ pub struct PageFront {
     pub legal_basis: Option<StrList>,
     #[serde(default)]
     pub outcome: Option<String>,
+}
+
+/// One attachment (附件): what readers see and the file (in the page bundle, beside the page,
+/// `/…` in static/ or content/).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRef {
+    pub title: String,
+    pub file: String,
+}
+
+/// 有效性 of a document (`status:`), as 政府信息公开 names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Status {
+    #[serde(rename = "现行有效")]
+    InForce,
+    #[serde(rename = "已修改")]
+    Amended,
+    #[serde(rename = "已废止")]
+    Repealed,
+}
+
+impl Status {
+    /// The Chinese word, as written in front matter.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::InForce => "现行有效",
+            Status::Amended => "已修改",
+            Status::Repealed => "已废止",
+        }
+    }
+
+    /// The stable key templates and CSS classes use: `in_force`, `amended`, `repealed`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::InForce => "in_force",
+            Status::Amended => "amended",
+            Status::Repealed => "repealed",
+        }
+    }
 }
 
 /// Section (`_index.md`) keys.
@@ -375,6 +431,11 @@ impl PageFront {
             "summary" => self.summary.is_some(),
             "legal_basis" => self.legal_basis.is_some(),
             "outcome" => self.outcome.is_some(),
+            "aliases" => self.aliases.is_some(),
+            "attachments" => self.attachments.is_some(),
+            "cover" => self.cover.is_some(),
+            "status" => self.status.is_some(),
+            "expiry" => self.expiry.is_some(),
             _ => false,
         }
     }
@@ -489,6 +550,14 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
                     format!("指标 key `{}` 在同一份报告里出现了两次", m.key),
                 ));
             }
+        }
+    }
+    for a in fm.aliases.iter().flat_map(|l| &l.0) {
+        if let Err(why) = super::aliases::normalize(a) {
+            errors.push(
+                loc.at_key("front-matter/value", "aliases", format!("旧网址“{a}”不能用：{why}"))
+                    .with_hint("旧网址写成网站里的路径，如 /old/path/ 或 /2019/report.html。"),
+            );
         }
     }
     if let (Some(year), true) = (fm.year, kind != Kind::Page)

@@ -58,6 +58,8 @@ pub struct SiteIndex {
     pub recent: Vec<String>,
     /// Output path → who produces it (for the duplicate check and lookups).
     pub paths: HashMap<String, String>,
+    /// Alias path (`old/path/`, `2019/report.html`) → the page it redirects to.
+    pub aliases: BTreeMap<String, String>,
     pub metrics: MetricsIndex,
 }
 
@@ -72,8 +74,10 @@ impl SiteIndex {
     /// Builds the index of `site`; what breaks a rule goes to `errors` (see [`super::checks`]).
     pub fn build(site: &Site, errors: &mut Vec<Diagnostic>) -> SiteIndex {
         let laps = crate::util::Laps::start("    index/");
+        let paths = checks::unique_paths(site, errors);
         let mut idx = SiteIndex {
-            paths: checks::unique_paths(site, errors),
+            aliases: checks::alias_paths(site, &paths, errors),
+            paths,
             ..SiteIndex::default()
         };
         laps.lap("paths");
@@ -171,13 +175,15 @@ impl SiteIndex {
         }
     }
 
-    /// All pages newest first, overall and per kind.
+    /// All pages newest first, overall and per kind. The feed reads `recent`: a page dated
+    /// after the publishing day (kept by `--future` or serve) never goes into it.
     fn add_recent(&mut self, site: &Site) {
         let mut all: Vec<&Arc<Page>> = site.pages.values().collect();
         all.sort_by(|a, b| newest_first(a, b));
         for p in &all {
             self.by_kind.entry(p.kind).or_default().push(p.rel.clone());
         }
+        all.retain(|p| !super::is_future(p, site.today));
         self.recent = rels(&all);
     }
 

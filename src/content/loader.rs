@@ -46,6 +46,10 @@ pub struct Loaded {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Keep pages whose `date` is after [`LoadOptions::today`] (`--future`, and serve).
+    pub future: bool,
+    /// The day a build publishes on; `None`: today in Beijing time.
+    pub today: Option<super::Date>,
     pub spill: Option<Arc<BodySpill>>,
     pub previous: Option<Arc<ParseCache>>,
 }

@@ -257,7 +257,7 @@ pub fn parse_page(
         return Err(errors);
     }
 
-    let body = markdown::render(split.body);
+    let body = render_body(text, &split, shown)?;
     let (links, warnings, headings) = locate_body(text, split.body_offset, shown, &body);
 
     let mut page = Page {
@@ -319,6 +319,7 @@ pub fn parse_section(
             key.rsplit('/').next().unwrap_or(key).to_string()
         }
     });
+    // Shortcodes are expanded in pages only; in a section's text they stay as written.
     let body = markdown::render(split.body);
     let (links, warnings, _) = locate_body(text, split.body_offset, shown, &body);
     let parent = if key.is_empty() {
@@ -430,6 +431,31 @@ pub fn sanitize_slug(s: &str) -> String {
         }
     }
     out.trim_matches('-').to_string()
+}
+
+/// The body rendered, its shortcodes cut out and placed in the file (line, column, line
+/// text); a shortcode that cannot be read is an error at its place.
+fn render_body(text: &str, split: &front_matter::Split, shown: &str) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut body = markdown::render_with_shortcodes(split.body).map_err(|e| {
+        vec![
+            Diagnostic::new("shortcode/syntax", e.message)
+                .in_file(shown)
+                .at_offset(text, split.body_offset + e.offset, e.len)
+                .with_hint("shortcode 的写法：{{ 名称(参数=\"值\") }}，或成对的 {% 名称(参数=\"值\") %}……{% end %}。要原样显示，写成 {{/* 名称() */}}，或放进代码 `…`。"),
+        ]
+    })?;
+    for c in &mut body.shortcodes {
+        let (line, col) = line_col(text, split.body_offset + c.range.start);
+        c.line = line;
+        c.col = col;
+        c.source_line = text
+            .split('\n')
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+    }
+    Ok(body)
 }
 
 /// A body's links, warnings and structural lines, located in the file.

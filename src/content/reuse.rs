@@ -92,7 +92,7 @@ impl ParseCache {
                 files.insert(rel.to_string(), (*s, parsed));
             }
         };
-        for (rel, p) in &site.pages {
+        for (rel, p) in site.pages.iter().chain(&site.scheduled) {
             put(rel, Parsed::Page(Arc::clone(p)));
         }
         for s in site.sections.values().filter(|s| !s.rel.is_empty()) {

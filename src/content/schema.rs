@@ -33,6 +33,8 @@ pub enum FieldType {
     Metrics,
     /// Awards: name, by, level, year.
     Awards,
+    /// Attachments: title, file.
+    Attachments,
     /// Terms per configured taxonomy.
     Taxonomies,
     /// Free settings for themes (any YAML).
@@ -203,6 +205,40 @@ pub const PAGE_FIELDS: &[Field] = &[
     ),
     f("keywords", "关键词", T::List, ALL, "供搜索引擎使用的关键词。"),
     f("source", "来源", T::Text, ALL, "信息来源；不填时为发布机构或主办单位。"),
+    f(
+        "cover",
+        "封面图片",
+        T::Text,
+        ALL,
+        "显示在正文上方的图片文件名（放在本页的文件夹里）；发布时自动缩小并去掉拍摄位置等信息。",
+    ),
+    f(
+        "attachments",
+        "附件",
+        T::Attachments,
+        ALL,
+        "供下载的文件：名称和文件名（放在本页的文件夹里，或以 / 开头从 static/ 找）；PDF、Word、Excel 的文字能被站内搜索找到。",
+    ),
+    f(
+        "status",
+        "有效性",
+        T::Text,
+        ALL,
+        "文件是否仍然有效：现行有效、已修改或已废止；页面顶部和列表里会标出。",
+    ),
+    f(
+        "expiry",
+        "失效日期",
+        T::Date,
+        ALL,
+        "从这一天起文件失效；到期后页面顶部会注明“已失效”。",
+    ),
+    adv(
+        "aliases",
+        "旧网址",
+        T::List,
+        "这一页以前的网址，如 /old/path/ 或 /2019/report.html；旧网址会自动跳转到这一页。",
+    ),
     adv("slug", "网址名", T::Text, "网址里的名字；不填时用文件名。"),
     adv(
         "weight",

@@ -61,6 +61,18 @@ pub struct Site {
     pub bodies: Option<Arc<BodySpill>>,
     /// The stamps of the content files as they were loaded (for the build cache).
     pub stamps: HashMap<String, super::reuse::Stamp>,
+    /// The day this site is published on: pages dated later are held back or marked 未发布,
+    /// pages whose `expiry` has come are marked 已失效 (see [`Publishing`]).
+    pub today: super::Date,
+    /// Pages held back because their `date` is after [`Site::today`] (without `--future`).
+    pub scheduled: BTreeMap<String, Arc<Page>>,
+}
+
+/// The publishing day and the pages held back until a later one.
+#[derive(Debug, Clone)]
+pub struct Publishing {
+    pub today: super::Date,
+    pub scheduled: BTreeMap<String, Arc<Page>>,
 }
 
 impl Site {
@@ -70,6 +82,7 @@ impl Site {
         config: Arc<Config>,
         loaded: Loaded,
         known: Option<(u64, Arc<SiteIndex>)>,
+        publishing: Publishing,
     ) -> Result<Site, Error> {
         let mut site = Site {
             config,
@@ -83,6 +96,8 @@ impl Site {
             warnings: loaded.warnings,
             bodies: loaded.bodies,
             stamps: loaded.stamps,
+            today: publishing.today,
+            scheduled: publishing.scheduled,
         };
         match known {
             Some((key, index)) if key == site.index_key() => {
@@ -96,9 +111,11 @@ impl Site {
     }
 
     /// A fingerprint of everything the index is built from: every page's index facts and every
-    /// section's file (see [`Page::index_hash`]).
+    /// section's file (see [`Page::index_hash`]), and the publishing day (feeds leave out
+    /// pages dated after it).
     pub fn index_key(&self) -> u64 {
         crate::util::hash_of(&(
+            self.today.days(),
             self.pages.iter().map(|(r, p)| (r, p.index_hash)).collect::<Vec<_>>(),
             self.sections.iter().map(|(k, s)| (k, s.hash)).collect::<Vec<_>>(),
         ))
@@ -390,8 +407,14 @@ impl Site {
                     urls.push(url);
                 }
                 None => {
-                    let hint = if self.drafts.contains(l.target.trim_start_matches('/')) {
+                    let target = l.target.trim_start_matches('/');
+                    let hint = if self.drafts.contains(target) {
                         "目标页面是草稿（draft: true），发布时不会生成。去掉 draft，或用 --drafts 预览。".to_string()
+                    } else if let Some(p) = self.scheduled.get(target) {
+                        format!(
+                            "目标页面的发布日期 {} 还没到，现在不会发布。等到那天再链接它，或用 --future 一起发布。",
+                            p.front.date.map(|d| d.ymd_string()).unwrap_or_default()
+                        )
                     } else {
                         "`@/` 后面写 content/ 下的文件路径，如 `@/reports/2024.md`；检查文件名是否写错、文件是否被删除或改名。".to_string()
                     };

@@ -214,6 +214,7 @@ fn entry(key: &str, ty: FieldType, v: &Value) -> Option<String> {
                 ("year", Cell::Integer),
             ],
         ),
+        FieldType::Attachments => rows(key, v, &[("title", Cell::Text), ("file", Cell::Text)]),
         FieldType::Taxonomies => taxonomies(key, v),
         FieldType::Extra => match v {
             Value::Null => None,

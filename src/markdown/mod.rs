@@ -10,6 +10,7 @@
 
 pub mod cjk;
 pub mod html;
+pub mod shortcode;
 pub mod slug;
 
 use std::fmt::Write as _;
@@ -104,6 +105,9 @@ pub struct Rendered {
     pub warnings: Vec<MdWarning>,
     /// Whether the body contains an image or table (for print and for tests).
     pub has_tables: bool,
+    /// Shortcode calls, in order; the HTML holds [`shortcode::placeholder`]s for them.
+    #[serde(default)]
+    pub shortcodes: Vec<shortcode::Call>,
 }
 
 fn options() -> Options {
@@ -337,6 +341,31 @@ fn raw_html(body: &str, range: &Range<usize>, html: &str, r: &mut Rendered, a11y
 }
 
 /// Renders a Markdown body.
+/// Like [`render`], with the body's shortcodes cut out first (see [`shortcode`]): the HTML
+/// holds placeholders, the summary none, and ranges point into `body`.
+pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxError> {
+    let cut = shortcode::cut(body)?;
+    if cut.calls.is_empty() && cut.edits.is_empty() {
+        return Ok(render(body));
+    }
+    let mut r = render(&cut.text);
+    for l in &mut r.links {
+        l.range = cut.original(l.range.start)..cut.original(l.range.end);
+    }
+    for w in &mut r.warnings {
+        w.range = cut.original(w.range.start)..cut.original(w.range.end);
+    }
+    if r.summary_html.contains("<pufa-sc ") {
+        let mut s = r.summary_html.to_string();
+        for i in 0..cut.calls.len() {
+            s = s.replace(&shortcode::placeholder(i), "");
+        }
+        r.summary_html = std::sync::Arc::from(s);
+    }
+    r.shortcodes = cut.calls;
+    Ok(r)
+}
+
 pub fn render(body: &str) -> Rendered {
     let cleaned;
     let body = if body.contains([PLACEHOLDER, cjk::STRONG_OPEN, cjk::STRONG_CLOSE]) {

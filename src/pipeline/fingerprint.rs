@@ -49,6 +49,8 @@ pub fn fingerprints<'a>(
         // Config changes reload everything in serve; without a scope every input is wanted.
         Input::Config => scope.is_none(),
         Input::Template(_) => scope.is_none_or(|s| s.templates),
+        // Files change without any content edit: always looked at (a stat each).
+        Input::File(_) => true,
         _ => lists,
     };
     let inputs: Vec<&Input> = inputs.filter(|i| wanted(i)).collect();
@@ -113,6 +115,7 @@ fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Inpu
         Input::Publisher(p) => publisher_hash(site, p),
         Input::ProjectRefs(r) => list_hash(index.project_refs.get(r)),
         Input::Metrics => metrics_hash(site),
+        Input::File(f) => file_hash(&site.config.root.join(f)),
         Input::Path(p) => hash_of(&site.lookup(p).map(|(owner, path)| {
             let full = site
                 .pages
@@ -122,6 +125,18 @@ fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Inpu
             (owner, path, full)
         })),
     }
+}
+
+/// A file's size and modification time (0 when it is gone).
+pub fn file_hash(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hash_of(&(m.len(), modified))
+    })
 }
 
 fn years_hash(site: &Site) -> u64 {

@@ -141,6 +141,17 @@ fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> 
 /// The previous index with every changed document replaced.
 fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
     let changed: Vec<usize> = (0..docs.len()).filter(|&d| prev.docs[d].1 != docs[d].1).collect();
+    // An attachment's earlier text cannot be read back (the file changed in place): a changed
+    // page with attachments means building the index again.
+    let attached = |d: &usize| {
+        let rel = &docs[*d].0.rel;
+        docs[*d].0.front.attachments.is_some()
+            || matches!(earlier, Earlier::Parsed(c) if c.page(rel).is_some_and(|o| o.front.attachments.is_some()))
+            || matches!(earlier, Earlier::Site(s) if s.pages.get(rel).is_some_and(|o| o.front.attachments.is_some()))
+    };
+    if changed.iter().any(attached) {
+        return build_all(site, docs);
+    }
     type Versions = (usize, DocTokens, DocInfo, DocTokens);
     let versions: Vec<Result<Option<Versions>, Diagnostic>> = changed
         .par_iter()
@@ -164,7 +175,7 @@ fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64
 }
 
 fn tokens(site: &Site, page: &Page) -> Result<DocTokens, Diagnostic> {
-    Ok(search::tokenize(&page.front.title, &site.page_html(page)?))
+    Ok(search::page_tokens(site, page, &site.page_html(page)?))
 }
 
 /// The tokens an earlier version of a page gave, from its body in the body file. Links sit

@@ -38,6 +38,11 @@ pub struct SiteSpec {
     /// Overrides the config's `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Publish pages whose `date` is after the publishing day too (`--future`; serve always
+    /// shows them, with a 未发布 banner).
+    pub future: bool,
+    /// The publishing day; `None`: today in Beijing time.
+    pub today: Option<crate::content::Date>,
 }
 
 impl SiteSpec {
@@ -47,6 +52,8 @@ impl SiteSpec {
             config_file: None,
             base_url: None,
             drafts: false,
+            future: false,
+            today: None,
         }
     }
 
@@ -117,6 +124,8 @@ impl Pipeline {
         let one_shot = how.spill.is_some() && how.one_shot;
         let opts = LoadOptions {
             drafts: spec.drafts,
+            future: spec.future,
+            today: spec.today,
             spill: how.spill,
             previous: how.previous,
         };
@@ -256,7 +265,7 @@ where
     if !indexing || !search::is_indexed(p) {
         return Ok(None);
     }
-    let tokens = search::tokenize(&p.front.title, &body);
+    let tokens = search::page_tokens(site, p, &body);
     Ok(Some((search::doc_info(site, p), tokens)))
 }
 
@@ -274,12 +283,44 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         files.insert(rel, src);
     }
     let mut errors = Vec::new();
-    for a in site
+    strip_static_images(config, &mut files, &mut errors);
+    let assets: Vec<&content::Asset> = site
         .assets
         .iter()
         .chain(site.pages.values().flat_map(|p| p.assets.iter()))
-    {
-        if let Some(prev) = files.insert(a.out.clone(), Source::Path(a.src.clone())) {
+        .collect();
+    // Images are published re-encoded (no metadata, oriented) at a few widths.
+    let processed: Vec<Result<Option<render::images::Processed>, Diagnostic>> = assets
+        .par_iter()
+        .map(|a| {
+            if !render::images::is_image(&a.out) {
+                return Ok(None);
+            }
+            render::images::process(config, &a.src).map(Some).map_err(|e| {
+                Diagnostic::new("image/unreadable", e)
+                    .in_file(display_path(&a.src, &config.root))
+                    .with_hint("请用看图软件打开并另存为 JPEG 或 PNG；pufa 发布图片前要去掉其中的位置等信息，读不了的图片不能发布。")
+            })
+        })
+        .collect();
+    for (a, p) in assets.iter().zip(processed) {
+        let src = match p {
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+            Ok(None) => a.src.clone(),
+            Ok(Some(p)) => {
+                for (w, name) in &p.variants {
+                    let out = p.variant_out(&a.out, *w);
+                    if out != a.out {
+                        files.insert(out, Source::Path(p.dir.join(name)));
+                    }
+                }
+                p.variants.last().map_or_else(|| a.src.clone(), |(_, n)| p.dir.join(n))
+            }
+        };
+        if let Some(prev) = files.insert(a.out.clone(), Source::Path(src)) {
             errors.push(
                 Diagnostic::new("path/duplicate", format!("两个文件会复制到同一个位置：{}", a.out))
                     .in_file(display_path(&a.src, &config.root))
@@ -300,6 +341,43 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         return Err(Error::many(errors));
     }
     Ok(files.into_iter().map(|(rel, src)| CopiedFile { src, rel }).collect())
+}
+
+/// The site's own `static/` JPEGs and PNGs are published re-encoded too (no metadata, turned
+/// upright, at most [`render::images::MAX_WIDTH`] wide), but at one size: nothing links to
+/// other widths of them. One that cannot be decoded is copied as it is when it has no EXIF.
+fn strip_static_images(config: &Config, files: &mut BTreeMap<String, Source>, errors: &mut Vec<Diagnostic>) {
+    let static_dir = config.root.join("static");
+    let images: Vec<(String, std::path::PathBuf)> = files
+        .iter()
+        .filter_map(|(rel, src)| match src {
+            Source::Path(p) if p.starts_with(&static_dir) && render::images::is_image(rel) => {
+                Some((rel.clone(), p.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let done: Vec<_> = images
+        .par_iter()
+        .map(|(rel, p)| (rel, p, render::images::process(config, p)))
+        .collect();
+    for (rel, p, res) in done {
+        match res {
+            Ok(img) => {
+                if let Some((_, name)) = img.variants.last() {
+                    files.insert(rel.clone(), Source::Path(img.dir.join(name)));
+                }
+            }
+            // A file named like an image that is none (a placeholder) stays as it is, unless
+            // it carries EXIF: then it could reveal a position and may not be published.
+            Err(_) if !render::images::has_exif(p) => {}
+            Err(e) => errors.push(
+                Diagnostic::new("image/unreadable", e)
+                    .in_file(display_path(p, &config.root))
+                    .with_hint("请用看图软件打开并另存为 JPEG 或 PNG；pufa 发布图片前要去掉其中的位置等信息，读不了的图片不能发布。"),
+            ),
+        }
+    }
 }
 
 /// Turns check warnings into errors (for `--strict` and `pufa check`).
@@ -323,8 +401,31 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     for s in site.sections.values() {
         w.extend(s.warnings.iter().cloned());
     }
+    w.extend(large_images(site));
     crate::diagnostics::sort_diagnostics(&mut w);
     w
+}
+
+/// A warning for each image under content/ over 5 MB (published smaller, but slow to build
+/// and a sign the camera's original was used).
+fn large_images(site: &Site) -> Vec<Diagnostic> {
+    let root = &site.config.root;
+    site.assets
+        .iter()
+        .chain(site.pages.values().flat_map(|p| p.assets.iter()))
+        .filter(|a| render::images::is_image(&a.out))
+        .filter_map(|a| {
+            let len = std::fs::metadata(&a.src).ok()?.len();
+            (len > render::images::LARGE).then(|| {
+                Diagnostic::warning(
+                    "image/large",
+                    format!("图片有 {}，超过 5 MB", render::shortcodes::size_text(len)),
+                )
+                .in_file(display_path(&a.src, root))
+                .with_hint("网站会发布缩小后的图片，但原图太大会让生成变慢。可以先用手机或电脑把照片缩小到 3 MB 以内再放进来。")
+            })
+        })
+        .collect()
 }
 
 /// Keeps one diagnostic per (file, line, col, message), noting how often it occurred.

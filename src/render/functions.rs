@@ -2,7 +2,7 @@
 //!
 //! Names follow Zola where Zola has one (`get_url`, `get_page`, `get_section`,
 //! `get_taxonomy`, `get_taxonomy_url`), plus what this domain needs: `get_pages` (items of a
-//! kind or year, newest first), `get_years`, and the `date`, `cn_date`, `urlencode`,
+//! kind or year, newest first), `get_years`, `load_data` (CSV, JSON, YAML; see `data`), `resize_image` (see `images`), and the `date`, `cn_date`, `urlencode`,
 //! `json_encode`, `striptags` and `slugify` filters. Every function records what it read
 //! (see [`super::record`]) so serve mode knows which outputs depend on what.
 
@@ -188,6 +188,22 @@ pub fn register(tera: &mut Tera, shared: Shared) {
         Ok(Value::from(out))
     });
 
+    let s = Arc::clone(&shared);
+    tera.register_function(
+        "resize_image",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kw.must_get("path")?;
+            let width: Option<u32> = kw.get("width")?;
+            let d = data(&s)?;
+            super::images::resize_image(&d.site, path, width).map_err(tera::Error::message)
+        },
+    );
+    let s = Arc::clone(&shared);
+    tera.register_function("load_data", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let path: &str = kw.must_get("path")?;
+        let d = data(&s)?;
+        super::data::load(&d.site.config, path).map_err(tera::Error::message)
+    });
     let s = Arc::clone(&shared);
     tera.register_function("get_years", move |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let d = data(&s)?;

@@ -9,12 +9,17 @@
 //! Output families live in their own files: `pages` (HTML), `feeds` (Atom, sitemap, robots),
 //! `metrics` (metric pages, HTML charts, CSV and JSON), `search` (the search index).
 
+pub mod aliases;
+pub mod attachments;
+pub mod data;
 pub mod feeds;
 pub mod functions;
+pub mod images;
 pub mod metrics;
 pub mod pages;
 pub mod reads;
 pub mod search;
+pub mod shortcodes;
 pub mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -55,8 +60,17 @@ pub enum OutputKey {
     SitemapPage,
     NotFound,
     Feed,
+    /// `rss.xml`: the same items as `atom.xml`, as RSS 2.0.
+    Rss,
+    /// `TAXONOMY/SLUG/atom.xml`: the feed of one term.
+    TermFeed {
+        taxonomy: String,
+        slug: String,
+    },
     Sitemap,
     Robots,
+    /// The redirect page of an alias path (`old/path/`, `2019/report.html`).
+    Alias(String),
 }
 
 /// Everything a render reads: the site and its values.
@@ -294,7 +308,10 @@ impl Binding {
         let res = match key {
             OutputKey::MetricsCsv | OutputKey::MetricsJson => metrics::render_data_file(key, d),
             OutputKey::Metrics | OutputKey::Metric(_) => metrics::render_page(r, key, d),
-            OutputKey::Feed | OutputKey::Sitemap | OutputKey::Robots => feeds::render(r, key, d),
+            OutputKey::Feed | OutputKey::Rss | OutputKey::TermFeed { .. } | OutputKey::Sitemap | OutputKey::Robots => {
+                feeds::render(r, key, d)
+            }
+            OutputKey::Alias(path) => aliases::render(d, path),
             _ => pages::render(r, key, d),
         };
         let inputs = recording.finish();
@@ -346,6 +363,10 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
             .and_then(|c| c.paginate_by)
             .unwrap_or(config.paginate_by);
         for term in t.terms.values() {
+            out.push(OutputKey::TermFeed {
+                taxonomy: t.name.clone(),
+                slug: term.slug.clone(),
+            });
             for pager in 1..=pager_count(term.pages.len(), per) {
                 out.push(OutputKey::Term {
                     taxonomy: t.name.clone(),
@@ -376,9 +397,11 @@ pub fn outputs(site: &Site) -> Vec<OutputKey> {
         OutputKey::SitemapPage,
         OutputKey::NotFound,
         OutputKey::Feed,
+        OutputKey::Rss,
         OutputKey::Sitemap,
         OutputKey::Robots,
     ]);
+    out.extend(site.index.aliases.keys().map(|a| OutputKey::Alias(a.clone())));
     out
 }
 
@@ -418,8 +441,11 @@ pub fn output_path(key: &OutputKey, site: &Site) -> String {
         OutputKey::SitemapPage => file("sitemap/".into()),
         OutputKey::NotFound => "404.html".into(),
         OutputKey::Feed => "atom.xml".into(),
+        OutputKey::Rss => "rss.xml".into(),
+        OutputKey::TermFeed { taxonomy, slug } => format!("{taxonomy}/{slug}/atom.xml"),
         OutputKey::Sitemap => "sitemap.xml".into(),
         OutputKey::Robots => "robots.txt".into(),
+        OutputKey::Alias(path) => crate::content::aliases::output_file(path),
     }
 }
 

@@ -7,6 +7,8 @@
 //! `<kind>.html` when the theme has it, else `page.html`; the root section uses `index.html`,
 //! other sections `section.html` (or their `template`).
 
+use std::borrow::Cow;
+
 use tera::{Context, Value};
 
 use super::values::{MapBuilder, extend_map, taxonomy_map, term_map};
@@ -118,9 +120,20 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
         None => Value::none(),
     };
     // Zola's names: `higher` is the page before (newer in date order), `lower` the one after.
+    let body = match content {
+        Some(c) => Cow::Borrowed(c),
+        None => site.page_html(p)?,
+    };
+    let body = super::shortcodes::expand(r, d, p, &body)?;
+    let body = super::images::page_images(site, p, &body);
     let page = extend_map(
-        &d.page_full(rel, content).map_err(|e| with_page_hint(e, p))?,
-        [("higher", neighbour(&before)), ("lower", neighbour(&after))],
+        &d.page_full(rel, Some(&body)).map_err(|e| with_page_hint(e, p))?,
+        [
+            ("higher", neighbour(&before)),
+            ("lower", neighbour(&after)),
+            ("attachments", super::attachments::values(site, p)?),
+            ("cover", super::images::cover(site, p)?),
+        ],
     );
     let mut ctx = base_context(d, &p.path);
     ctx.insert_value("page", page);

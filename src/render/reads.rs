@@ -46,6 +46,9 @@ pub enum Input {
     Metrics,
     /// A path looked up by a template (`get_page` of a missing page).
     Path(String),
+    /// A file read while rendering (a shortcode's image, attachment or data file), by its
+    /// path relative to the site folder; fingerprinted by its size and modification time.
+    File(String),
 }
 
 thread_local! {

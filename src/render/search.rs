@@ -193,16 +193,22 @@ pub fn is_indexed(p: &Page) -> bool {
 
 /// The result display data of a page.
 pub fn doc_info(site: &Site, p: &Page) -> DocInfo {
+    let mut description = p
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80));
+    // Attachments are searched with the page: a hit in one shows the page, naming them.
+    if let Some(list) = p.front.attachments.as_ref().filter(|l| !l.is_empty()) {
+        let names: Vec<&str> = list.iter().map(|a| a.title.as_str()).collect();
+        description.push_str(&format!("（附件：{}）", names.join("、")));
+    }
     DocInfo {
         url: site.config.url(&p.path),
         title: p.front.title.clone(),
         kind: p.kind,
         years: p.years.clone(),
-        description: p
-            .front
-            .description
-            .clone()
-            .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80)),
+        description,
     }
 }
 
@@ -215,6 +221,15 @@ pub struct DocTokens {
 }
 
 /// Tokenizes a document's title and rendered content.
+/// A page's search tokens: its title, its body `html` and its attachments' text.
+pub fn page_tokens(site: &Site, p: &Page, html: &str) -> DocTokens {
+    if p.front.attachments.is_none() {
+        return tokenize(&p.front.title, html);
+    }
+    let all = format!("{html}{}", super::attachments::search_html(site, p));
+    tokenize(&p.front.title, &all)
+}
+
 pub fn tokenize(title: &str, html: &str) -> DocTokens {
     // About one distinct token per 8 bytes of Chinese HTML: sized once, never rehashed.
     let mut m: FxMap<u64, (u32, bool)> = FxMap::with_capacity_and_hasher(html.len() / 8 + 16, Default::default());
@@ -257,7 +272,7 @@ pub fn site_index(site: &Site) -> Result<Vec<(String, Vec<u8>)>, crate::diagnost
     for chunk in pages.chunks(512) {
         let docs: Vec<Result<(DocInfo, DocTokens), crate::diagnostics::Diagnostic>> = chunk
             .par_iter()
-            .map(|p| Ok((doc_info(site, p), tokenize(&p.front.title, &site.page_html(p)?))))
+            .map(|p| Ok((doc_info(site, p), page_tokens(site, p, &site.page_html(p)?))))
             .collect();
         for d in docs {
             let (info, tokens) = d?;

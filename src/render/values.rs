@@ -241,24 +241,66 @@ pub fn award(a: &Award) -> Value {
 }
 
 fn date_values(m: &mut MapBuilder, prefix: &'static str, d: Option<crate::content::Date>) {
-    let (plain, cn, iso, hm) = match d {
+    let (plain, cn, iso, hm, rss) = match d {
         Some(d) => (
             Value::from(d.ymd_string()),
             Value::from(d.chinese()),
             Value::from(d.rfc3339()),
             Value::from(d.ymd_hm()),
+            Value::from(d.rfc2822()),
         ),
-        None => (Value::none(), Value::none(), Value::none(), Value::none()),
+        None => (
+            Value::none(),
+            Value::none(),
+            Value::none(),
+            Value::none(),
+            Value::none(),
+        ),
     };
     match prefix {
         "date" => m
             .set("date", plain)
             .set("date_cn", cn)
             .set("date_iso", iso)
-            .set("date_hm", hm),
+            .set("date_hm", hm)
+            .set("date_rfc2822", rss),
         "updated" => m.set("updated", plain).set("updated_cn", cn).set("updated_iso", iso),
         _ => m.set("written", plain).set("written_cn", cn),
     };
+}
+
+/// 未发布, 有效性 and 失效日期: `unpublished` (dated after the publishing day), `status`
+/// (`in_force`, `amended`, `repealed` or none), `status_label` (现行有效 …), `expiry`,
+/// `expiry_cn`, `expired` (the expiry has come) and `validity`, the one word lists and the
+/// 政府信息公开 table show (已失效 wins over the status; none when neither is set).
+fn validity_values(m: &mut MapBuilder, site: &Site, p: &Page) {
+    let status = p.front.status;
+    let expired = crate::content::is_expired(p, site.today);
+    let validity = if expired {
+        Some("已失效")
+    } else {
+        status.map(|s| s.label())
+    };
+    let expiry = p.front.expiry;
+    m.set("unpublished", crate::content::is_future(p, site.today))
+        .set(
+            "status",
+            status.map(|s| Value::from(s.key())).unwrap_or_else(Value::none),
+        )
+        .set(
+            "status_label",
+            status.map(|s| Value::from(s.label())).unwrap_or_else(Value::none),
+        )
+        .set(
+            "expiry",
+            expiry.map(|d| Value::from(d.ymd_string())).unwrap_or_else(Value::none),
+        )
+        .set(
+            "expiry_cn",
+            expiry.map(|d| Value::from(d.chinese())).unwrap_or_else(Value::none),
+        )
+        .set("expired", expired)
+        .set("validity", validity.map(Value::from).unwrap_or_else(Value::none));
 }
 
 /// Turns a term name into its URL.
@@ -286,7 +328,7 @@ pub fn taxonomy_map(config: &Config, name: &str, title: &str) -> MapBuilder {
 }
 
 /// How many keys a page's summary value has.
-const SUMMARY_KEYS: usize = 30;
+const SUMMARY_KEYS: usize = 40;
 
 /// What lists show of a page.
 fn summary_value(site: &Site, p: &Page) -> Value {
@@ -316,7 +358,9 @@ fn summary_value(site: &Site, p: &Page) -> Value {
         .set("weight", p.front.weight.map(Value::from).unwrap_or_else(Value::none))
         .set("draft", p.front.draft)
         .set("summary", safe(summary_html))
-        .set("keywords", strs(&p.front.keywords))
+        .set("aliases", Value::from(super::aliases::urls(config, p)));
+    validity_values(&mut m, site, p);
+    m.set("keywords", strs(&p.front.keywords))
         .set("source", opt_str(&p.front.source))
         .set(
             "extra",
@@ -420,9 +464,21 @@ fn summary_value(site: &Site, p: &Page) -> Value {
 fn page_values(site: &Site, p: &Page) -> PageValues {
     let resolved = site.resolved.get(&p.rel);
     let summary_html: &str = resolved.map(|r| r.summary.as_ref()).unwrap_or("");
-    let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text));
+    // What the publishing day decides (未发布, 已失效) is part of what lists show.
+    let dated = (
+        crate::content::is_future(p, site.today),
+        crate::content::is_expired(p, site.today),
+    );
+    let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text, dated));
     // The content is a function of the file's text and where its links point.
-    let full_hash = hash_of(&(meta_hash, p.hash, resolved.map(|r| &r.urls), &p.assets));
+    // … and of the attachment files, which the page lists and the search index reads.
+    let full_hash = hash_of(&(
+        meta_hash,
+        p.hash,
+        resolved.map(|r| &r.urls),
+        &p.assets,
+        super::attachments::stamp(site, p),
+    ));
     PageValues {
         meta_hash,
         full_hash,

@@ -443,6 +443,10 @@ impl Engine {
             if batch.statics.is_empty() {
                 return Ok(Changed::default());
             }
+            // An output read a file (a shortcode's image or data file): render what read it.
+            if self.reverse.keys().any(|i| matches!(i, crate::render::Input::File(_))) {
+                return self.full_reload();
+            }
             let paths = self.refresh_statics_diff(&batch.statics)?;
             self.generation += 1;
             return Ok(Changed::new(paths, 0));

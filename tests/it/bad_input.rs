@@ -279,3 +279,33 @@ fn a_symlink_to_nothing_is_an_error_naming_the_link() {
     let e = fails_after(|site| std::os::unix::fs::symlink("gone.md", site.join("content/cases/dangling.md")).unwrap());
     has(&e, &["content/cases/dangling.md", "不存在", "gone.md"]);
 }
+
+#[test]
+fn alias_that_takes_a_page_address() {
+    let e = fails("alias_clash");
+    has(&e, &["content/about.md:5:", "/cases/wuye/", "content/cases/wuye.md"]);
+}
+
+#[test]
+fn alias_on_two_pages() {
+    let e = fails("alias_twice");
+    has(&e, &["content/contact.md:3:", "/old/page/", "content/about.md"]);
+}
+
+#[test]
+fn unknown_shortcode() {
+    let e = fails("shortcode_unknown");
+    has(&e, &["content/about.md:5:6", "`vidoe`", "video"]);
+}
+
+#[test]
+fn missing_attachment() {
+    let e = fails("attachment_missing");
+    has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
+}
+
+#[test]
+fn unreadable_image() {
+    let e = fails("image_unreadable");
+    has(&e, &["content/cases/bundle-case/坏图.jpg", "无法读取这张图片"]);
+}

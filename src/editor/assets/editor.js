@@ -378,6 +378,8 @@
         return wrap(f, tableEditor(f, v || [], [["label", "名称"], ["value", "数值"], ["unit", "单位"], ["key", "代码（英文）"]], set));
       case "awards":
         return wrap(f, tableEditor(f, v || [], [["name", "荣誉名称"], ["by", "授予单位"], ["level", "级别"], ["year", "年份"]], set));
+      case "attachments":
+        return wrap(f, tableEditor(f, v || [], [["title", "附件名称"], ["file", "文件名"]], set));
       case "taxonomies":
         var tv = v || {};
         var fs = el("fieldset", { class: "taxonomies" }, [el("legend", { class: "visually-hidden", text: f.label })]);

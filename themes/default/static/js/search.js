@@ -211,7 +211,8 @@
       var terms = [q.trim()].concat(q.trim().split(/\s+/)).concat(tokens(q)).filter(function (t) { return t.length > 0; });
       var at = -1, hit = "";
       for (var i = 0; i < terms.length && at < 0; i++) { at = text.indexOf(terms[i]); hit = terms[i]; }
-      if (at < 0) { at = 0; }
+      // Not on the page (a hit in an attachment): keep the description, which names them.
+      if (at < 0) { return; }
       var start = Math.max(0, at - 40), end = Math.min(text.length, at + hit.length + 80);
       var piece = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
       into.textContent = "";
