@@ -33,8 +33,11 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
-    /// The source line the location points into, without its line ending.
+    /// The source line the location points into, without its line ending; of a very long
+    /// line, only the part around the column (see [`excerpt`]).
     pub source_line: Option<String>,
+    /// How many characters of the line were left out before `source_line`.
+    pub source_skip: usize,
     /// How many characters to underline from `col` (at least 1 when there is a location).
     pub span_chars: usize,
     /// A short machine-readable code, e.g. `front-matter/unknown-key`, for tests and tools.
@@ -51,6 +54,8 @@ struct Stored {
     message: String,
     hint: Option<String>,
     source_line: Option<String>,
+    #[serde(default)]
+    source_skip: usize,
     span_chars: usize,
     code: String,
 }
@@ -71,6 +76,7 @@ impl From<Stored> for Diagnostic {
             message: s.message,
             hint: s.hint,
             source_line: s.source_line,
+            source_skip: s.source_skip,
             span_chars: s.span_chars,
             code: interned(s.code),
         }
@@ -105,6 +111,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            source_skip: 0,
             span_chars: 0,
             code,
         }
@@ -132,10 +139,18 @@ impl Diagnostic {
         self.line = line;
         self.col = col.max(1);
         self.span_chars = span_chars.max(1);
-        self.source_line = source
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+        match source.split('\n').nth(line.saturating_sub(1)) {
+            Some(l) => self.with_source(l.trim_end_matches('\r'), 0),
+            None => self,
+        }
+    }
+
+    /// Remembers the source line the location points into (`skip` characters of it already
+    /// left out), keeping only the part around the column of a very long one.
+    pub fn with_source(mut self, line: &str, skip: usize) -> Self {
+        let (text, more) = excerpt(line, self.col.saturating_sub(skip));
+        self.source_line = Some(text);
+        self.source_skip = skip + more;
         self
     }
 
@@ -191,10 +206,12 @@ impl Diagnostic {
         }
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             let bar = paint("|", console::Style::new().blue());
-            let prefix: String = src.chars().take(self.col.saturating_sub(1)).collect();
+            let col = self.col.saturating_sub(self.source_skip);
+            let lead = if self.source_skip > 0 { "…" } else { "" };
+            let prefix: String = lead.chars().chain(src.chars().take(col.saturating_sub(1))).collect();
             let marked: String = src
                 .chars()
-                .skip(self.col.saturating_sub(1))
+                .skip(col.saturating_sub(1))
                 .take(self.span_chars.max(1))
                 .collect();
             let underline = format!(
@@ -203,7 +220,7 @@ impl Diagnostic {
                 "^".repeat(display_width(&marked).max(1))
             );
             out.push_str(&format!(
-                "\n{pad} {bar}\n{} {bar} {}\n{pad} {bar} {}",
+                "\n{pad} {bar}\n{} {bar} {lead}{}\n{pad} {bar} {}",
                 paint(&self.line.to_string(), console::Style::new().blue()),
                 src.replace('\t', " "),
                 paint(&underline, style)
@@ -342,9 +359,22 @@ impl<'a> LineIndex<'a> {
         d.line = line;
         d.col = col.max(1);
         d.span_chars = span.max(1);
-        d.source_line = Some(self.line(line).to_string());
-        d
+        d.with_source(self.line(line), 0)
     }
+}
+
+/// Of a source line, what a message shows around 1-based column `col`: the whole line when
+/// it is short, else at most 240 characters from 80 before the column; with how many
+/// characters were left out in front. A 200 KB line of a hostile file must not be copied into
+/// every message about it.
+pub fn excerpt(line: &str, col: usize) -> (String, usize) {
+    const MAX: usize = 240;
+    const BEFORE: usize = 80;
+    if line.len() <= MAX || line.chars().nth(MAX).is_none() {
+        return (line.to_string(), 0);
+    }
+    let skip = col.saturating_sub(1).saturating_sub(BEFORE);
+    (line.chars().skip(skip).take(MAX).collect(), skip)
 }
 
 /// The largest char boundary not above `i`.
@@ -381,6 +411,24 @@ fn is_wide(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_line_is_shown_around_its_column_with_the_caret_in_place() {
+        let line = format!("{}[坏链接](@/x.md){}", "字".repeat(5_000), "尾".repeat(5_000));
+        let d = Diagnostic::new("link/missing", "链接的目标不存在")
+            .in_file("content/a.md")
+            .at_line_col(&line, 1, 5_001, 5);
+        assert_eq!(d.col, 5_001, "the column stays the file's");
+        assert!(d.source_line.as_ref().unwrap().chars().count() <= 240);
+        let shown = d.render(false);
+        assert!(shown.contains("content/a.md:1:5001"), "{shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        let src = lines.iter().find(|l| l.contains("[坏链接]")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        let at = |l: &str, pat: &str| display_width(&l[..l.find(pat).unwrap()]);
+        assert_eq!(at(src, "[坏链接]"), at(caret, "^"), "{shown}");
+        assert_eq!(excerpt("短行", 1), ("短行".to_string(), 0));
+    }
+
     use super::*;
 
     #[test]

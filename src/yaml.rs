@@ -225,6 +225,17 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
     }
     if let Some(rest) = msg.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        if found.starts_with("integer") {
+            return YamlError {
+                line,
+                col,
+                key: (!field.is_empty()).then(|| field.clone()),
+                path,
+                message: format!("字段 {shown}的数字太大或太小：{}", describe_found(found)),
+                code: "yaml/value",
+                hint: Some("请核对这个数字，例如年份写成 `year: 2024`。".to_string()),
+            };
+        }
         return YamlError {
             line,
             col,
@@ -483,7 +494,8 @@ fn describe_found(f: &str) -> String {
         return format!("文字 {s}");
     }
     if let Some(s) = f.strip_prefix("integer `") {
-        return format!("整数 {}", s.trim_end_matches('`'));
+        // `integer `5`` or, for a number too big for any integer, `integer `9…9` as u128`.
+        return format!("整数 {}", s.split('`').next().unwrap_or(s));
     }
     if let Some(s) = f.strip_prefix("floating point `") {
         return format!("数字 {}", s.trim_end_matches('`'));
@@ -557,6 +569,20 @@ mod tests {
         assert_eq!(e.line, 2);
         assert!(e.message.contains("`year`"), "{}", e.message);
         assert!(e.message.contains("整数"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_number_out_of_range_says_so_without_rust_types() {
+        for text in ["title: a\nyear: 99999999999999999999\n", "title: a\nyear: 70000\n"] {
+            let e = from_str::<Fm>(text).unwrap_err();
+            assert_eq!(e.line, 2, "{text}");
+            assert!(e.message.contains("太大或太小"), "{}", e.message);
+            assert!(
+                !e.message.contains("u128") && !e.message.contains("u16"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub fn run(args: BuildArgs) -> Result<(), crate::Error> {
 /// The upload list: one line per file, `+` added, `~` changed, `-` removed (to delete on the
 /// server), paths relative to the output folder.
 fn print_changes(c: &Changes) {
+    if c.added.is_empty() && c.changed.is_empty() && c.removed.is_empty() {
+        println!("（与上次生成相比没有变化，没有需要上传的文件）");
+    }
     for (mark, list) in [("+", &c.added), ("~", &c.changed), ("-", &c.removed)] {
         for p in list {
             println!("{mark} {p}");

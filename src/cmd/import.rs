@@ -75,6 +75,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
                 &text,
             )?;
         }
+        super::refuse_existing(&target, args.force, EXISTS_HINT)?;
         if !args.dry_run {
             super::write_new_file(&target, &text, args.force, EXISTS_HINT)?;
         }
@@ -95,6 +96,10 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
     let im = convert(input, &opts)?;
     let stem = match (kind, im.year) {
         (Kind::Report, Some(y)) => y.to_string(),
+        // A project or case is named by its title, as `pufa new` names it.
+        _ if !im.title.trim().is_empty() => {
+            crate::content::page::sanitize_slug(&im.title.chars().take(40).collect::<String>())
+        }
         _ => crate::content::page::sanitize_slug(
             &args
                 .file
@@ -119,6 +124,7 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
             Error::one(d)
         })?;
     }
+    super::refuse_existing(&target, args.force, EXISTS_HINT)?;
     if !args.dry_run {
         super::write_new_file(&target, &im.page, args.force, EXISTS_HINT)?;
     }

@@ -64,15 +64,22 @@ impl From<ItemKind> for Kind {
 /// Writes a content file that must not replace an existing one unless `force`; `hint` says
 /// what to do instead. Creates the folder.
 pub fn write_new_file(path: &Path, text: &str, force: bool, hint: &str) -> Result<(), Error> {
+    refuse_existing(path, force, hint)?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io(path, &e, "写入文件"))
+}
+
+/// The error for a file that exists, unless `force`: what [`write_new_file`] refuses, so a
+/// dry run can say so too.
+pub fn refuse_existing(path: &Path, force: bool, hint: &str) -> Result<(), Error> {
     if path.exists() && !force {
         return Err(Error::one(
             Diagnostic::new("content/exists", format!("{} 已存在，不会覆盖", path.display())).with_hint(hint),
         ));
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e, "创建文件夹"))?;
-    }
-    std::fs::write(path, text).map_err(|e| Error::io(path, &e, "写入文件"))
+    Ok(())
 }
 
 /// Options every command that reads a site shares.

@@ -35,6 +35,7 @@ pub fn template(kind: ItemKind, name: &str, publisher: &str, today: Date) -> Str
                 r#"---
 title: "{publisher}{year}年法治政府建设年度报告"
 description: ""
+draft: true  # 写好后删掉这一行（或在编辑器里取消勾选“草稿”），才会发布
 year: {year}
 publisher: "{publisher}"
 date: {today}
@@ -69,6 +70,7 @@ projects: []
             r#"---
 title: "{name}"
 description: ""
+draft: true  # 写好后删掉这一行（或在编辑器里取消勾选“草稿”），才会发布
 date: {today}
 years: [{this_year}]
 lead_units: []
@@ -93,6 +95,7 @@ taxonomies:
             r#"---
 title: "{name}"
 description: ""
+draft: true  # 写好后删掉这一行（或在编辑器里取消勾选“草稿”），才会发布
 date: {today}
 year: {this_year}
 case_type: "人民调解"
@@ -156,7 +159,7 @@ fn next_steps(args: &NewArgs, path: &std::path::Path, rel: &str, url_path: &str)
         None => String::new(),
     };
     format!(
-        "✔ 已新建 {}\n\n下一步：\n  1. 运行 pufa serve{root} 启动预览（保持窗口开着）。\n  2. 在浏览器里打开编辑器填写内容，不用手写 YAML：\n       http://127.0.0.1:1111/__pufa/edit/#/edit/{rel}\n     也可以用记事本等文本编辑器直接修改这个文件。\n  3. 保存后在这里看效果：http://127.0.0.1:1111/{url_path}\n",
+        "✔ 已新建 {}（草稿，还不会发布）\n\n下一步：\n  1. 运行 pufa serve{root} --drafts 启动预览（保持窗口开着）。\n  2. 在浏览器里打开编辑器填写内容，不用手写 YAML：\n       http://127.0.0.1:1111/__pufa/edit/#/edit/{rel}\n     也可以用记事本等文本编辑器直接修改这个文件。\n  3. 保存后在这里看效果：http://127.0.0.1:1111/{url_path}\n  4. 写好后取消勾选“草稿”（或删掉 draft: true 这一行），pufa build 才会发布它。\n",
         path.display()
     )
 }

@@ -32,7 +32,10 @@ pub struct LinkRef {
     pub line: usize,
     pub col: usize,
     pub len: usize,
+    /// The line around the link (see [`crate::diagnostics::excerpt`]) and how many
+    /// characters of it were left out in front.
     pub source_line: String,
+    pub source_skip: usize,
 }
 
 impl LinkRef {
@@ -41,8 +44,7 @@ impl LinkRef {
         d.line = self.line;
         d.col = self.col;
         d.span_chars = self.len.max(1);
-        d.source_line = Some(self.source_line.clone());
-        d
+        d.with_source(&self.source_line, self.source_skip)
     }
 }
 
@@ -444,16 +446,13 @@ fn render_body(text: &str, split: &front_matter::Split, shown: &str) -> Result<R
                 .with_hint("shortcode 的写法：{{ 名称(参数=\"值\") }}，或成对的 {% 名称(参数=\"值\") %}……{% end %}。要原样显示，写成 {{/* 名称() */}}，或放进代码 `…`。"),
         ]
     })?;
+    let index = LineIndex::new(text);
     for c in &mut body.shortcodes {
-        let (line, col) = line_col(text, split.body_offset + c.range.start);
+        let (line, col) = index.line_col(split.body_offset + c.range.start);
         c.line = line;
         c.col = col;
-        c.source_line = text
-            .split('\n')
-            .nth(line - 1)
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
+        let full = index.line(line);
+        (c.source_line, c.source_skip) = crate::diagnostics::excerpt(full, col);
     }
     Ok(body)
 }
@@ -469,6 +468,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .iter()
         .map(|l| {
             let (line, col) = index.line_col(body_offset + l.range.start);
+            let (source_line, source_skip) = crate::diagnostics::excerpt(index.line(line), col);
             LinkRef {
                 target: l.target.clone(),
                 anchor: l.anchor.clone(),
@@ -477,7 +477,8 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
                 len: text
                     .get(body_offset + l.range.start..body_offset + l.range.end)
                     .map_or(1, |s| s.chars().count()),
-                source_line: index.line(line).to_string(),
+                source_line,
+                source_skip,
             }
         })
         .collect();

@@ -356,10 +356,7 @@ pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxE
         w.range = cut.original(w.range.start)..cut.original(w.range.end);
     }
     if r.summary_html.contains("<pufa-sc ") {
-        let mut s = r.summary_html.to_string();
-        for i in 0..cut.calls.len() {
-            s = s.replace(&shortcode::placeholder(i), "");
-        }
+        let s = shortcode::fill_placeholders(&r.summary_html, false, |_| String::new());
         r.summary_html = std::sync::Arc::from(s);
     }
     r.shortcodes = cut.calls;

@@ -32,7 +32,10 @@ pub struct Call {
     /// Filled in by the page: file line, column and the line's text, for messages.
     pub line: usize,
     pub col: usize,
+    /// The line around the call (see [`crate::diagnostics::excerpt`]), and how many
+    /// characters of it were left out in front.
     pub source_line: String,
+    pub source_skip: usize,
 }
 
 /// A shortcode that cannot be read, at `offset` in the body.
@@ -59,20 +62,50 @@ pub fn placeholder(n: usize) -> String {
     format!("<pufa-sc n=\"{n}\"></pufa-sc>")
 }
 
+/// `html` with every placeholder replaced by `fill(n)`, in one pass. With `paragraphs`, a
+/// placeholder alone in a paragraph (`<p>…</p>`) replaces the paragraph too (a figure or a
+/// table may not sit inside a `<p>`). A page may hold thousands of calls, so this never
+/// searches the text once per call.
+pub fn fill_placeholders(html: &str, paragraphs: bool, mut fill: impl FnMut(usize) -> String) -> String {
+    const OPEN: &str = "<pufa-sc n=\"";
+    const CLOSE: &str = "\"></pufa-sc>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        let after = &rest[at + OPEN.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let (Ok(n), true) = (after[..digits].parse::<usize>(), after[digits..].starts_with(CLOSE)) else {
+            out.push_str(&rest[..at + OPEN.len()]);
+            rest = after;
+            continue;
+        };
+        let mut before = &rest[..at];
+        let mut tail = &after[digits + CLOSE.len()..];
+        if paragraphs && before.ends_with("<p>") && tail.starts_with("</p>") {
+            before = &before[..before.len() - 3];
+            tail = &tail[4..];
+        }
+        out.push_str(before);
+        out.push_str(&fill(n));
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Cut {
     /// A byte offset in [`Cut::text`] as an offset in the original body.
+    /// A binary search over the edits (a page may hold thousands of calls, each of whose
+    /// links and warnings is mapped back).
     pub fn original(&self, at: usize) -> usize {
-        let mut shift: isize = 0;
-        for &(new_start, new_len, old_start, old_len) in &self.edits {
-            if at < new_start {
-                break;
-            }
-            if at < new_start + new_len {
-                return old_start;
-            }
-            shift += old_len as isize - new_len as isize;
+        let k = self.edits.partition_point(|e| e.0 <= at);
+        let Some(&(new_start, new_len, old_start, old_len)) = k.checked_sub(1).map(|k| &self.edits[k]) else {
+            return at;
+        };
+        if at < new_start + new_len {
+            return old_start;
         }
-        (at as isize + shift).max(0) as usize
+        at - (new_start + new_len) + old_start + old_len
     }
 }
 
@@ -89,8 +122,12 @@ pub fn cut(body: &str) -> Result<Cut, SyntaxError> {
     let mut last = 0;
     let mut i = 0;
     let bytes = body.as_bytes();
+    let mut next_code = 0; // the code ranges are in order: the first that may hold `i`
     while i + 1 < bytes.len() {
-        if let Some(r) = code.iter().find(|r| r.contains(&i)) {
+        while code.get(next_code).is_some_and(|r| r.end <= i) {
+            next_code += 1;
+        }
+        if let Some(r) = code.get(next_code).filter(|r| r.contains(&i)) {
             i = r.end;
             continue;
         }
@@ -195,6 +232,7 @@ fn read_call(body: &str, at: usize) -> Result<Option<Found>, SyntaxError> {
         line: 0,
         col: 0,
         source_line: String::new(),
+        source_skip: 0,
     })))
 }
 
@@ -357,9 +395,14 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
     }
     // Code spans outside those blocks: a backtick run up to the next run of the same length.
     let bytes = body.as_bytes();
+    let blocks = out.clone(); // in order, so one pointer finds the block that may hold `i`
+    let mut next_block = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(r) = out.iter().find(|r| r.contains(&i)) {
+        while blocks.get(next_block).is_some_and(|r| r.end <= i) {
+            next_block += 1;
+        }
+        if let Some(r) = blocks.get(next_block).filter(|r| r.contains(&i)) {
             i = r.end;
             continue;
         }

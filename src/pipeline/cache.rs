@@ -38,7 +38,7 @@ use crate::util::{hash_bytes, hash_str};
 /// The cache folder in a site.
 pub const DIR: &str = ".pufa-cache";
 /// Bumped whenever [`State`] or anything in it changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How many build folders (site configurations and output folders) are kept.
 const KEEP: usize = 3;
 const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";

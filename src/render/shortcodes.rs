@@ -19,7 +19,7 @@ use tera::{Context, Value};
 use super::{Input, RenderData, Renderer, record};
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::shortcode::{Arg, Call, placeholder};
+use crate::markdown::shortcode::{Arg, Call, fill_placeholders};
 
 /// Argument names whose values are files.
 const FILE_ARGS: &[&str] = &["src", "file", "path", "poster", "captions"];
@@ -29,22 +29,16 @@ pub fn expand<'a>(r: &Renderer, d: &RenderData, p: &Page, html: &'a str) -> Resu
     if p.body.shortcodes.is_empty() || !html.contains("<pufa-sc ") {
         return Ok(Cow::Borrowed(html));
     }
-    let mut out = html.to_string();
     let mut nth: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, call) in p.body.shortcodes.iter().enumerate() {
+    let mut rendered = Vec::with_capacity(p.body.shortcodes.len());
+    for call in &p.body.shortcodes {
         let n = nth.entry(call.name.as_str()).or_default();
         *n += 1;
-        let rendered = render_call(r, d, p, call, *n)?;
-        let ph = placeholder(i);
-        // Alone in a paragraph, the output takes the paragraph's place (a figure or a table
-        // may not sit inside a <p>).
-        let alone = format!("<p>{ph}</p>");
-        if out.contains(&alone) {
-            out = out.replacen(&alone, &rendered, 1);
-        } else {
-            out = out.replacen(&ph, &rendered, 1);
-        }
+        rendered.push(render_call(r, d, p, call, *n)?);
     }
+    let out = fill_placeholders(html, true, |i| {
+        rendered.get_mut(i).map(std::mem::take).unwrap_or_default()
+    });
     Ok(Cow::Owned(out))
 }
 
@@ -54,8 +48,7 @@ fn at(p: &Page, call: &Call, code: &'static str, message: String) -> Diagnostic 
     d.line = call.line;
     d.col = call.col;
     d.span_chars = call.name.chars().count() + 3;
-    d.source_line = Some(call.source_line.clone());
-    d
+    d.with_source(&call.source_line, call.source_skip)
 }
 
 fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) -> Result<String, Diagnostic> {

@@ -230,7 +230,14 @@ fn new_writes_a_filled_in_template_that_builds() {
         report.contains("year: 2025") && report.contains("publisher: \"示例镇人民政府\""),
         "{report}"
     );
+    assert!(report.contains("draft: true"), "a new page starts as a draft: {report}");
     let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !files(&f.out()).contains("cases/新案例/index.html"),
+        "a draft is not published"
+    );
+    let o = f.build(&["--drafts"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(files(&f.out()).contains("cases/新案例/index.html"));
     // Never overwrites.
