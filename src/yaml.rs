@@ -207,6 +207,24 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
             hint: Some(format!("请加上一行 `{key}: ...`。")),
         };
     }
+    // An integer where an integer is wanted, but too big or small for it: `invalid value:
+    // integer `70000`, expected u16`, or `invalid type: integer `9…9` as u128, expected u16`.
+    let out_of_range = msg
+        .strip_prefix("invalid value: ")
+        .or_else(|| msg.strip_prefix("invalid type: "))
+        .and_then(|rest| rest.split_once(", expected "))
+        .filter(|(found, expected)| found.starts_with("integer") && expected.trim().starts_with(['u', 'i']));
+    if let Some((found, _)) = out_of_range.filter(|_| msg.starts_with("invalid type: ")) {
+        return YamlError {
+            line,
+            col,
+            key: (!field.is_empty()).then(|| field.clone()),
+            path,
+            message: format!("字段 {shown}的数字太大或太小：{}", describe_found(found)),
+            code: "yaml/value",
+            hint: Some("请核对这个数字，例如年份写成 `year: 2024`。".to_string()),
+        };
+    }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         return YamlError {
@@ -225,7 +243,7 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
     }
     if let Some(rest) = msg.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        if found.starts_with("integer") {
+        if out_of_range.is_some() {
             return YamlError {
                 line,
                 col,
