@@ -214,7 +214,7 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
         .or_else(|| msg.strip_prefix("invalid type: "))
         .and_then(|rest| rest.split_once(", expected "))
         .filter(|(found, expected)| found.starts_with("integer") && expected.trim().starts_with(['u', 'i']));
-    if let Some((found, _)) = out_of_range.filter(|_| msg.starts_with("invalid type: ")) {
+    if let Some((found, _)) = out_of_range {
         return YamlError {
             line,
             col,
@@ -243,17 +243,6 @@ fn translate(err: &yaml_serde::Error, path: String, text: &str) -> YamlError {
     }
     if let Some(rest) = msg.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        if out_of_range.is_some() {
-            return YamlError {
-                line,
-                col,
-                key: (!field.is_empty()).then(|| field.clone()),
-                path,
-                message: format!("字段 {shown}的数字太大或太小：{}", describe_found(found)),
-                code: "yaml/value",
-                hint: Some("请核对这个数字，例如年份写成 `year: 2024`。".to_string()),
-            };
-        }
         return YamlError {
             line,
             col,
