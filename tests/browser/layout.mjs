@@ -212,7 +212,8 @@ console.log('朗读 (read aloud)');
   await page.closeAll();
 
   // A stand-in for the browser's speech synthesis with one zh-CN voice: it records what it is
-  // asked to say and "speaks" each utterance in 30 ms unless cancelled.
+  // asked to say and "speaks" each utterance in 150 ms unless cancelled (long enough that a
+  // loaded machine cannot finish the report before 暂停 is pressed).
   const fake = await openPage(375, 667);
   await fake.addInitScript(() => {
     const spoken = [];
@@ -220,7 +221,7 @@ console.log('朗读 (read aloud)');
     const synth = {
       speaking: false,
       getVoices: () => [{ lang: 'zh-CN', name: 'stand-in', default: true }],
-      speak(u) { spoken.push(u.text); this.speaking = true; timer = setTimeout(() => { this.speaking = false; u.onend && u.onend(); }, 30); },
+      speak(u) { spoken.push(u.text); this.speaking = true; timer = setTimeout(() => { this.speaking = false; u.onend && u.onend(); }, 150); },
       cancel() { clearTimeout(timer); this.speaking = false; },
       pause() {}, resume() {}, addEventListener() {},
     };
@@ -234,18 +235,19 @@ console.log('朗读 (read aloud)');
   check(size[0] >= 48 && size[1] >= 48, `the buttons are large (${size.map(Math.round).join('×')} px)`);
   await fake.click('[data-read="start"]');
   await fake.waitForFunction(() => window.__spoken.length >= 3, null, { timeout: 10000 });
-  await fake.click('[data-read="pause"]');
+  // A DOM click: the reading moves the page, so playwright's wait for a still element can time out.
+  await fake.evaluate(() => document.querySelector('[data-read="pause"]').click());
   const paused = await fake.evaluate(() => ({ spoken: [...window.__spoken], resume: !document.querySelector('[data-read="resume"]').hidden, reading: document.querySelector('.reading')?.textContent || '' }));
   check(paused.spoken[0] === '岚溪镇2024年法治政府建设年度报告', 'it starts with the title: ' + paused.spoken[0]);
   check(paused.spoken.length >= 2 && paused.resume, `暂停 stops after ${paused.spoken.length} blocks and offers 继续`);
   await fake.waitForTimeout(100);
   const still = await fake.evaluate(() => window.__spoken.length);
   check(still === paused.spoken.length, 'nothing more is said while paused');
-  await fake.click('[data-read="resume"]');
+  await fake.evaluate(() => document.querySelector('[data-read="resume"]').click());
   await fake.waitForFunction((n) => window.__spoken.length > n, still, { timeout: 10000 });
   const resumed = await fake.evaluate((n) => window.__spoken[n], still);
   check(resumed === paused.spoken[paused.spoken.length - 1] && paused.reading.includes(resumed.slice(0, 10)), '继续 reads the paused block again');
-  await fake.waitForFunction(() => document.querySelector('.read-status').textContent.includes('朗读完毕'), null, { timeout: 20000 });
+  await fake.waitForFunction(() => document.querySelector('.read-status').textContent.includes('朗读完毕'), null, { timeout: 90000 });
   const all = await fake.evaluate(() => window.__spoken.join('\n'));
   check(all.includes('一、主要举措和成效') && all.includes('四、下一年度工作安排'), 'it reads the whole report to the end');
   check(await fake.evaluate(() => !document.querySelector('[data-read="start"]').hidden && !document.querySelector('.reading')), 'and then offers 朗读全文 again');
