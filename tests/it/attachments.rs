@@ -94,14 +94,7 @@ fn attachments_are_listed_with_type_and_size_and_searchable() {
 fn a_changed_attachment_is_searched_in_a_cached_build() {
     let f = site();
     let build = |site: &Path, out: &Path| {
-        pufa::build::build(&pufa::build::BuildOptions {
-            spec: pufa::pipeline::SiteSpec::new(site),
-            output: Some(out.to_path_buf()),
-            strict: false,
-            progress: false,
-            cache: true,
-        })
-        .unwrap();
+        cached_build(site, out).unwrap();
     };
     build(&f.site(), &f.out());
     std::thread::sleep(std::time::Duration::from_millis(20));

@@ -8,19 +8,6 @@ use std::path::Path;
 
 use crate::common::*;
 use crate::edits::{Edits, Rng, edit};
-use pufa::build::{BuildOptions, BuildReport, build};
-use pufa::pipeline::SiteSpec;
-
-fn cached_build(site: &Path, out: &Path) -> Result<BuildReport, String> {
-    build(&BuildOptions {
-        spec: SiteSpec::new(site),
-        output: Some(out.to_path_buf()),
-        strict: false,
-        progress: false,
-        cache: true,
-    })
-    .map_err(|e| e.to_string())
-}
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     snapshot(dir).into_iter().collect()

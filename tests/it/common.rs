@@ -5,6 +5,23 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `pufa build` of `spec` into `out` through the library, with or without the build cache.
+pub fn build_spec(spec: pufa::pipeline::SiteSpec, out: &Path, cache: bool) -> Result<pufa::build::BuildReport, String> {
+    pufa::build::build(&pufa::build::BuildOptions {
+        spec,
+        output: Some(out.to_path_buf()),
+        strict: false,
+        progress: false,
+        cache,
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// `pufa build` of the site at `site` into `out`, reading and writing the build cache.
+pub fn cached_build(site: &Path, out: &Path) -> Result<pufa::build::BuildReport, String> {
+    build_spec(pufa::pipeline::SiteSpec::new(site), out, true)
+}
+
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

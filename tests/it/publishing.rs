@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use crate::common::*;
-use pufa::build::{BuildOptions, build};
 use pufa::content::Date;
 use pufa::pipeline::SiteSpec;
 
@@ -118,15 +117,7 @@ fn build_on(site: &Path, out: &Path, today: &str, cache: bool) -> Result<(), Str
         today: Some(Date::parse(today).unwrap()),
         ..SiteSpec::new(site)
     };
-    build(&BuildOptions {
-        spec,
-        output: Some(out.to_path_buf()),
-        strict: false,
-        progress: false,
-        cache,
-    })
-    .map(|_| ())
-    .map_err(|e| e.to_string())
+    build_spec(spec, out, cache).map(|_| ())
 }
 
 #[test]

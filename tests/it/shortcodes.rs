@@ -147,14 +147,7 @@ fn a_missing_file_and_a_broken_call_are_errors() {
 }
 
 fn cached(site: &Path, out: &Path) {
-    pufa::build::build(&pufa::build::BuildOptions {
-        spec: pufa::pipeline::SiteSpec::new(site),
-        output: Some(out.to_path_buf()),
-        strict: false,
-        progress: false,
-        cache: true,
-    })
-    .unwrap();
+    cached_build(site, out).unwrap();
 }
 
 #[test]
