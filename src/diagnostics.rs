@@ -319,6 +319,9 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last offset placed and its column: offsets placed in order along one long line
+    /// count characters from there, not from the line's start each time.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -326,7 +329,11 @@ impl<'a> LineIndex<'a> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset, as [`line_col`] gives them.
@@ -334,7 +341,32 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        (line, self.text[start..offset].chars().count() + 1)
+        let (from, col) = match self.last.get() {
+            (at, col) if (start..=offset).contains(&at) => (at, col),
+            _ => (start, 1),
+        };
+        let col = col + self.text[from..offset].chars().count();
+        self.last.set((offset, col));
+        (line, col)
+    }
+
+    /// The excerpt of the line around a byte offset, as [`excerpt`] makes it from the line
+    /// and the column, without walking the line up to the offset.
+    pub fn excerpt_at(&self, offset: usize) -> (String, usize) {
+        let (line, col) = self.line_col(offset);
+        let text = self.line(line);
+        if text.len() <= EXCERPT_MAX || text.chars().nth(EXCERPT_MAX).is_none() {
+            return (text.to_string(), 0);
+        }
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len())) - self.starts[line - 1];
+        let before: usize = text[..offset.min(text.len())]
+            .char_indices()
+            .rev()
+            .take(EXCERPT_BEFORE)
+            .last()
+            .map_or(offset.min(text.len()), |(i, _)| i);
+        let skip = col - 1 - text[before..offset.min(text.len())].chars().count();
+        (text[before..].chars().take(EXCERPT_MAX).collect(), skip)
     }
 
     /// The text of a 1-based line, without its line break.
@@ -359,7 +391,9 @@ impl<'a> LineIndex<'a> {
         d.line = line;
         d.col = col.max(1);
         d.span_chars = span.max(1);
-        d.with_source(self.line(line), 0)
+        let (source, skip) = self.excerpt_at(offset);
+        (d.source_line, d.source_skip) = (Some(source), skip);
+        d
     }
 }
 
@@ -368,14 +402,16 @@ impl<'a> LineIndex<'a> {
 /// characters were left out in front. A 200 KB line of a hostile file must not be copied into
 /// every message about it.
 pub fn excerpt(line: &str, col: usize) -> (String, usize) {
-    const MAX: usize = 240;
-    const BEFORE: usize = 80;
-    if line.len() <= MAX || line.chars().nth(MAX).is_none() {
+    if line.len() <= EXCERPT_MAX || line.chars().nth(EXCERPT_MAX).is_none() {
         return (line.to_string(), 0);
     }
-    let skip = col.saturating_sub(1).saturating_sub(BEFORE);
-    (line.chars().skip(skip).take(MAX).collect(), skip)
+    let skip = col.saturating_sub(1).saturating_sub(EXCERPT_BEFORE);
+    (line.chars().skip(skip).take(EXCERPT_MAX).collect(), skip)
 }
+
+/// How many characters of a long line a message keeps, and how many of them before the column.
+const EXCERPT_MAX: usize = 240;
+const EXCERPT_BEFORE: usize = 80;
 
 /// The largest char boundary not above `i`.
 pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -427,6 +463,11 @@ mod tests {
         let at = |l: &str, pat: &str| display_width(&l[..l.find(pat).unwrap()]);
         assert_eq!(at(src, "[坏链接]"), at(caret, "^"), "{shown}");
         assert_eq!(excerpt("短行", 1), ("短行".to_string(), 0));
+        let text = format!("标题\n{line}\n");
+        let index = LineIndex::new(&text);
+        let offset = text.find("[坏链接]").unwrap();
+        assert_eq!(index.excerpt_at(offset), excerpt(&line, 5_001));
+        assert_eq!(index.line_col(offset), line_col(&text, offset));
     }
 
     use super::*;

@@ -451,8 +451,7 @@ fn render_body(text: &str, split: &front_matter::Split, shown: &str) -> Result<R
         let (line, col) = index.line_col(split.body_offset + c.range.start);
         c.line = line;
         c.col = col;
-        let full = index.line(line);
-        (c.source_line, c.source_skip) = crate::diagnostics::excerpt(full, col);
+        (c.source_line, c.source_skip) = index.excerpt_at(split.body_offset + c.range.start);
     }
     Ok(body)
 }
@@ -468,7 +467,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
         .iter()
         .map(|l| {
             let (line, col) = index.line_col(body_offset + l.range.start);
-            let (source_line, source_skip) = crate::diagnostics::excerpt(index.line(line), col);
+            let (source_line, source_skip) = index.excerpt_at(body_offset + l.range.start);
             LinkRef {
                 target: l.target.clone(),
                 anchor: l.anchor.clone(),
