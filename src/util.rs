@@ -132,6 +132,16 @@ pub fn fs_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
 }
 
 /// Names of files editors and tools leave behind, never content.
+/// Whether `rel` is a relative path that stays where it is joined: only plain names, no
+/// `..`, `.`, root or prefix (what a file named in content may point at).
+pub fn stays_inside(rel: &str) -> bool {
+    use std::path::Component;
+    !rel.is_empty()
+        && std::path::Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')

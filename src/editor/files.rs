@@ -4,7 +4,7 @@
 //! renamed over it), file versions for conflict checks, and upload names.
 
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -34,7 +34,7 @@ pub fn content_path(content: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
         }
     }
     let path = content.join(rel);
-    if !Path::new(rel).components().all(|c| matches!(c, Component::Normal(_))) {
+    if !crate::util::stays_inside(rel) {
         return Err(refused("不是 content/ 里的相对路径", rel));
     }
     no_symlinks(content, &path).map_err(|what| refused(what, rel))?;

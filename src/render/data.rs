@@ -4,8 +4,6 @@
 //! row, then the others, as text); JSON and YAML give their value. The file is recorded as an
 //! input, so serve and the build cache render again when it changes.
 
-use std::path::{Component, Path};
-
 use tera::Value;
 
 use super::{Input, record};
@@ -17,7 +15,7 @@ pub fn load(config: &Config, path: &str) -> Result<Value, String> {
         Some(r) => format!("content/{r}"),
         None => path.trim_start_matches('/').to_string(),
     };
-    if Path::new(&rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+    if !crate::util::stays_inside(&rel) {
         return Err(format!("load_data: 路径“{path}”不能离开站点文件夹"));
     }
     let full = config.root.join(&rel);

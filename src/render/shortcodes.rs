@@ -210,6 +210,13 @@ pub fn resolve_file(site: &crate::content::Site, p: &Page, value: &str) -> Optio
             size: None,
         });
     }
+    let named = value
+        .strip_prefix("@/")
+        .or_else(|| value.strip_prefix('/'))
+        .unwrap_or(value);
+    if !crate::util::stays_inside(named) {
+        return None; // `..` or an absolute path: never a file outside the site
+    }
     let (out, candidates): (String, Vec<PathBuf>) = if let Some(rest) = value.strip_prefix("@/") {
         (rest.to_string(), vec![config.content_dir().join(rest)])
     } else if let Some(rest) = value.strip_prefix('/') {
@@ -232,23 +239,25 @@ pub fn resolve_file(site: &crate::content::Site, p: &Page, value: &str) -> Optio
             None => (rel_out, vec![beside]),
         }
     };
-    let disk = candidates.into_iter().find(|c| c.is_file())?;
+    let (disk, size) = candidates.into_iter().find_map(|c| {
+        let meta = std::fs::metadata(&c).ok().filter(|m| m.is_file())?;
+        Some((c, meta.len()))
+    })?;
     let site_path = crate::diagnostics::display_path(&disk, &config.root);
     record(Input::File(site_path.clone()));
-    let size = std::fs::metadata(&disk).ok().map(|m| m.len());
     Some(FoundFile {
         url: config.url(&out),
         disk: Some(disk),
         site_path,
-        size,
+        size: Some(size),
     })
 }
 
 /// A file's type in words, from its extension: PDF, Word 文档, Excel 表格 …
 pub fn file_type(name: &str) -> String {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
+    let ext = std::path::Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
         "pdf" => "PDF".into(),

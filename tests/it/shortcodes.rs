@@ -146,6 +146,20 @@ fn a_missing_file_and_a_broken_call_are_errors() {
     );
 }
 
+#[test]
+fn a_file_outside_the_site_is_never_published() {
+    for path in [
+        "../../../../../../etc/hostname",
+        "/../../../../etc/hostname",
+        "@/../config.yaml",
+    ] {
+        fails_with(
+            &format!("---\ntitle: 关于\n---\n\n{{{{ attachment(file=\"{path}\") }}}}\n"),
+            &["content/about.md:5:1", "找不到"],
+        );
+    }
+}
+
 fn cached(site: &Path, out: &Path) {
     cached_build(site, out).unwrap();
 }
