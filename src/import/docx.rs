@@ -108,7 +108,7 @@ pub fn read(file: &Path, bytes: &[u8]) -> Result<Vec<Block>, Error> {
 
 /// One part of the zip as text, `None` when it is not there; never more than `limit` bytes
 /// are unpacked, whatever the zip's directory claims.
-fn read_part<R: std::io::Read + std::io::Seek>(
+pub(crate) fn read_part<R: std::io::Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     file: &Path,
     name: &str,

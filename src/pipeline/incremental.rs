@@ -86,14 +86,16 @@ pub enum Earlier<'a> {
 }
 
 impl Earlier<'_> {
-    /// The tokens the earlier version of page `rel` gave, when it can be read back.
+    /// The tokens the earlier version of page `rel` gave, when it can be read back. A page
+    /// with attachments cannot be: their files may have changed in place since.
     fn tokens(&self, site: &Site, rel: &str) -> Result<Option<DocTokens>, Diagnostic> {
+        let readable = |old: &Page| old.front.attachments.is_none();
         match self {
-            Earlier::Parsed(parsed) => match parsed.page(rel) {
+            Earlier::Parsed(parsed) => match parsed.page(rel).filter(|o| readable(o)) {
                 Some(old) => old_tokens(site, old),
                 None => Ok(None),
             },
-            Earlier::Site(old_site) => match old_site.pages.get(rel) {
+            Earlier::Site(old_site) => match old_site.pages.get(rel).filter(|o| readable(o)) {
                 Some(old) => tokens(old_site, old).map(Some),
                 None => Ok(None),
             },
@@ -141,17 +143,6 @@ fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> 
 /// The previous index with every changed document replaced.
 fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
     let changed: Vec<usize> = (0..docs.len()).filter(|&d| prev.docs[d].1 != docs[d].1).collect();
-    // An attachment's earlier text cannot be read back (the file changed in place): a changed
-    // page with attachments means building the index again.
-    let attached = |d: &usize| {
-        let rel = &docs[*d].0.rel;
-        docs[*d].0.front.attachments.is_some()
-            || matches!(earlier, Earlier::Parsed(c) if c.page(rel).is_some_and(|o| o.front.attachments.is_some()))
-            || matches!(earlier, Earlier::Site(s) if s.pages.get(rel).is_some_and(|o| o.front.attachments.is_some()))
-    };
-    if changed.iter().any(attached) {
-        return build_all(site, docs);
-    }
     type Versions = (usize, DocTokens, DocInfo, DocTokens);
     let versions: Vec<Result<Option<Versions>, Diagnostic>> = changed
         .par_iter()

@@ -8,7 +8,6 @@
 //! can take a second, so texts are kept in `SITE/.pufa-cache/attachments/HASH.txt`, keyed by
 //! the file's bytes; a file pufa cannot read (a scan, a damaged file) gives no text.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use tera::Value;
@@ -84,9 +83,6 @@ pub fn search_html(site: &Site, p: &Page) -> String {
 
 /// The text of one attachment file, from the cache or extracted now.
 pub fn text_of(site: &Site, path: &Path) -> String {
-    let Ok(bytes) = std::fs::read(path) else {
-        return String::new();
-    };
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -94,6 +90,9 @@ pub fn text_of(site: &Site, path: &Path) -> String {
     if !matches!(ext.as_str(), "pdf" | "docx" | "xlsx") {
         return String::new();
     }
+    let Ok(bytes) = std::fs::read(path) else {
+        return String::new();
+    };
     let dir = site.config.root.join(crate::pipeline::cache::DIR).join("attachments");
     let cached = dir.join(format!("{:016x}.txt", crate::util::hash_bytes(&bytes)));
     if let Ok(t) = std::fs::read_to_string(&cached) {
@@ -127,13 +126,14 @@ fn extract(path: &Path, ext: &str, bytes: &[u8]) -> String {
                     .join("\n")
             })
             .unwrap_or_default(),
-        "xlsx" => xlsx_text(bytes).unwrap_or_default(),
+        "xlsx" => xlsx_text(path, bytes).unwrap_or_default(),
         _ => String::new(),
     }
 }
 
-/// The words of an .xlsx workbook: its shared strings and every sheet's inline strings.
-pub fn xlsx_text(bytes: &[u8]) -> Option<String> {
+/// The words of an .xlsx workbook: its shared strings and every sheet's inline strings, each
+/// part unpacked only up to the importer's limit for a document (a zip bomb gives no text).
+pub fn xlsx_text(path: &Path, bytes: &[u8]) -> Option<String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let names: Vec<String> = zip
         .file_names()
@@ -143,8 +143,7 @@ pub fn xlsx_text(bytes: &[u8]) -> Option<String> {
         .collect();
     let mut out = Vec::new();
     for n in names {
-        let mut xml = String::new();
-        zip.by_name(&n).ok()?.read_to_string(&mut xml).ok()?;
+        let xml = crate::import::docx::read_part(&mut zip, path, &n, crate::import::docx::MAX_DOCUMENT_XML).ok()??;
         out.extend(texts_of(&xml));
     }
     Some(out.join("\n"))
