@@ -192,12 +192,14 @@ fn query(q: Option<&str>) -> BTreeMap<String, String> {
 
 impl EditorHttp {
     /// Answers a request whose path (below the base path) starts with `__pufa/edit` or
-    /// `__pufa/api/`; `None` for any other path.
+    /// `__pufa/api/`; `None` for any other path. `live` may wait for an update to finish, so
+    /// only API requests ask it, on a blocking thread (never on the server's async workers).
     pub async fn handle(
         self: &Arc<Self>,
         rest: &str,
         req: Request<Body>,
-        live: impl FnOnce() -> Live,
+        base_path: &str,
+        live: impl FnOnce() -> Live + Send + 'static,
     ) -> Option<Response> {
         if rest == "__pufa/edit" {
             return Some(redirect_to(&format!("{}/", req.uri().path())));
@@ -206,15 +208,17 @@ impl EditorHttp {
         if page.is_none() && api.is_none() {
             return None;
         }
-        let live = live();
         Some(match (page, api) {
-            (Some(p), _) => self.page(p, &req, &live),
-            (_, Some(a)) => self.api(a, req, live).await,
+            (Some(p), _) => self.page(p, &req, base_path),
+            (_, Some(a)) => match tokio::task::spawn_blocking(live).await {
+                Ok(live) => self.api(a, req, live).await,
+                Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "编辑器内部错误"),
+            },
             _ => refuse(StatusCode::NOT_FOUND, "没有这个地址"),
         })
     }
 
-    fn page(&self, path: &str, req: &Request<Body>, live: &Live) -> Response {
+    fn page(&self, path: &str, req: &Request<Body>, base: &str) -> Response {
         if req.method() != Method::GET && req.method() != Method::HEAD {
             return refuse(StatusCode::METHOD_NOT_ALLOWED, "只能用 GET 打开");
         }
@@ -222,7 +226,6 @@ impl EditorHttp {
             "editor.js" => respond(StatusCode::OK, "text/javascript; charset=utf-8", SCRIPT),
             "editor.css" => respond(StatusCode::OK, "text/css; charset=utf-8", STYLE),
             "" => {
-                let base = &live.base_path;
                 let logged_in = self.gate.session_ok(req.headers());
                 let html = if logged_in { PAGE } else { LOGIN }
                     .replace("{{BASE}}", &crate::markdown::escape(base))

@@ -157,8 +157,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
             && rest.starts_with("__pufa/")
         {
             let rest = rest.to_string();
-            let live = || live(&shared);
-            if let Some(r) = editor.handle(&rest, req, live).await {
+            let for_editor = Arc::clone(&shared);
+            let live = move || live(&for_editor);
+            if let Some(r) = editor.handle(&rest, req, &p.base_path, live).await {
                 return r;
             }
         }
