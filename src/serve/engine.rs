@@ -443,8 +443,14 @@ impl Engine {
             if batch.statics.is_empty() {
                 return Ok(Changed::default());
             }
-            // An output read a file (a shortcode's image or data file): render what read it.
-            if self.reverse.keys().any(|i| matches!(i, crate::render::Input::File(_))) {
+            // An output read one of these files (a shortcode's image or data file): render
+            // again what read it.
+            let root = abs(&self.config().root); // the batch's paths are absolute
+            let read = |s: &String| {
+                let rel = crate::diagnostics::display_path(Path::new(s), &root);
+                self.reverse.contains_key(&crate::render::Input::File(rel))
+            };
+            if batch.statics.iter().any(read) {
                 return self.full_reload();
             }
             let paths = self.refresh_statics_diff(&batch.statics)?;

@@ -181,3 +181,25 @@ fn a_cached_build_sees_a_changed_data_file_and_shortcode_template() {
     cached(&f.site(), &f.out());
     assert!(f.read("cases/huodong/index.html").contains("<img class=\"mine\""));
 }
+
+#[test]
+fn serve_renders_again_what_read_an_edited_static_file_and_only_then() {
+    let f = site();
+    let mut engine = pufa::serve::engine::Engine::load(pufa::pipeline::SiteSpec::new(f.site())).unwrap();
+    let page =
+        |e: &pufa::serve::engine::Engine| String::from_utf8(e.snapshot()["cases/huodong/index.html"].clone()).unwrap();
+    assert!(page(&engine).contains("120"));
+    // A stylesheet nobody's shortcode read: served anew, the page as it was.
+    std::fs::create_dir_all(f.site().join("static/css")).unwrap();
+    let css = f.site().join("static/css/extra.css");
+    std::fs::write(&css, "p { color: black }").unwrap();
+    let changed = engine.apply(std::slice::from_ref(&css)).unwrap();
+    assert_eq!(engine.snapshot()["css/extra.css"], b"p { color: black }");
+    assert_eq!(changed.rendered, 0, "nothing rendered again: {:?}", changed.paths);
+    // The data file the page's data_table read.
+    let csv = f.site().join("static/data/参加人数.csv");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&csv, "村,人数\n东村,7654\n西村,95\n").unwrap();
+    engine.apply(&[csv]).unwrap();
+    assert!(page(&engine).contains("7654"));
+}
