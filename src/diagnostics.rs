@@ -155,16 +155,9 @@ impl Diagnostic {
     }
 
     /// Locates the diagnostic at a byte offset of `source` (clamped to the text).
+    /// (Placing many offsets of one text: build a [`LineIndex`] once and use its `place`.)
     pub fn at_offset(self, source: &str, offset: usize, span_bytes: usize) -> Self {
-        let (line, col) = line_col(source, offset);
-        let start = floor_char_boundary(source, offset.min(source.len()));
-        let end = floor_char_boundary(source, (offset + span_bytes).min(source.len()));
-        let span_chars = source[start..end]
-            .split('\n')
-            .next()
-            .map(|s| s.chars().count())
-            .unwrap_or(1);
-        self.at_line_col(source, line, col, span_chars)
+        LineIndex::new(source).place(self, offset, span_bytes)
     }
 
     pub fn is_error(&self) -> bool {
@@ -334,6 +327,11 @@ impl<'a> LineIndex<'a> {
             starts,
             last: std::cell::Cell::new((0, 1)),
         }
+    }
+
+    /// The text this indexes.
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// 1-based line and column (in characters) of a byte offset, as [`line_col`] gives them.

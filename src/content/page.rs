@@ -116,14 +116,13 @@ impl Page {
             d.line = line;
             d.col = 1;
             d.span_chars = key.chars().count();
-            d.source_line = Some(text.to_string());
+            d.with_source(text, 0)
         } else {
             d.line = 1;
             d.col = 1;
             d.span_chars = 3;
-            d.source_line = Some("---".into());
+            d.with_source("---", 0)
         }
-        d
     }
 
     /// A diagnostic at the first line of the YAML text containing `needle`.
@@ -136,8 +135,7 @@ impl Page {
                 d.line = line;
                 d.col = col;
                 d.span_chars = needle.chars().count();
-                d.source_line = Some(text.to_string());
-                d
+                d.with_source(text, 0)
             }
             None => self.at_key(code, "", d.message),
         }
@@ -259,8 +257,9 @@ pub fn parse_page(
         return Err(errors);
     }
 
-    let body = render_body(text, &split, shown)?;
-    let (links, warnings, headings) = locate_body(text, split.body_offset, shown, &body);
+    let index = LineIndex::new(text);
+    let body = render_body(&index, &split, shown)?;
+    let (links, warnings, headings) = locate_body(&index, split.body_offset, shown, &body);
 
     let mut page = Page {
         rel: rel.to_string(),
@@ -323,7 +322,7 @@ pub fn parse_section(
     });
     // Shortcodes are expanded in pages only; in a section's text they stay as written.
     let body = markdown::render(split.body);
-    let (links, warnings, _) = locate_body(text, split.body_offset, shown, &body);
+    let (links, warnings, _) = locate_body(&LineIndex::new(text), split.body_offset, shown, &body);
     let parent = if key.is_empty() {
         None
     } else {
@@ -437,16 +436,15 @@ pub fn sanitize_slug(s: &str) -> String {
 
 /// The body rendered, its shortcodes cut out and placed in the file (line, column, line
 /// text); a shortcode that cannot be read is an error at its place.
-fn render_body(text: &str, split: &front_matter::Split, shown: &str) -> Result<Rendered, Vec<Diagnostic>> {
+fn render_body(index: &LineIndex, split: &front_matter::Split, shown: &str) -> Result<Rendered, Vec<Diagnostic>> {
     let mut body = markdown::render_with_shortcodes(split.body).map_err(|e| {
+        let d = Diagnostic::new("shortcode/syntax", e.message).in_file(shown);
         vec![
-            Diagnostic::new("shortcode/syntax", e.message)
-                .in_file(shown)
-                .at_offset(text, split.body_offset + e.offset, e.len)
+            index
+                .place(d, split.body_offset + e.offset, e.len)
                 .with_hint("shortcode 的写法：{{ 名称(参数=\"值\") }}，或成对的 {% 名称(参数=\"值\") %}……{% end %}。要原样显示，写成 {{/* 名称() */}}，或放进代码 `…`。"),
         ]
     })?;
-    let index = LineIndex::new(text);
     for c in &mut body.shortcodes {
         let (line, col) = index.line_col(split.body_offset + c.range.start);
         c.line = line;
@@ -460,8 +458,8 @@ fn render_body(text: &str, split: &front_matter::Split, shown: &str) -> Result<R
 type BodyFacts = (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>);
 
 /// Maps Markdown byte ranges to file lines: links, warnings and headings.
-fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
-    let index = LineIndex::new(text);
+fn locate_body(index: &LineIndex, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
+    let text = index.text();
     let links = body
         .links
         .iter()
@@ -494,7 +492,7 @@ fn locate_body(text: &str, body_offset: usize, shown: &str, body: &Rendered) -> 
     // Headings with their lines (ATX headings only, which is what the theme and importer write).
     let mut headings = Vec::new();
     let mut in_fence = false;
-    let first_body_line = line_col(text, body_offset).0;
+    let first_body_line = index.line_col(body_offset).0;
     for (i, l) in text[body_offset..].split('\n').enumerate() {
         let t = l.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
