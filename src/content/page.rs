@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::date::Date;
 use super::front_matter::{self, FmLocator, PageFront, SectionFront, SortBy};
 use crate::config::{Config, Kind};
-use crate::diagnostics::{Diagnostic, LineIndex, line_col};
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Rendered};
 
 /// A file copied next to the page or section that owns it.
