@@ -452,6 +452,12 @@ impl Config {
         self.root.join("content")
     }
 
+    /// `.pufa-cache/` in the site: the build cache, processed images, attachment texts and
+    /// the external-link results (git-ignored; anything in it can be deleted).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join(".pufa-cache")
+    }
+
     pub fn theme_dir(&self) -> PathBuf {
         theme_dir(&self.root, &self.theme)
     }

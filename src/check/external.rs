@@ -124,7 +124,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 /// Fetches the URLs of `found` (unless skipped or cached) and reports the broken ones.
 pub fn check(config: &Config, found: &Found) -> (Vec<BrokenExternal>, Summary) {
     let limits = Limits::of(config);
-    let cache_file = cache_path(&config.root);
+    let cache_file = cache_path(config);
     let mut cache = read_cache(&cache_file);
     let now = unix_now();
     let mut summary = Summary {
@@ -414,8 +414,8 @@ fn unix_now() -> u64 {
 }
 
 /// Where the cache lives: ROOT/.pufa-cache/external-links.json.
-pub fn cache_path(root: &Path) -> PathBuf {
-    root.join(".pufa-cache").join("external-links.json")
+pub fn cache_path(config: &Config) -> PathBuf {
+    config.cache_dir().join("external-links.json")
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

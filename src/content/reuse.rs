@@ -72,6 +72,12 @@ pub enum Parsed {
     Draft,
 }
 
+/// A fingerprint of a file's [`Stamp`] (0 when it is gone): what a file an output reads
+/// (an image, an attachment, a data file) contributes to the output's inputs.
+pub fn file_hash(path: &std::path::Path) -> u64 {
+    Stamp::of(path).map_or(0, |s| crate::util::hash_of(&s))
+}
+
 /// The parse results of a load, by content path, and the index it derived with its key.
 #[derive(Debug, Clone, Default)]
 pub struct ParseCache {

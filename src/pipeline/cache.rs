@@ -35,8 +35,6 @@ use crate::render::search::Indexer;
 use crate::render::{Input, OutputKey};
 use crate::util::{hash_bytes, hash_str};
 
-/// The cache folder in a site.
-pub const DIR: &str = ".pufa-cache";
 /// Bumped whenever [`State`] or anything in it changes shape.
 const FORMAT: u32 = 4;
 /// How many build folders (site configurations and output folders) are kept.
@@ -139,7 +137,7 @@ impl BuildCache {
             "{FORMAT}\n{}\n{config:?}\n{drafts}\n{use_}",
             env!("CARGO_PKG_VERSION")
         ));
-        let root = config.root.join(DIR);
+        let root = config.cache_dir();
         let dir = root.join(format!("build-{key:016x}"));
         std::fs::create_dir_all(&dir)?;
         let lock = File::create(dir.join("lock"))?;

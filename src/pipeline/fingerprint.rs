@@ -115,7 +115,7 @@ fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Inpu
         Input::Publisher(p) => publisher_hash(site, p),
         Input::ProjectRefs(r) => list_hash(index.project_refs.get(r)),
         Input::Metrics => metrics_hash(site),
-        Input::File(f) => file_hash(&site.config.root.join(f)),
+        Input::File(f) => crate::content::reuse::file_hash(&site.config.root.join(f)),
         Input::Path(p) => hash_of(&site.lookup(p).map(|(owner, path)| {
             let full = site
                 .pages
@@ -125,18 +125,6 @@ fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Inpu
             (owner, path, full)
         })),
     }
-}
-
-/// A file's size and modification time (0 when it is gone).
-pub fn file_hash(path: &std::path::Path) -> u64 {
-    std::fs::metadata(path).map_or(0, |m| {
-        let modified = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        hash_of(&(m.len(), modified))
-    })
 }
 
 fn years_hash(site: &Site) -> u64 {

@@ -58,7 +58,7 @@ pub fn stamp(site: &Site, p: &Page) -> u64 {
         &files(site, p)
             .iter()
             .filter_map(|f| f.disk.as_deref())
-            .map(crate::pipeline::fingerprint::file_hash)
+            .map(crate::content::reuse::file_hash)
             .collect::<Vec<_>>(),
     )
 }
@@ -93,7 +93,7 @@ pub fn text_of(site: &Site, path: &Path) -> String {
     let Ok(bytes) = std::fs::read(path) else {
         return String::new();
     };
-    let dir = site.config.root.join(crate::pipeline::cache::DIR).join("attachments");
+    let dir = site.config.cache_dir().join("attachments");
     let cached = dir.join(format!("{:016x}.txt", crate::util::hash_bytes(&bytes)));
     if let Ok(t) = std::fs::read_to_string(&cached) {
         return t;

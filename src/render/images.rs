@@ -64,7 +64,7 @@ pub fn is_image(path: &str) -> bool {
 /// Processes `src` (or takes it from the cache): decoded, oriented, resized, re-encoded.
 pub fn process(config: &Config, src: &Path) -> Result<Processed, String> {
     static MEMO: OnceLock<Mutex<HashMap<(PathBuf, u64), Processed>>> = OnceLock::new();
-    let stamp = crate::pipeline::fingerprint::file_hash(src);
+    let stamp = crate::content::reuse::file_hash(src);
     let key = (src.to_path_buf(), stamp);
     let memo = MEMO.get_or_init(Default::default);
     if let Some(p) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
@@ -72,8 +72,7 @@ pub fn process(config: &Config, src: &Path) -> Result<Processed, String> {
     }
     let bytes = std::fs::read(src).map_err(|e| format!("读取图片失败：{e}"))?;
     let dir = config
-        .root
-        .join(crate::pipeline::cache::DIR)
+        .cache_dir()
         .join("images")
         .join(format!("{:016x}", crate::util::hash_bytes(&bytes)));
     let meta = dir.join("meta.json");
