@@ -70,27 +70,47 @@ pub fn process(config: &Config, src: &Path) -> Result<Processed, String> {
     if let Some(p) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return Ok(p);
     }
-    let bytes = std::fs::read(src).map_err(|e| format!("读取图片失败：{e}"))?;
-    let dir = config
-        .cache_dir()
-        .join("images")
-        .join(format!("{:016x}", crate::util::hash_bytes(&bytes)));
-    let meta = dir.join("meta.json");
-    let done = std::fs::read(&meta)
+    // The original's stamp names the folder of its bytes' results, so a later build finds
+    // them without reading the photo again.
+    let images = config.cache_dir().join("images");
+    let by_stamp = images
+        .join("stamps")
+        .join(format!("{:016x}", crate::util::hash_of(&key)));
+    let known = std::fs::read_to_string(&by_stamp)
         .ok()
-        .and_then(|m| serde_json::from_slice::<Processed>(&m).ok())
-        .filter(|p| p.variants.iter().all(|(_, f)| dir.join(f).is_file()));
-    let processed = match done {
-        Some(mut p) => {
-            p.dir = dir;
+        .and_then(|d| cached(&images.join(d.trim())));
+    let processed = match known {
+        Some(p) => p,
+        None => {
+            let bytes = std::fs::read(src).map_err(|e| format!("读取图片失败：{e}"))?;
+            let name = format!("{:016x}", crate::util::hash_bytes(&bytes));
+            let dir = images.join(&name);
+            let p = match cached(&dir) {
+                Some(p) => p,
+                None => encode_all(&bytes, src, &dir)?,
+            };
+            // A stamp that cannot be written only costs reading the photo next time.
+            if by_stamp.parent().is_some_and(|d| std::fs::create_dir_all(d).is_ok()) {
+                let _ = write_atomic(&by_stamp, name.as_bytes());
+            }
             p
         }
-        None => encode_all(&bytes, src, &dir)?,
     };
     if let Ok(mut m) = memo.lock() {
         m.insert(key, processed.clone());
     }
     Ok(processed)
+}
+
+/// The results kept in `dir` by an earlier build, when all their files are still there.
+fn cached(dir: &Path) -> Option<Processed> {
+    let meta = std::fs::read(dir.join("meta.json")).ok()?;
+    let mut p = serde_json::from_slice::<Processed>(&meta).ok()?;
+    if !p.variants.iter().all(|(_, f)| dir.join(f).is_file()) {
+        return None;
+    }
+    p.dir = dir.to_path_buf();
+    Some(p)
 }
 
 fn encode_all(bytes: &[u8], src: &Path, dir: &Path) -> Result<Processed, String> {
