@@ -340,11 +340,12 @@ fn raw_html(body: &str, range: &Range<usize>, html: &str, r: &mut Rendered, a11y
     Some(html)
 }
 
-/// Renders a Markdown body.
 /// Like [`render`], with the body's shortcodes cut out first (see [`shortcode`]): the HTML
-/// holds placeholders, the summary none, and ranges point into `body`.
+/// holds placeholders, the summary none, and ranges point into `body`. A block shortcode's
+/// body is rendered here too, its links and warnings joining the page's, so an `@/` link
+/// inside a `{% notice() %}` is checked and resolved like any other.
 pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxError> {
-    let cut = shortcode::cut(body)?;
+    let mut cut = shortcode::cut(body)?;
     if cut.calls.is_empty() && cut.edits.is_empty() {
         return Ok(render(body));
     }
@@ -359,8 +360,35 @@ pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxE
         let s = shortcode::fill_placeholders(&r.summary_html, false, |_| String::new());
         r.summary_html = std::sync::Arc::from(s);
     }
+    for call in &mut cut.calls {
+        render_block_body(call, &mut r);
+    }
     r.shortcodes = cut.calls;
     Ok(r)
+}
+
+/// Renders a block call's body into `call.body_html`, appending its links (renumbered),
+/// anchors and warnings to the page's `r`.
+fn render_block_body(call: &mut shortcode::Call, r: &mut Rendered) {
+    let Some(text) = &call.body else { return };
+    let sub = render(text);
+    let base = r.links.len();
+    let html = match resolve_links(&sub.html, |i| format!("{PLACEHOLDER}{}{PLACEHOLDER}", i + base)) {
+        Some(h) => h,
+        None => sub.html.to_string(),
+    };
+    let shift = |range: &Range<usize>| range.start + call.body_at..range.end + call.body_at;
+    r.links.extend(sub.links.into_iter().map(|mut l| {
+        l.range = shift(&l.range);
+        l
+    }));
+    r.warnings.extend(sub.warnings.into_iter().map(|mut w| {
+        w.range = shift(&w.range);
+        w
+    }));
+    r.anchors.extend(sub.anchors);
+    r.word_count += sub.word_count;
+    call.body_html = Some(html);
 }
 
 pub fn render(body: &str) -> Rendered {
@@ -522,7 +550,7 @@ pub fn render(body: &str) -> Rendered {
                     }
                 }
                 a11y.image(&range, &alt, &dest_url, &mut r);
-                let mut tag = format!("<img src=\"{href}\" alt=\"{}\" loading=\"lazy\"", escape(&alt));
+                let mut tag = format!("<img src=\"{href}\" alt=\"{}\"", escape(&alt));
                 if !title.is_empty() {
                     let _ = write!(tag, " title=\"{}\"", escape(&title));
                 }

@@ -27,6 +27,13 @@ pub struct Call {
     pub args: Vec<(String, Arg)>,
     /// The text between a block shortcode's tags (`None` for an inline one).
     pub body: Option<String>,
+    /// Where `body` starts in the page body (bytes).
+    #[serde(default)]
+    pub body_at: usize,
+    /// `body` rendered as Markdown, its links placeholders numbered in the page's link list
+    /// (filled in by [`crate::markdown::render_with_shortcodes`]).
+    #[serde(default)]
+    pub body_html: Option<String>,
     /// Where the call is in the body (bytes).
     pub range: Range<usize>,
     /// Filled in by the page: file line, column and the line's text, for messages.
@@ -213,6 +220,7 @@ fn read_call(body: &str, at: usize) -> Result<Option<Found>, SyntaxError> {
     }
     let mut end = p.i;
     let mut inner_body = None;
+    let mut body_at = 0;
     if block {
         let Some((text, after)) = block_body(body, end) else {
             return Err(SyntaxError {
@@ -221,13 +229,17 @@ fn read_call(body: &str, at: usize) -> Result<Option<Found>, SyntaxError> {
                 message: format!("shortcode `{name}` 缺少结尾的 `{{% end %}}`"),
             });
         };
-        inner_body = Some(text.trim_matches('\n').to_string());
+        let trimmed = text.trim_matches('\n');
+        body_at = end + (text.len() - text.trim_start_matches('\n').len());
+        inner_body = Some(trimmed.to_string());
         end = after;
     }
     Ok(Some(Found::Call(Call {
         name: name.to_string(),
         args,
         body: inner_body,
+        body_at,
+        body_html: None,
         range: at..end,
         line: 0,
         col: 0,

@@ -36,7 +36,7 @@ use crate::render::{Input, OutputKey};
 use crate::util::{hash_bytes, hash_str};
 
 /// Bumped whenever [`State`] or anything in it changes shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// How many build folders (site configurations and output folders) are kept.
 const KEEP: usize = 3;
 const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";

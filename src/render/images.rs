@@ -205,7 +205,8 @@ pub fn page_images(site: &crate::content::Site, p: &crate::content::Page, html: 
     let config = &site.config;
     let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
     let page_url = decode(&config.url(&p.path));
-    rewrite_html(html, |src| {
+    // A page with a cover opens with it: then no body image is on the first screen.
+    rewrite_html(html, p.front.cover.is_none(), |src| {
         let src = src.split(['?', '#']).next().unwrap_or(src);
         let wanted = if src.starts_with('/') {
             decode(src)
@@ -327,9 +328,20 @@ pub fn cover(
     image_value(&site.config, &asset.src, &asset.out).map_err(at)
 }
 
-/// `<img src="URL" …>` tags of `html` whose URL is in `images` get `srcset`, `sizes`,
-/// `width`, `height` and lazy loading (`images`: URL → (processed image, URL of each width)).
-pub fn rewrite_html(html: &str, lookup: impl Fn(&str) -> Option<(Processed, Vec<(u32, String)>)>) -> String {
+/// How far into a body (bytes of HTML) an image may start and still be on a phone's first
+/// screen: about 600 Chinese characters, more than a 375 px screen shows under the title.
+const FIRST_SCREEN_BYTES: usize = 1800;
+
+/// `<img src="URL" …>` tags of `html` whose URL is in `images` get `srcset`, `sizes`, `width`
+/// and `height` (`images`: URL → (processed image, URL of each width)). Every image gets
+/// `loading="lazy"` except the first when `eager_first` and it starts within
+/// [`FIRST_SCREEN_BYTES`]: that one is on the first screen, and waiting for it would only
+/// delay what the reader sees first.
+pub fn rewrite_html(
+    html: &str,
+    eager_first: bool,
+    lookup: impl Fn(&str) -> Option<(Processed, Vec<(u32, String)>)>,
+) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     let mut first = true;
@@ -337,7 +349,8 @@ pub fn rewrite_html(html: &str, lookup: impl Fn(&str) -> Option<(Processed, Vec<
         out.push_str(&rest[..at]);
         let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
         let tag = &rest[at..tag_end];
-        out.push_str(&rewrite_tag(tag, &lookup, first));
+        let lazy = !(first && eager_first && out.len() < FIRST_SCREEN_BYTES);
+        out.push_str(&rewrite_tag(tag, &lookup, lazy));
         first = false;
         rest = &rest[tag_end..];
     }
@@ -345,30 +358,28 @@ pub fn rewrite_html(html: &str, lookup: impl Fn(&str) -> Option<(Processed, Vec<
     out
 }
 
-fn rewrite_tag(tag: &str, lookup: &impl Fn(&str) -> Option<(Processed, Vec<(u32, String)>)>, first: bool) -> String {
-    let Some(src) = attr(tag, "src") else {
-        return tag.to_string();
-    };
-    let Some((p, urls)) = lookup(&src) else {
-        return tag.to_string();
-    };
+fn rewrite_tag(tag: &str, lookup: &impl Fn(&str) -> Option<(Processed, Vec<(u32, String)>)>, lazy: bool) -> String {
     let mut extra = String::new();
-    if attr(tag, "srcset").is_none() && urls.len() > 1 {
-        let set: Vec<String> = urls.iter().map(|(w, u)| format!("{u} {w}w")).collect();
-        extra.push_str(&format!(
-            " srcset=\"{}\" sizes=\"(max-width: 48rem) 100vw, 46rem\"",
-            set.join(", ")
-        ));
+    if let Some((p, urls)) = attr(tag, "src").and_then(|src| lookup(&src)) {
+        if attr(tag, "srcset").is_none() && urls.len() > 1 {
+            let set: Vec<String> = urls.iter().map(|(w, u)| format!("{u} {w}w")).collect();
+            extra.push_str(&format!(
+                " srcset=\"{}\" sizes=\"(max-width: 48rem) 100vw, 46rem\"",
+                set.join(", ")
+            ));
+        }
+        if attr(tag, "width").is_none() && attr(tag, "height").is_none() {
+            extra.push_str(&format!(" width=\"{}\" height=\"{}\"", p.width, p.height));
+        }
+        if attr(tag, "decoding").is_none() {
+            extra.push_str(" decoding=\"async\"");
+        }
     }
-    if attr(tag, "width").is_none() && attr(tag, "height").is_none() {
-        extra.push_str(&format!(" width=\"{}\" height=\"{}\"", p.width, p.height));
-    }
-    // The first image of a page may be on the first screen: only later ones wait.
-    if attr(tag, "loading").is_none() && !first {
+    if lazy && attr(tag, "loading").is_none() {
         extra.push_str(" loading=\"lazy\"");
     }
-    if attr(tag, "decoding").is_none() {
-        extra.push_str(" decoding=\"async\"");
+    if extra.is_empty() {
+        return tag.to_string();
     }
     let close = if tag.ends_with("/>") {
         tag.len() - 2
@@ -401,13 +412,16 @@ mod tests {
         let urls = vec![(480, "/a/p-480w.jpg".to_string()), (960, "/a/p.jpg".to_string())];
         let html =
             "<p><img src=\"/a/p.jpg\" alt=\"甲\" /></p><p><img src=\"/a/p.jpg\" alt=\"乙\" /></p><img src=\"/x.gif\">";
-        let out = rewrite_html(html, |u| (u == "/a/p.jpg").then(|| (p.clone(), urls.clone())));
+        let lookup = |u: &str| (u == "/a/p.jpg").then(|| (p.clone(), urls.clone()));
+        let out = rewrite_html(html, true, lookup);
         assert!(out.starts_with("<p><img src=\"/a/p.jpg\" alt=\"甲\" srcset=\"/a/p-480w.jpg 480w, /a/p.jpg 960w\" sizes=\"(max-width: 48rem) 100vw, 46rem\" width=\"960\" height=\"640\" decoding=\"async\"/></p>"), "{out}");
-        assert!(
-            out.contains("alt=\"乙\" srcset=") && out.contains("loading=\"lazy\""),
-            "{out}"
-        );
-        assert!(out.ends_with("<img src=\"/x.gif\">"));
+        assert!(out.contains("alt=\"乙\" srcset="), "{out}");
+        assert_eq!(out.matches("loading=\"lazy\"").count(), 2, "{out}");
+        assert!(out.ends_with("<img src=\"/x.gif\" loading=\"lazy\">"));
+        // Behind a cover, or far down the body, the first image waits too.
+        assert_eq!(rewrite_html(html, false, lookup).matches("loading=\"lazy\"").count(), 3);
+        let far = format!("<p>{}</p>{html}", "字".repeat(FIRST_SCREEN_BYTES / 3));
+        assert_eq!(rewrite_html(&far, true, lookup).matches("loading=\"lazy\"").count(), 3);
     }
 
     #[test]

@@ -97,10 +97,13 @@ fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) 
     }
     if let Some(body) = &call.body {
         ctx.insert("body", body);
-        ctx.insert_value(
-            "body_html",
-            Value::safe_string(crate::markdown::render(body).html.as_ref()),
-        );
+    }
+    if let Some(html) = &call.body_html {
+        let html = match d.site.resolved.get(&p.rel) {
+            Some(links) => links.fill(html),
+            None => Cow::Borrowed(html.as_str()),
+        };
+        ctx.insert_value("body_html", Value::safe_string(&html));
     }
     let bytes = r.render_template(&name, &ctx).map_err(|mut e| {
         e.hint = Some(format!(

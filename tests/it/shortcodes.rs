@@ -56,7 +56,7 @@ fn built_in_shortcodes_render_and_code_stays_text() {
     let base = "/cases/huodong/";
     for want in [
         format!(
-            "<figure class=\"figure\"><img src=\"{base}%E7%8E%B0%E5%9C%BA.jpg\" alt=\"村民在广场上听普法讲座\" loading=\"lazy\""
+            "<figure class=\"figure\"><img src=\"{base}%E7%8E%B0%E5%9C%BA.jpg\" alt=\"村民在广场上听普法讲座\" decoding=\"async\""
         ),
         "<figcaption>普法讲座现场</figcaption>".to_string(),
         "<aside class=\"notice notice-warning\" aria-label=\"注意\">".to_string(),
@@ -143,6 +143,40 @@ fn a_missing_file_and_a_broken_call_are_errors() {
     fails_with(
         "---\ntitle: 关于\n---\n\n{% notice() %}\n没有结尾\n",
         &["content/about.md:5:4", "{% end %}"],
+    );
+}
+
+#[test]
+fn links_inside_a_block_shortcode_are_resolved_and_checked() {
+    let f = site();
+    f.write(
+        "content/about.md",
+        "---\ntitle: 关于\n---\n\n{% notice() %}\n办事指南见[普法活动](@/cases/huodong/index.md)。\n{% end %}\n",
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = f.read("about/index.html");
+    assert!(html.contains("<a href=\"/cases/huodong/\">普法活动</a>"), "{html}");
+    assert!(!html.contains('\u{1}'), "no link placeholder is published");
+    fails_with(
+        "---\ntitle: 关于\n---\n\n{% notice() %}\n\n见[旧页](@/cases/没有.md)。\n{% end %}\n",
+        &["content/about.md:7:", "cases/没有.md"],
+    );
+}
+
+#[test]
+fn a_shortcode_in_a_section_index_is_left_as_written_with_a_warning() {
+    let f = site();
+    f.write(
+        "content/cases/_index.md",
+        "---\ntitle: 典型案例\n---\n\n栏目说明。\n\n{{ figure(src=\"a.jpg\", alt=\"x\") }}\n",
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("content/cases/_index.md:7:1") && e.contains("不会展开"),
+        "{e}"
     );
 }
 
