@@ -28,6 +28,7 @@ pub mod render;
 pub mod serve;
 pub mod theme;
 pub mod util;
+pub mod walk;
 pub mod yaml;
 
 pub use diagnostics::{Diagnostic, Error, Result};

@@ -107,7 +107,7 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
                 ),
         ));
     }
-    let (files, mut errors) = walk(config);
+    let (files, mut errors) = crate::walk::site_files(config, &config.content_dir());
     let rels: Vec<String> = files.iter().map(|f| display_path(f, &content)).collect();
     let set: BTreeSet<&str> = rels.iter().map(String::as_str).collect();
     let section_dirs: BTreeSet<String> = rels
@@ -209,107 +209,6 @@ pub fn load(config: &Config, opts: &LoadOptions) -> Result<Loaded, Error> {
         loaded.sections.push(Arc::new(Section::implicit_root(config)));
     }
     Ok(loaded)
-}
-
-/// Every file under content/ (symlinks followed), in name order, and what could not be walked:
-/// a name that is not UTF-8, a symlink loop, a link leaving the site or to nothing.
-fn walk(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let content = config.content_dir();
-    let site = crate::util::abs(&config.root);
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut walker = walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    while let Some(entry) = walker.next() {
-        let e = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                errors.push(walk_error(config, &e));
-                continue;
-            }
-        };
-        let problem = match e.depth() {
-            0 => None,
-            _ => bad_name(config, e.path()).or_else(|| link_outside(config, &site, &e)),
-        };
-        if let Some(d) = problem {
-            errors.push(d);
-            if e.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-        } else if e.file_type().is_file() {
-            files.push(e.into_path());
-        }
-    }
-    (files, errors)
-}
-
-/// A file or folder name that is not UTF-8 (GBK names from a Windows zip): its URL would be
-/// garbage, so it is an error naming it as well as it can be shown.
-fn bad_name(config: &Config, path: &Path) -> Option<Diagnostic> {
-    let name = path.file_name()?;
-    name.to_str().is_none().then(|| {
-        Diagnostic::new(
-            "content/file-name",
-            format!("文件名不是 UTF-8 编码：{}", name.to_string_lossy()),
-        )
-        .in_file(display_path(path, &config.root))
-        .with_hint(
-            "这个名字多半来自 Windows 上压缩的 zip（GBK 编码），网址会变成乱码。请把它重命名（例如在文件管理器里重新输入中文名），或用 `unzip -O GBK` 重新解压。",
-        )
-    })
-}
-
-/// A symlink whose target is outside the site folder: pufa reads only the site's own files.
-fn link_outside(config: &Config, site: &Path, e: &walkdir::DirEntry) -> Option<Diagnostic> {
-    if !e.path_is_symlink() {
-        return None;
-    }
-    let target = std::fs::canonicalize(e.path()).ok()?;
-    (!target.starts_with(site)).then(|| {
-        Diagnostic::new(
-            "content/symlink-outside",
-            format!(
-                "符号链接指向站点文件夹以外：{} → {}",
-                display_path(e.path(), &config.root),
-                target.display()
-            ),
-        )
-        .in_file(display_path(e.path(), &config.root))
-        .with_hint("pufa 只发布站点文件夹里的文件。请把要发布的文件复制到站点文件夹里，或删除这个链接。")
-    })
-}
-
-/// A walk error in plain words: a symlink loop or a link to nothing names the link and where
-/// it points.
-fn walk_error(config: &Config, e: &walkdir::Error) -> Diagnostic {
-    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| config.content_dir());
-    let shown = display_path(&path, &config.root);
-    let points = std::fs::read_link(&path)
-        .map(|t| t.display().to_string())
-        .unwrap_or_default();
-    let d = if let Some(ancestor) = e.loop_ancestor() {
-        Diagnostic::new(
-            "content/symlink-loop",
-            format!(
-                "符号链接形成了循环：{shown} → {points}（指回它上面的文件夹 {}）",
-                display_path(ancestor, &config.root)
-            ),
-        )
-        .with_hint("跟着这个链接会无穷无尽地进入同一个文件夹。请删除它，或让它指向站点里的另一个文件夹。")
-    } else if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) && !path.exists() {
-        Diagnostic::new(
-            "content/symlink-broken",
-            format!("符号链接指向的文件不存在：{shown} → {points}"),
-        )
-        .with_hint("请删除这个链接，或让它指向存在的文件。")
-    } else {
-        Diagnostic::new("io", format!("读取文件夹失败：{e}"))
-    };
-    d.in_file(shown)
 }
 
 /// The symlinks under content/ that lead to files or folders in the site, as (where the link

@@ -276,13 +276,15 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
     let config = &site.config;
     let theme = crate::theme::resolve(config)?;
     let mut files: BTreeMap<String, Source> = BTreeMap::new();
-    for (rel, src) in crate::theme::files(&theme, "static")
-        .into_iter()
-        .chain(crate::theme::dir_files(&config.root.join("static")))
-    {
+    for (rel, src) in crate::theme::files(&theme, "static") {
         files.insert(rel, src);
     }
-    let mut errors = Vec::new();
+    // The site's static/ is walked as content/ is: symlinks inside the site are followed.
+    let static_dir = config.root.join("static");
+    let (site_static, mut errors) = crate::walk::site_files(config, &static_dir);
+    for path in site_static {
+        files.insert(display_path(&path, &static_dir), Source::Path(path));
+    }
     strip_static_images(config, &mut files, &mut errors);
     let assets: Vec<&content::Asset> = site
         .assets

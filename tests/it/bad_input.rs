@@ -275,6 +275,18 @@ fn a_symlink_leaving_the_site_is_an_error_naming_both_ends() {
 
 #[cfg(unix)]
 #[test]
+fn a_static_symlink_leaving_the_site_is_an_error_naming_both_ends() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0").unwrap();
+    let e = fails_after(|site| {
+        std::fs::create_dir_all(site.join("static")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), site.join("static/etc")).unwrap();
+    });
+    has(&e, &["static/etc", "站点文件夹以外"]);
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlink_to_nothing_is_an_error_naming_the_link() {
     let e = fails_after(|site| std::os::unix::fs::symlink("gone.md", site.join("content/cases/dangling.md")).unwrap());
     has(&e, &["content/cases/dangling.md", "不存在", "gone.md"]);

@@ -248,6 +248,29 @@ fn new_writes_a_filled_in_template_that_builds() {
     );
 }
 
+/// A file and a folder symlinked into static/ from elsewhere in the site are published at the
+/// links' paths, as content/'s are.
+#[cfg(unix)]
+#[test]
+fn symlinked_static_files_inside_the_site_are_published() {
+    let f = Fixture::new(&[]);
+    let site = f.site();
+    std::fs::create_dir_all(site.join("shared/docs")).unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("shared/公告.txt"), "公告正文").unwrap();
+    std::fs::write(site.join("shared/docs/指南.txt"), "办事指南").unwrap();
+    std::os::unix::fs::symlink("../shared/公告.txt", site.join("static/公告.txt")).unwrap();
+    std::os::unix::fs::symlink("../shared/docs", site.join("static/docs")).unwrap();
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(f.read("公告.txt"), "公告正文");
+    assert_eq!(f.read("docs/指南.txt"), "办事指南");
+    assert!(
+        !f.out().join("公告.txt").is_symlink(),
+        "published as a file, not as a link"
+    );
+}
+
 /// A page and a folder symlinked into content/ from elsewhere in the site are published at
 /// the links' paths, and the build cache sees an edit to the linked file.
 #[cfg(unix)]
