@@ -18,7 +18,7 @@ fn refuse(file: &Path, message: &str, hint: &str) -> Error {
 /// The text of a PDF, one paragraph per line.
 pub fn read(file: &Path, bytes: &[u8]) -> Result<String, Error> {
     // The PDF parser may panic on a damaged file: that is a refusal, not a crash.
-    let extracted = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+    let extracted = quietly(|| pdf_extract::extract_text_from_mem(bytes));
     let text = match extracted {
         Ok(Ok(t)) => t,
         Ok(Err(_)) | Err(_) => {
@@ -38,6 +38,27 @@ pub fn read(file: &Path, bytes: &[u8]) -> Result<String, Error> {
         ));
     }
     Ok(join_wrapped(&lines))
+}
+
+/// Runs `f`, a call into the PDF parser, catching its panic (a damaged file) without the
+/// panic's English message and source path reaching the terminal: the caller reports it in
+/// Chinese. Other threads' panics, and this thread's outside `f`, print as always.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    use std::cell::Cell;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(false));
+    result
 }
 
 /// Joins lines a page broke: a line about as long as the page's longest that does not end a

@@ -240,10 +240,69 @@ proptest! {
     }
 
     #[test]
+    fn the_pdf_reader_never_panics(
+        noise in prop::collection::vec(any::<u8>(), 0..64),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        // Random bytes, and a real text PDF with a few bytes changed (a damaged download).
+        let mut damaged = text_pdf(&["一、主要做法", "全年开展普法活动36次。"]);
+        for (at, byte) in flips {
+            let i = at.index(damaged.len());
+            damaged[i] = byte;
+        }
+        for bytes in [noise, damaged] {
+            if let Ok(input) = decode(Path::new("r.pdf"), &bytes) {
+                let _ = convert(input, &Options::default());
+            }
+        }
+    }
+
+    #[test]
     fn the_docx_reader_never_panics(xml in docx_xml()) {
         if let Ok(input) = decode(Path::new("r.docx"), &docx_bytes(&xml)) {
             let _ = convert(input, &Options::default());
         }
+    }
+}
+
+/// Sets the uncompressed size in every local and central zip header of `zip` to `size`;
+/// returns how many headers it changed.
+fn understate(zip: &mut [u8], size: u32) -> usize {
+    let mut changed = 0;
+    for i in 0..zip.len().saturating_sub(30) {
+        let at = match &zip[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => i + 22,
+            [0x50, 0x4b, 0x01, 0x02] => i + 24,
+            _ => continue,
+        };
+        zip[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        changed += 1;
+    }
+    changed
+}
+
+/// A .docx whose headers say its document.xml is 1 KB while it unpacks to 36 MB: the reader
+/// never holds more than its 32 MB limit, whatever the headers claim.
+#[test]
+fn a_docx_that_understates_its_size_is_read_no_further_than_its_limit() {
+    let xml = format!(
+        "<w:document><w:body><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:body></w:document>",
+        "法".repeat(12 << 20)
+    );
+    let mut bytes = docx_bytes(&xml);
+    assert!(bytes.len() < 1 << 20, "deflated: {} bytes", bytes.len());
+    assert_eq!(understate(&mut bytes, 1024), 2, "one local and one central header");
+    match decode(Path::new("r.docx"), &bytes) {
+        Err(e) => assert!(e.to_string().contains("r.docx"), "{e}"),
+        Ok(pufa::import::decode::Input::Docx(blocks)) => {
+            let text = format!("{blocks:?}");
+            assert!(
+                text.len() < 32 << 20,
+                "read {} bytes past the headers' size",
+                text.len()
+            );
+        }
+        Ok(other) => panic!("not read as Word: {other:?}"),
     }
 }
 

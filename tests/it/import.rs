@@ -368,6 +368,21 @@ fn a_scanned_pdf_is_refused_with_a_clear_message() {
     );
 }
 
+/// A damaged PDF makes the PDF parser panic inside: the clerk gets the Chinese refusal, not
+/// the parser's English panic message and source path.
+#[test]
+fn a_damaged_pdf_is_refused_without_a_panic_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pdf = text_pdf(&["一、主要做法", "全年开展普法活动36次。"]);
+    pdf[154] = b'0'; // inside the page tree: the parser panics on it
+    std::fs::write(dir.path().join("坏.pdf"), pdf).unwrap();
+    let o = pufa(dir.path(), &["import", "坏.pdf", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("坏.pdf") && e.contains("无法读取这个 PDF"), "{e}");
+    assert!(!e.contains("panicked") && !e.contains(".rs:"), "{e}");
+}
+
 #[test]
 fn a_report_without_a_year_asks_for_year() {
     let dir = new_site();
