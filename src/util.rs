@@ -44,8 +44,21 @@ impl Laps {
         static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         if *ON.get_or_init(|| std::env::var_os("PUFA_TIMINGS").is_some()) {
             let ms = self.start.elapsed().as_secs_f64() * 1000.0;
-            eprintln!("[timing] {}{what}: {ms:.1} ms", self.prefix);
+            eprintln!("[timing] {}{what}: {ms:.1} ms{}", self.prefix, memory_now());
         }
+    }
+}
+
+/// `, RSS … MB (peak … MB)` from /proc on Linux (empty elsewhere): where memory goes.
+fn memory_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    };
+    match (kb("VmRSS:"), kb("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(", RSS {} MB (peak {} MB)", now / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 
@@ -158,6 +171,17 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
         || name == "Thumbs.db"
         || name == "desktop.ini"
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 #[cfg(test)]

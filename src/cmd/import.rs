@@ -75,8 +75,9 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
                 &text,
             )?;
         }
-        super::refuse_existing(&target, args.force, EXISTS_HINT)?;
-        if !args.dry_run {
+        if args.dry_run {
+            super::refuse_existing(&target, args.force, EXISTS_HINT)?;
+        } else {
             super::write_new_file(&target, &text, args.force, EXISTS_HINT)?;
         }
         let done = if args.dry_run {
@@ -124,8 +125,9 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
             Error::one(d)
         })?;
     }
-    super::refuse_existing(&target, args.force, EXISTS_HINT)?;
-    if !args.dry_run {
+    if args.dry_run {
+        super::refuse_existing(&target, args.force, EXISTS_HINT)?;
+    } else {
         super::write_new_file(&target, &im.page, args.force, EXISTS_HINT)?;
     }
     print!("{}", report(&im, &target, !args.dry_run));

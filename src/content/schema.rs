@@ -284,11 +284,6 @@ pub fn field(name: &str) -> Option<&'static Field> {
     PAGE_FIELDS.iter().find(|f| f.name == name)
 }
 
-/// The fields a page of `kind` may carry, in writing order.
-pub fn fields_for(kind: Kind) -> impl Iterator<Item = &'static Field> {
-    PAGE_FIELDS.iter().filter(move |f| f.allowed_for(kind))
-}
-
 /// The rules `kind` must satisfy.
 pub fn required_for(kind: Kind) -> impl Iterator<Item = &'static Required> {
     REQUIRED.iter().filter(move |r| r.kind == kind)

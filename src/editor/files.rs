@@ -68,7 +68,7 @@ fn no_symlinks(content: &Path, path: &Path) -> Result<(), &'static str> {
 
 /// A file's version: the SHA-256 of its bytes, in hex.
 pub fn version(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::hex(&Sha256::digest(bytes))
 }
 
 /// The version of the file at `path` now; `None` when it does not exist.

@@ -50,7 +50,7 @@ fn random_hex() -> String {
         let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
         b.copy_from_slice(&Sha256::digest(seed.as_bytes()));
     }
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    crate::util::hex(&b)
 }
 
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {

@@ -29,7 +29,7 @@ impl Entry {
     pub fn of(bytes: &[u8]) -> Entry {
         Entry {
             size: bytes.len() as u64,
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256: crate::util::hex(&Sha256::digest(bytes)),
         }
     }
 }
@@ -67,17 +67,6 @@ impl Manifest {
         out.push(b'\n');
         out
     }
-}
-
-/// Lowercase hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -316,6 +316,6 @@ fn hash_file(src: &Path) -> std::io::Result<Entry> {
     }
     Ok(Entry {
         size,
-        sha256: manifest::hex(&hasher.finalize()),
+        sha256: crate::util::hex(&hasher.finalize()),
     })
 }
