@@ -29,20 +29,10 @@ gen="$shared/bench/gen_corpus.py"
 timer="$shared/bench/bench_time.py"
 mkdir -p "$work"
 
+# shellcheck source=bench/corpus.sh
+. "$repo/bench/corpus.sh"
 corpus="$work/pufa-$pages"
-if [ ! -f "$corpus/config.yaml" ]; then
-  rm -rf "$corpus"
-  python3 "$gen" "$corpus" --pages "$pages" --flavor plain
-  cat > "$corpus/config.yaml" <<'YAML'
-title: 法治政府建设与普法宣传
-description: 基准测试语料
-base_url: https://example.org/
-government_site: false
-taxonomies:
-  - { name: topics, title: 主题 }
-  - { name: departments, title: 部门 }
-YAML
-fi
+pufa_corpus "$corpus" "$pages" "$gen"
 nosearch="$work/pufa-$pages-nosearch"
 if [ ! -f "$nosearch/config.yaml" ]; then
   rm -rf "$nosearch"; mkdir -p "$nosearch"
