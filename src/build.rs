@@ -82,7 +82,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     };
     let pipeline = Pipeline::from_config(&opts.spec, config, how)?;
     laps.lap("load + assemble + values");
-    let warnings = pipeline.warnings();
+    let mut warnings = pipeline.warnings();
     if opts.strict {
         let errs = strict_errors(&warnings);
         if !errs.is_empty() {
@@ -90,7 +90,11 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
         }
     }
     let keys = pipeline.outputs();
-    let copies = pipeline.static_files(&pipeline.paths(&keys))?;
+    let paths = pipeline.paths(&keys);
+    let copies = pipeline.static_files(&paths)?;
+    warnings.extend(pipeline.missing_site_paths(&paths, &copies));
+    drop(paths);
+    crate::diagnostics::sort_diagnostics(&mut warnings);
     let plan = match &previous {
         Some(state) => incremental::plan(state, &pipeline, &keys, &writer)?,
         None => Plan {

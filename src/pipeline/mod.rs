@@ -180,6 +180,12 @@ impl Pipeline {
         warnings(&self.site)
     }
 
+    /// A warning for each root-relative link or image a content file writes that is neither
+    /// a rendered output nor a copied file (see [`missing_site_paths`]).
+    pub fn missing_site_paths(&self, rendered: &HashMap<String, OutputKey>, copies: &[CopiedFile]) -> Vec<Diagnostic> {
+        missing_site_paths(&self.site, rendered, copies)
+    }
+
     /// What is copied rather than rendered (see [`static_files`]).
     pub fn static_files(&self, rendered: &HashMap<String, OutputKey>) -> Result<Vec<CopiedFile>, Error> {
         static_files(&self.site, rendered)
@@ -406,6 +412,50 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     w.extend(large_images(site));
     crate::diagnostics::sort_diagnostics(&mut w);
     w
+}
+
+/// Root-relative links and images in content files (`/images/a.png`, `/cases/`) that name no
+/// output and no copied file: a warning at the file's line, so `pufa build` says what
+/// `pufa check` would fail (an `@/` link to a missing page is an error already).
+pub fn missing_site_paths(
+    site: &Site,
+    rendered: &HashMap<String, OutputKey>,
+    copies: &[CopiedFile],
+) -> Vec<Diagnostic> {
+    let copied: std::collections::HashSet<&str> = copies.iter().map(|c| c.rel.as_str()).collect();
+    let exists = |path: &str| rendered.contains_key(path) || copied.contains(path);
+    let found = |target: &str| {
+        let path = target
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(target)
+            .trim_start_matches('/');
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        if path.is_empty() || path.ends_with('/') {
+            return exists(&format!("{path}index.html"));
+        }
+        exists(&path) || exists(&format!("{path}/index.html"))
+    };
+    let files = site
+        .pages
+        .values()
+        .map(|p| (p.shown.as_str(), &p.links))
+        .chain(site.sections.values().map(|s| (s.shown.as_str(), &s.links)));
+    let mut warnings = Vec::new();
+    for (shown, links) in files {
+        for l in links.iter().filter(|l| l.target.starts_with('/') && !found(&l.target)) {
+            let mut d = l.diagnostic(
+                shown,
+                "link/missing-file",
+                format!("链接指向的网址在本站不存在：{}", l.target),
+            );
+            d.severity = Severity::Warning;
+            warnings.push(d.with_hint(
+                "以 / 开头的链接指向本站的文件或页面：图片等文件放在 static/ 里（static/images/a.png 写成 /images/a.png）；链接本站页面最好写成 `@/栏目/文件名.md`，改名时 pufa 会帮你检查。",
+            ));
+        }
+    }
+    warnings
 }
 
 /// A warning for each image under content/ over 5 MB (published smaller, but slow to build
