@@ -17,7 +17,7 @@ use crate::content::bodies::BodySpill;
 use crate::content::reuse::Stamp;
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{Changes, Writer};
-use crate::pipeline::cache::{BuildCache, SearchState, State};
+use crate::pipeline::cache::{BuildCache, SearchState, State, StoredSearch};
 use crate::pipeline::incremental::{self, Plan, Rendered};
 use crate::pipeline::{Bodies, Pipeline, SiteSpec, load_config, strict_errors};
 use crate::render::OutputKey;
@@ -119,26 +119,26 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let old_copies = previous.as_ref().map(|s| &s.copies);
     let copied = copy_files(&writer, &copies, old_copies, pb.as_ref())?;
     laps.lap("copy");
-    let search = match (search_on, streamed) {
-        (false, _) => None,
-        (true, Some(indexer)) => Some(SearchState {
-            docs: incremental::indexed_docs(&pipeline.site, &pipeline.values),
-            indexer,
-        }),
-        (true, None) => {
-            let prev = previous.as_mut().and_then(|s| s.search.take());
-            let earlier = parsed.as_deref().map(incremental::Earlier::Parsed);
-            Some(incremental::search_index(
-                prev,
-                earlier,
-                &pipeline.site,
-                &pipeline.values,
-            )?)
+    let (search, search_files) = match (search_on, streamed) {
+        (false, _) => (None, 0),
+        (true, Some(indexer)) => {
+            let docs = incremental::indexed_docs(&pipeline.site, &pipeline.values);
+            let files = write_search_index(&writer, &indexer)?;
+            let n = files.len();
+            (Some((SearchState { docs, indexer }, files)), n)
         }
-    };
-    let search_files = match &search {
-        Some(s) => write_search_index(&writer, &s.indexer)?,
-        None => 0,
+        (true, None) => match kept_search(previous.as_ref(), &pipeline, &writer)? {
+            Some(n) => (None, n),
+            None => {
+                let stored = previous.as_ref().and_then(|s| s.stored.search.as_ref());
+                let prev = stored.zip(cache.as_ref()).and_then(|(s, c)| c.load_search(s));
+                let earlier = parsed.as_deref().map(incremental::Earlier::Parsed);
+                let state = incremental::search_index(prev, earlier, &pipeline.site, &pipeline.values)?;
+                let files = write_search_index(&writer, &state.indexer)?;
+                let n = files.len();
+                (Some((state, files)), n)
+            }
+        },
     };
     if let Some(pb) = pb {
         pb.finish_and_clear();
@@ -156,7 +156,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
             copied,
             search,
         );
-        if c.save(&state).is_err() {
+        if c.save(&state, parsed.as_deref()).is_err() {
             c.clear();
         }
         laps.lap("save cache");
@@ -260,13 +260,34 @@ fn copy_files(
     }
 }
 
-fn write_search_index(writer: &Writer, indexer: &Indexer) -> Result<usize, Error> {
+/// Writes the search index's files; returns their output paths.
+fn write_search_index(writer: &Writer, indexer: &Indexer) -> Result<Vec<String>, Error> {
     let (files, _) = indexer.finish();
-    let n = files.len();
+    let mut names = Vec::with_capacity(files.len());
     for (rel, bytes) in files {
         writer.put(&rel, bytes)?;
+        names.push(rel);
     }
-    Ok(n)
+    Ok(names)
+}
+
+/// When the indexed documents are the ones the stored search index was built from and its
+/// files are still in the output, keeps them without reading the index: returns how many.
+fn kept_search(previous: Option<&State>, p: &Pipeline, writer: &Writer) -> Result<Option<usize>, Error> {
+    let Some(stored) = previous.and_then(|s| s.stored.search.as_ref()) else {
+        return Ok(None);
+    };
+    let docs = incremental::indexed_docs(&p.site, &p.values);
+    if StoredSearch::docs_print(&docs) != stored.docs {
+        return Ok(None);
+    }
+    if !stored.files.iter().all(|f| writer.can_keep(f)) {
+        return Ok(None);
+    }
+    for f in &stored.files {
+        writer.keep(f)?;
+    }
+    Ok(Some(stored.files.len()))
 }
 
 fn progress_bar(enabled: bool, total: usize) -> Option<indicatif::ProgressBar> {

@@ -126,6 +126,38 @@ impl ParseCache {
         parts
     }
 
+    /// How many entries each of the `n` parts of [`ParseCache::parts`] holds.
+    pub fn part_sizes(&self, n: usize) -> Vec<usize> {
+        let mut sizes = vec![0; n.max(1)];
+        for rel in self.files.keys() {
+            sizes[crate::util::hash_str(rel) as usize % n.max(1)] += 1;
+        }
+        sizes
+    }
+
+    /// Whether this cache holds `entry` for `rel` as it is: the same stamp and the very same
+    /// parse result (reused by the load, not parsed again).
+    pub fn holds(&self, rel: &str, entry: &(Stamp, Parsed)) -> bool {
+        let Some((stamp, parsed)) = self.files.get(rel) else {
+            return false;
+        };
+        *stamp == entry.0
+            && match (parsed, &entry.1) {
+                (Parsed::Page(a), Parsed::Page(b)) => Arc::ptr_eq(a, b),
+                (Parsed::Section(a), Parsed::Section(b)) => Arc::ptr_eq(a, b),
+                (Parsed::Draft, Parsed::Draft) => true,
+                _ => false,
+            }
+    }
+
+    /// Whether `other` holds the very same site index as this cache.
+    pub fn same_index(&self, other: &ParseCache) -> bool {
+        match (&self.index, &other.index) {
+            (Some((a, x)), Some((b, y))) => a == b && Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
     /// A cache put back together from its parts and index.
     pub fn from_parts(parts: Vec<Vec<Entry>>, index: Option<(u64, Arc<SiteIndex>)>) -> ParseCache {
         ParseCache {

@@ -146,15 +146,23 @@ impl Writer {
     /// manifest records (its size; its bytes are what the caller knows it rendered before).
     /// Returns false when it must be written again.
     pub fn keep(&self, rel: &str) -> Result<bool, Diagnostic> {
-        let Some(old) = self.old.files.get(rel).filter(|_| !self.fresh) else {
-            return Ok(false);
-        };
-        let there =
-            std::fs::symlink_metadata(fs_path(&self.target, rel)).is_ok_and(|m| m.is_file() && m.len() == old.size);
-        if there {
-            self.record(rel, old.clone(), false)?;
+        match self.keepable(rel) {
+            Some(old) => self.record(rel, old.clone(), false).map(|_| true),
+            None => Ok(false),
         }
-        Ok(there)
+    }
+
+    /// Whether [`Writer::keep`] would keep `rel` (without keeping it): the previous build
+    /// wrote it and it is still there at the size the manifest records.
+    pub fn can_keep(&self, rel: &str) -> bool {
+        self.keepable(rel).is_some()
+    }
+
+    fn keepable(&self, rel: &str) -> Option<&Entry> {
+        let old = self.old.files.get(rel).filter(|_| !self.fresh)?;
+        std::fs::symlink_metadata(fs_path(&self.target, rel))
+            .is_ok_and(|m| m.is_file() && m.len() == old.size)
+            .then_some(old)
     }
 
     /// A folder for this build's temporary files (beside the output, never inside it).

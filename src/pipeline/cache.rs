@@ -7,9 +7,12 @@
 //! - `bodies`: the page bodies of the parse cache (see `content::bodies`); a build that
 //!   reuses the cache appends new bodies, one that does not writes `bodies.new`, renamed over
 //!   `bodies` when the state is saved;
-//! - `state`: a [`State`] (MessagePack): the parse results with the file stamps they were
-//!   made from, every output with the inputs it read and their fingerprints, the stamps of
-//!   copied files and the search index in its editable form.
+//! - `state`: the head of a [`State`] (MessagePack): every output with the inputs it read
+//!   and their fingerprints, the stamps of copied files, and the names of the part files
+//!   holding the rest: the parse results with the file stamps they were made from (16
+//!   parts), the site index, and the search index in its editable form. A part whose
+//!   contents did not change is not written again, and the search index is read only when
+//!   some indexed page changed.
 //!
 //! Nothing in it is trusted beyond what it can show: a file is reused only when its stamp is
 //! unchanged, an output is skipped only when none of its inputs' fingerprints changed and its
@@ -33,10 +36,10 @@ use crate::content::index::SiteIndex;
 use crate::content::reuse::{Entry, ParseCache, Stamp};
 use crate::render::search::Indexer;
 use crate::render::{Input, OutputKey};
-use crate::util::{hash_bytes, hash_str};
+use crate::util::hash_str;
 
 /// Bumped whenever [`State`] or anything in it changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// How many build folders (site configurations and output folders) are kept.
 const KEEP: usize = 3;
 const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";
@@ -67,9 +70,39 @@ pub struct State {
     pub inputs: Vec<(Input, u64)>,
     /// Copied files: output path → (source, its stamp then).
     pub copies: HashMap<String, (PathBuf, Stamp)>,
-    pub search: Option<SearchState>,
+    /// The search index this build made, to be saved, and the output files it wrote; `None`
+    /// when the build kept the stored one ([`Stored::search`]) or has none.
+    pub search: Option<(SearchState, Vec<String>)>,
     /// Bytes of `bodies` the parse cache still points at (the rest is garbage from edits).
     pub live_bodies: u64,
+    /// The part files this state was read from (or will reuse).
+    pub stored: Stored,
+}
+
+/// The part files of a saved state, so that a part whose contents did not change is neither
+/// written again nor, for the search index, even read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Stored {
+    /// The parse results' parts, by part number.
+    pub parts: Vec<String>,
+    pub index: Option<String>,
+    pub search: Option<StoredSearch>,
+}
+
+/// A saved search index: its part file, a fingerprint of the documents it was built from
+/// (content path and page fingerprint, in order) and the output files it wrote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSearch {
+    pub part: String,
+    pub docs: u64,
+    pub files: Vec<String>,
+}
+
+impl StoredSearch {
+    /// The fingerprint of a document list (see [`crate::pipeline::incremental::indexed_docs`]).
+    pub fn docs_print(docs: &[(String, u64)]) -> u64 {
+        crate::util::hash_of(&docs)
+    }
 }
 
 impl State {
@@ -88,17 +121,15 @@ impl State {
 const PARTS: usize = 16;
 
 /// The `state` file as written: the small facts, and the names of the part files that hold
-/// the rest. Parts are named after a hash of their bytes, so a part that did not change is
-/// not written again, and the `state` file's rename commits a whole new set at once.
+/// the rest. Parts are named after a hash of their bytes, so the `state` file's rename
+/// commits a whole new set at once.
 #[derive(Serialize)]
 struct HeadOut<'a> {
     outputs: &'a [OutputRecord],
     inputs: &'a [(Input, u64)],
     copies: &'a HashMap<String, (PathBuf, Stamp)>,
     live_bodies: u64,
-    parts: Vec<String>,
-    index: Option<String>,
-    search: Option<String>,
+    stored: Stored,
 }
 
 /// The `state` file as read.
@@ -108,9 +139,7 @@ struct HeadIn {
     inputs: Vec<(Input, u64)>,
     copies: HashMap<String, (PathBuf, Stamp)>,
     live_bodies: u64,
-    parts: Vec<String>,
-    index: Option<String>,
-    search: Option<String>,
+    stored: Stored,
 }
 
 /// The cache folder of one site configuration and output folder, locked while in use (a
@@ -151,33 +180,31 @@ impl BuildCache {
     }
 
     /// The state the last build saved, when it is of this format and its body file is there
-    /// and not mostly garbage. Parts are read in parallel.
+    /// and not mostly garbage. Parts are read in parallel; the search index is not read
+    /// (see [`BuildCache::load_search`]): a build whose documents did not change never needs it.
     pub fn load(&self) -> Option<State> {
         let head: HeadIn = self.read("state")?;
         let bodies = std::fs::metadata(self.dir.join("bodies")).ok()?.len();
         if bodies.saturating_sub(head.live_bodies) > head.live_bodies + (16 << 20) {
             return None;
         }
-        let (parts, (index, search)) = rayon::join(
+        let (parts, index) = rayon::join(
             || {
-                head.parts
+                head.stored
+                    .parts
                     .par_iter()
                     .map(|n| self.read::<Vec<Entry>>(n))
                     .collect::<Option<Vec<_>>>()
             },
             || {
-                rayon::join(
-                    || head.index.as_ref().map(|n| self.read::<(u64, Arc<SiteIndex>)>(n)),
-                    || head.search.as_ref().map(|n| self.read::<SearchState>(n)),
-                )
+                head.stored
+                    .index
+                    .as_ref()
+                    .map(|n| self.read::<(u64, Arc<SiteIndex>)>(n))
             },
         );
         let index = match index {
             Some(i) => Some(i?),
-            None => None,
-        };
-        let search = match search {
-            Some(s) => Some(s?),
             None => None,
         };
         Some(State {
@@ -185,22 +212,37 @@ impl BuildCache {
             outputs: head.outputs,
             inputs: head.inputs,
             copies: head.copies,
-            search,
+            search: None,
             live_bodies: head.live_bodies,
+            stored: head.stored,
         })
     }
 
+    /// The saved search index `stored` names.
+    pub fn load_search(&self, stored: &StoredSearch) -> Option<SearchState> {
+        self.read(&stored.part)
+    }
+
     /// One file of the cache: the magic line, then MessagePack. A part's bytes must hash to
-    /// the hash in its name: a part cut short by a crash is never read as valid.
+    /// the hash in its name: a part cut short by a crash is never read as valid. Read as a
+    /// stream (a big site's search index is hundreds of MB: it is never in memory twice).
     fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
-        let bytes = std::fs::read(self.dir.join(name)).ok()?;
-        let body = bytes.strip_prefix(MAGIC)?;
+        let file = File::open(self.dir.join(name)).ok()?;
+        let mut r = Hashing::new(std::io::BufReader::with_capacity(1 << 16, file));
+        let mut magic = [0u8; MAGIC.len()];
+        std::io::Read::read_exact(&mut r, &mut magic).ok()?;
+        if magic != MAGIC {
+            return None;
+        }
+        let value: T = rmp_serde::from_read(&mut r).ok()?;
+        // Anything after the value counts too: the hash covers the whole file.
+        std::io::copy(&mut r, &mut std::io::sink()).ok()?;
         if let Some((_, hash)) = name.rsplit_once('-')
-            && hash != format!("{:016x}", hash_bytes(&bytes))
+            && hash != format!("{:016x}", r.finish())
         {
             return None;
         }
-        rmp_serde::from_slice(body).ok()
+        Some(value)
     }
 
     /// The body file: the existing one to append to when `reuse`, else a new one.
@@ -211,43 +253,67 @@ impl BuildCache {
         }
     }
 
-    /// Writes `value` as a part named `{kind}-{hash of its bytes}`, unless that part exists.
+    /// Writes `value` as a part named `{kind}-{hash of its bytes}` (unless that part exists),
+    /// streamed to a temporary file while hashing, so it is never in memory as bytes.
     fn write_part<T: Serialize + ?Sized>(&self, kind: &str, value: &T) -> std::io::Result<String> {
-        let mut bytes = MAGIC.to_vec();
-        rmp_serde::encode::write(&mut bytes, value).map_err(std::io::Error::other)?;
-        let name = format!("{kind}-{:016x}", hash_bytes(&bytes));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self.dir.join(format!("{kind}.{n}.tmp"));
+        let mut w = Hashing::new(BufWriter::with_capacity(1 << 16, File::create(&tmp)?));
+        w.write_all(MAGIC)?;
+        rmp_serde::encode::write(&mut w, value).map_err(std::io::Error::other)?;
+        w.flush()?;
+        let name = format!("{kind}-{:016x}", w.finish());
         let path = self.dir.join(&name);
-        if !path.exists() {
-            let tmp = self.dir.join(format!("{name}.tmp"));
-            std::fs::write(&tmp, &bytes)?;
+        if path.exists() {
+            std::fs::remove_file(&tmp)?;
+        } else {
             std::fs::rename(&tmp, &path)?;
         }
         Ok(name)
     }
 
-    /// Saves `state`: its parts (those not already there), then the `state` file naming them
-    /// (written whole, then renamed into place: the commit point), with the new body file
-    /// when this build wrote one; parts no longer named are removed.
-    pub fn save(&self, state: &State) -> std::io::Result<()> {
+    /// Saves `state`: its parts, then the `state` file naming them (written whole, then
+    /// renamed into place: the commit point), with the new body file when this build wrote
+    /// one; parts no longer named are removed. A part that holds just what it held in
+    /// `before` (the parse results the state was loaded with) keeps its file unwritten, as
+    /// do an unchanged site index and a kept search index.
+    pub fn save(&self, state: &State, before: Option<&ParseCache>) -> std::io::Result<()> {
         let parsed = state.parsed.parts(PARTS);
+        let sizes = before.map(|b| b.part_sizes(PARTS));
+        let kept = |kind: &str, name: Option<&String>, same: bool| {
+            name.filter(|n| same && n.starts_with(kind) && self.dir.join(n).is_file())
+                .cloned()
+        };
         let (parts, (index, search)) = rayon::join(
             || {
                 parsed
                     .par_iter()
-                    .map(|p| self.write_part("pages", p))
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let same = before.zip(sizes.as_ref()).is_some_and(|(b, sizes)| {
+                            sizes.get(i) == Some(&p.len()) && p.iter().all(|(rel, e)| b.holds(rel, e))
+                        });
+                        match kept("pages-", state.stored.parts.get(i), same) {
+                            Some(name) => Ok(name),
+                            None => self.write_part("pages", p),
+                        }
+                    })
                     .collect::<std::io::Result<Vec<_>>>()
             },
             || {
                 rayon::join(
                     || {
-                        state
-                            .parsed
-                            .index
-                            .as_ref()
-                            .map(|i| self.write_part("index", i))
-                            .transpose()
+                        let same = before.is_some_and(|b| b.same_index(&state.parsed));
+                        let Some(index) = state.parsed.index.as_ref() else {
+                            return Ok(None);
+                        };
+                        match kept("index-", state.stored.index.as_ref(), same) {
+                            Some(name) => Ok(Some(name)),
+                            None => self.write_part("index", index).map(Some),
+                        }
                     },
-                    || state.search.as_ref().map(|s| self.write_part("search", s)).transpose(),
+                    || self.search_part(state),
                 )
             },
         );
@@ -256,9 +322,11 @@ impl BuildCache {
             inputs: &state.inputs,
             copies: &state.copies,
             live_bodies: state.live_bodies,
-            parts: parts?,
-            index: index?,
-            search: search?,
+            stored: Stored {
+                parts: parts?,
+                index: index?,
+                search: search?,
+            },
         };
         let tmp = self.dir.join("state.tmp");
         let mut w = BufWriter::new(File::create(&tmp)?);
@@ -273,17 +341,33 @@ impl BuildCache {
             std::fs::rename(&new_bodies, self.dir.join("bodies"))?;
         }
         std::fs::rename(&tmp, self.dir.join("state"))?;
-        self.remove_unnamed(&head);
+        self.remove_unnamed(&head.stored);
         Ok(())
     }
 
-    /// Removes part files the saved state does not name.
-    fn remove_unnamed(&self, head: &HeadOut) {
-        let named: std::collections::HashSet<&str> = head
+    /// The search index to name in the saved state: the new one written, or the kept one.
+    fn search_part(&self, state: &State) -> std::io::Result<Option<StoredSearch>> {
+        match &state.search {
+            Some((s, files)) => Ok(Some(StoredSearch {
+                part: self.write_part("search", s)?,
+                docs: StoredSearch::docs_print(&s.docs),
+                files: files.clone(),
+            })),
+            None => Ok(state
+                .stored
+                .search
+                .clone()
+                .filter(|s| s.part.starts_with("search-") && self.dir.join(&s.part).is_file())),
+        }
+    }
+
+    /// Removes part files the saved state does not name, and stray temporary files.
+    fn remove_unnamed(&self, stored: &Stored) {
+        let named: std::collections::HashSet<&str> = stored
             .parts
             .iter()
-            .chain(&head.index)
-            .chain(&head.search)
+            .chain(&stored.index)
+            .chain(stored.search.as_ref().map(|s| &s.part))
             .map(String::as_str)
             .collect();
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
@@ -292,7 +376,8 @@ impl BuildCache {
         for e in entries.filter_map(Result::ok) {
             let name = e.file_name().to_string_lossy().into_owned();
             let part = ["pages-", "index-", "search-"].iter().any(|k| name.starts_with(k));
-            if part && !named.contains(name.as_str()) {
+            // A `.tmp` left by a build that was killed while writing (this one holds the lock).
+            if (part || name.ends_with(".tmp")) && !named.contains(name.as_str()) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -301,6 +386,46 @@ impl BuildCache {
     /// Forgets the saved state (after a build that could not save a consistent one).
     pub fn clear(&self) {
         let _ = std::fs::remove_file(self.dir.join("state"));
+    }
+}
+
+/// A reader or writer that hashes what passes through it ([`crate::util::StableHasher`],
+/// the same value [`crate::util::hash_bytes`] gives for the whole).
+struct Hashing<T> {
+    inner: T,
+    hash: crate::util::StableHasher,
+}
+
+impl<T> Hashing<T> {
+    fn new(inner: T) -> Self {
+        Hashing {
+            inner,
+            hash: crate::util::StableHasher::default(),
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.hash)
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        std::hash::Hasher::write(&mut self.hash, &buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        std::hash::Hasher::write(&mut self.hash, &buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

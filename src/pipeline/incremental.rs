@@ -186,7 +186,8 @@ pub type Rendered = (OutputKey, String, Vec<Input>);
 
 /// The state the next build reuses: the parse results with their stamps, every output (kept
 /// ones with the inputs they read last time, rendered ones with what they read now), every
-/// input's fingerprint now, the copied files' stamps and the search index.
+/// input's fingerprint now, the copied files' stamps and the search index (a new one with
+/// its output files, or none when the stored one was kept), and the stored part names.
 pub fn next_state(
     p: &Pipeline,
     previous: Option<&State>,
@@ -194,7 +195,7 @@ pub fn next_state(
     rendered: Vec<Rendered>,
     mut known: FxMap<Input, u64>,
     copies: HashMap<String, (std::path::PathBuf, crate::content::reuse::Stamp)>,
-    search: Option<SearchState>,
+    search: Option<(SearchState, Vec<String>)>,
 ) -> State {
     let mut table: FxMap<Input, u32> = FxMap::default();
     let mut inputs: Vec<Input> = Vec::new();
@@ -239,6 +240,7 @@ pub fn next_state(
         inputs,
         copies,
         search,
+        stored: previous.map(|s| s.stored.clone()).unwrap_or_default(),
         ..State::of_load(&p.site)
     }
 }

@@ -122,13 +122,21 @@ fn encode_all(bytes: &[u8], src: &Path, dir: &Path) -> Result<Processed, String>
     let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|x| *x < full).collect();
     widths.push(full);
     std::fs::create_dir_all(dir).map_err(|e| format!("写入图片缓存失败：{e}"))?;
+    // The smaller versions are made from the full-size one, not from the original: a phone's
+    // 12-megapixel photo is resized once, and the rest from a picture a sixth its size.
+    let height_at = |width: u32| ((u64::from(h) * u64::from(width)) / u64::from(w.max(1))).max(1) as u32;
+    let full_img = match full == w {
+        true => img,
+        false => img.resize_exact(full, height_at(full), image::imageops::FilterType::Lanczos3),
+    };
     let mut variants = Vec::new();
     for width in widths {
-        let height = ((u64::from(h) * u64::from(width)) / u64::from(w.max(1))).max(1) as u32;
-        let scaled = if width == w {
-            img.clone()
+        let smaller;
+        let scaled = if width == full {
+            &full_img
         } else {
-            img.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
+            smaller = full_img.resize_exact(width, height_at(width), image::imageops::FilterType::Lanczos3);
+            &smaller
         };
         let name = format!("{width}.{}", if png { "png" } else { "jpg" });
         let mut out = Vec::new();
@@ -144,10 +152,9 @@ fn encode_all(bytes: &[u8], src: &Path, dir: &Path) -> Result<Processed, String>
         write_atomic(&dir.join(&name), &out)?;
         variants.push((width, name));
     }
-    let height = ((u64::from(h) * u64::from(full)) / u64::from(w.max(1))).max(1) as u32;
     let p = Processed {
         width: full,
-        height,
+        height: height_at(full),
         variants,
         dir: dir.to_path_buf(),
     };

@@ -147,7 +147,7 @@ impl Engine {
             let site = Arc::clone(&e.pipeline.site);
             std::thread::spawn(move || {
                 let state = State::of_load(&site);
-                if cache.save(&state).is_err() {
+                if cache.save(&state, None).is_err() {
                     cache.clear();
                 }
             });

@@ -93,3 +93,36 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
     edit(&site.join("content/cases/wuye.md"), |t| format!("{t}\n\n又一句。\n"));
     compare(&site, &out, 1, "after corrupting the cache");
 }
+
+/// A rebuild in which no indexed page changed keeps the search index's files without reading
+/// the stored index: with its part file gone, the rebuild still renders nothing, and the next
+/// edit builds the index again.
+#[test]
+fn an_unchanged_rebuild_does_not_read_the_search_index() {
+    let f = Fixture::new(&[]);
+    let (site, out) = (f.site(), f.out());
+    let timed = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pufa"))
+            .args(["build", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(&out)
+            .env("PUFA_TIMINGS", "1")
+            .output()
+            .unwrap()
+    };
+    assert!(timed().status.success());
+    let parts: Vec<std::path::PathBuf> = walkdir::WalkDir::new(site.join(".pufa-cache"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("search-"))
+        .map(|e| e.into_path())
+        .collect();
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    std::fs::remove_file(&parts[0]).unwrap();
+    let o = timed();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("plan: 0 to render"), "{}", stderr(&o));
+    edit(&site.join("content/cases/wuye.md"), |t| format!("{t}\n\n补充一句。\n"));
+    compare(&site, &out, 1, "an edit after the search part was lost");
+}
