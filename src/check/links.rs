@@ -221,26 +221,10 @@ impl LinkChecker {
 
     /// The output file a path relative to the output root names.
     fn file_target(&self, path: &str, fragment: Option<String>) -> Target {
-        let decoded = percent_decode_str(path).decode_utf8_lossy();
-        let Some(norm) = normalize(&decoded) else {
-            return Target::Missing(decoded.into_owned());
-        };
-        let file = if norm.is_empty() || norm.ends_with('/') {
-            format!("{norm}index.html")
-        } else {
-            norm.clone()
-        };
-        if self.files.contains(&file) {
-            return Target::Internal { file, fragment };
+        match crate::render::output_file(path, |f| self.files.contains(f)) {
+            Ok(file) => Target::Internal { file, fragment },
+            Err(file) => Target::Missing(file),
         }
-        let dir_index = format!("{norm}/index.html");
-        if self.files.contains(&dir_index) {
-            return Target::Internal {
-                file: dir_index,
-                fragment,
-            };
-        }
-        Target::Missing(file)
     }
 
     /// The findings: broken links (each once, with how many outputs have it) and, separately,
@@ -428,26 +412,6 @@ fn scheme_of(s: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     valid.then(|| scheme.to_ascii_lowercase())
-}
-
-/// `a/./b/../c` → `a/c`; `None` when it climbs above the root.
-fn normalize(p: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    let trailing = p.ends_with('/') || p.ends_with("/.") || p.ends_with("/..");
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut s = parts.join("/");
-    if trailing && !s.is_empty() {
-        s.push('/');
-    }
-    Some(s)
 }
 
 /// Ids and link attribute values of an HTML output.

@@ -425,16 +425,8 @@ pub fn missing_site_paths(
     let copied: std::collections::HashSet<&str> = copies.iter().map(|c| c.rel.as_str()).collect();
     let exists = |path: &str| rendered.contains_key(path) || copied.contains(path);
     let found = |target: &str| {
-        let path = target
-            .split(['?', '#'])
-            .next()
-            .unwrap_or(target)
-            .trim_start_matches('/');
-        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        if path.is_empty() || path.ends_with('/') {
-            return exists(&format!("{path}index.html"));
-        }
-        exists(&path) || exists(&format!("{path}/index.html"))
+        let path = target.split(['?', '#']).next().unwrap_or(target);
+        render::output_file(path.trim_start_matches('/'), exists).is_ok()
     };
     let files = site
         .pages

@@ -419,6 +419,51 @@ pub fn pager_path(base: &str, pager: usize) -> String {
     }
 }
 
+/// The output file that `path` (relative to the output root, as a URL writes it) names:
+/// percent-decoded and normalized, `cases/` and `` as their `index.html`, and `cases` as
+/// `cases/index.html` when only that `exists`. `Err` holds the file it would be when none
+/// exists (or the path, when it climbs above the root). The link check and the build's
+/// missing-link warning both ask this.
+pub fn output_file(path: &str, exists: impl Fn(&str) -> bool) -> Result<String, String> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let Some(norm) = normalize(&decoded) else {
+        return Err(decoded.into_owned());
+    };
+    let file = if norm.is_empty() || norm.ends_with('/') {
+        format!("{norm}index.html")
+    } else {
+        norm.clone()
+    };
+    if exists(&file) {
+        return Ok(file);
+    }
+    let dir_index = format!("{norm}/index.html");
+    if exists(&dir_index) {
+        return Ok(dir_index);
+    }
+    Err(file)
+}
+
+/// `a/./b/../c` → `a/c`; `None` when it climbs above the root.
+fn normalize(p: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let trailing = p.ends_with('/') || p.ends_with("/.") || p.ends_with("/..");
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if trailing && !s.is_empty() {
+        s.push('/');
+    }
+    Some(s)
+}
+
 /// Where an output is written, relative to the output folder.
 pub fn output_path(key: &OutputKey, site: &Site) -> String {
     let file = |dir: String| format!("{dir}index.html");
