@@ -42,9 +42,13 @@ fs.writeFileSync(wuye, good);
 check(await wait(() => !document.getElementById('pufa-error-overlay') && !document.body.innerText.includes('浏览器里自动出现的新段落')), 'fixing it clears the overlay and shows the fix');
 
 console.log('serve: stylesheet swap');
-await page.evaluate(() => { window.__notReloaded = true; });
 const css = path.join(dir, 'site/static/css/site.css');
 fs.mkdirSync(path.dirname(css), { recursive: true });
+// Let the fix's reload and the new folder's event settle first (on a loaded machine they can
+// arrive late): the flag must only see what the stylesheet edit does.
+await new Promise((r) => setTimeout(r, 1500));
+await page.waitForLoadState('load');
+await page.evaluate(() => { window.__notReloaded = true; });
 fs.writeFileSync(css, fs.readFileSync(path.join(repo, 'themes/default/static/css/site.css'), 'utf8') + '\nbody { border-top: 7px solid rgb(1, 2, 3); }\n');
 check(await wait(() => getComputedStyle(document.body).borderTopWidth === '7px'), 'a CSS change applies');
 check(await page.evaluate(() => window.__notReloaded === true), 'without reloading the page');
