@@ -200,12 +200,12 @@ fn render(
     record: bool,
     index: Option<&mut Indexer>,
     pb: Option<&indicatif::ProgressBar>,
-) -> Result<Vec<Rendered>, Error> {
+) -> Result<Rendered, Error> {
     let binding = p.bind(record);
-    let records: Mutex<Vec<Rendered>> = Mutex::new(Vec::new());
+    let records: Mutex<Rendered> = Mutex::new(Rendered::default());
     p.render(&binding, keys, index, pb, |key, rel, out| {
         if record && let Ok(mut r) = records.lock() {
-            r.push((key.clone(), rel.clone(), out.inputs));
+            r.add(key.clone(), rel.clone(), out.inputs);
         }
         writer.put(&rel, out.bytes)
     })?;

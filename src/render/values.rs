@@ -85,6 +85,45 @@ pub struct Values {
     pub pages: HashMap<String, PageValues>,
     /// Section key → (value without its pages, fingerprint).
     pub sections: HashMap<String, (Value, u64)>,
+    /// Every term a page names, as its summary shows it (`{name, url}`), built once and
+    /// shared by the summaries (a term is named by thousands of pages).
+    terms: TermLinks,
+}
+
+/// Taxonomy → term name → `{name, url}`.
+type TermLinks = HashMap<String, HashMap<String, Value>>;
+
+/// The term names of a page, by taxonomy, as summaries show them (trimmed).
+fn page_terms<'a>(config: &'a Config, p: &'a Page) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> + 'a {
+    config.taxonomies.iter().map(move |t| {
+        let names = p
+            .front
+            .taxonomies
+            .get(&t.name)
+            .map(|l| l.0.iter().map(|s| s.trim()).collect())
+            .unwrap_or_default();
+        (t.name.as_str(), names)
+    })
+}
+
+/// Adds the terms `pages` name to `links`.
+fn add_term_links<'a>(links: &mut TermLinks, config: &Config, pages: impl Iterator<Item = &'a Page>) {
+    for p in pages {
+        for (taxonomy, names) in page_terms(config, p) {
+            let known = links.entry(taxonomy.to_string()).or_default();
+            for n in names {
+                if !known.contains_key(n) {
+                    known.insert(n.to_string(), term_link(config, taxonomy, n));
+                }
+            }
+        }
+    }
+}
+
+fn term_link(config: &Config, taxonomy: &str, name: &str) -> Value {
+    let mut tm = MapBuilder::new();
+    tm.set("name", name).set("url", term_url(config, taxonomy, name));
+    tm.build()
 }
 
 impl Values {
@@ -96,11 +135,14 @@ impl Values {
             .par_iter()
             .map(|(rel, p)| (rel.clone(), page_values(site, p)))
             .collect();
+        let mut terms = TermLinks::new();
+        add_term_links(&mut terms, &site.config, site.pages.values().map(|p| p.as_ref()));
         let mut v = Values {
             config: config_value(&site.config),
             nav: Value::none(),
             pages,
             sections: HashMap::new(),
+            terms,
         };
         v.refresh_sections(site);
         v
@@ -119,6 +161,8 @@ impl Values {
             }
         }
         self.pages.extend(fresh);
+        let updated = pages.iter().filter_map(|rel| site.pages.get(rel)).map(|p| p.as_ref());
+        add_term_links(&mut self.terms, &site.config, updated);
         self.refresh_sections(site);
     }
 
@@ -135,7 +179,7 @@ impl Values {
     pub fn build_summaries(&self, site: &Site) {
         self.pages.par_iter().for_each(|(rel, v)| {
             if let Some(p) = site.pages.get(rel) {
-                v.summary.get_or_init(|| summary_value(site, p));
+                v.summary.get_or_init(|| summary_value(site, p, &self.terms));
             }
         });
     }
@@ -144,7 +188,7 @@ impl Values {
     pub fn page_summary(&self, site: &Site, rel: &str) -> Value {
         record(Input::PageMeta(rel.to_string()));
         match (self.pages.get(rel), site.pages.get(rel)) {
-            (Some(v), Some(p)) => v.summary.get_or_init(|| summary_value(site, p)).clone(),
+            (Some(v), Some(p)) => v.summary.get_or_init(|| summary_value(site, p, &self.terms)).clone(),
             _ => Value::none(),
         }
     }
@@ -164,7 +208,7 @@ pub fn page_full(site: &Site, values: &Values, rel: &str, content: Option<&str>)
     let (Some(p), Some(v)) = (site.pages.get(rel), values.pages.get(rel)) else {
         return Ok(Value::none());
     };
-    let summary = v.summary.get_or_init(|| summary_value(site, p));
+    let summary = v.summary.get_or_init(|| summary_value(site, p, &values.terms));
     let config = &site.config;
     let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
     Ok(extend_map(
@@ -331,7 +375,7 @@ pub fn taxonomy_map(config: &Config, name: &str, title: &str) -> MapBuilder {
 const SUMMARY_KEYS: usize = 40;
 
 /// What lists show of a page.
-fn summary_value(site: &Site, p: &Page) -> Value {
+fn summary_value(site: &Site, p: &Page, links: &TermLinks) -> Value {
     let config = &site.config;
     let summary_html: &str = site.resolved.get(&p.rel).map(|r| r.summary.as_ref()).unwrap_or("");
     let description = p
@@ -374,26 +418,16 @@ fn summary_value(site: &Site, p: &Page) -> Value {
     // Taxonomies: names (as in Zola) and names with URLs.
     let mut names = tera::Map::new();
     let mut terms = tera::Map::new();
-    for t in &config.taxonomies {
-        let list: Vec<String> = p
-            .front
-            .taxonomies
-            .get(&t.name)
-            .map(|l| l.0.iter().map(|s| s.trim().to_string()).collect())
-            .unwrap_or_default();
-        terms.insert(
-            t.name.clone().into(),
-            Value::from(
-                list.iter()
-                    .map(|n| {
-                        let mut tm = MapBuilder::new();
-                        tm.set("name", n.as_str()).set("url", term_url(config, &t.name, n));
-                        tm.build()
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        names.insert(t.name.clone().into(), Value::from(list));
+    for (taxonomy, list) in page_terms(config, p) {
+        let linked: Vec<Value> = list
+            .iter()
+            .map(|n| match links.get(taxonomy).and_then(|t| t.get(*n)) {
+                Some(v) => v.clone(),
+                None => term_link(config, taxonomy, n),
+            })
+            .collect();
+        terms.insert(taxonomy.to_string().into(), Value::from(linked));
+        names.insert(taxonomy.to_string().into(), Value::from(list));
     }
     m.set("taxonomies", Value::from(names)).set("terms", Value::from(terms));
 
