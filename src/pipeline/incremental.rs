@@ -295,7 +295,10 @@ mod tests {
             vec![Input::PageMeta("a.md".into()), Input::Years],
         );
         assert_eq!(r.len(), 2);
-        assert_eq!(r.inputs, vec![Input::Config, Input::PageMeta("a.md".into()), Input::Years]);
+        assert_eq!(
+            r.inputs,
+            vec![Input::Config, Input::PageMeta("a.md".into()), Input::Years]
+        );
         assert_eq!(r.outputs[0].2, vec![0, 1]);
         assert_eq!(r.outputs[1].2, vec![1, 2]);
         assert_eq!(r.intern(Input::Years), 2);
