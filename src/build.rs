@@ -143,20 +143,32 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
+    // A new index goes into the cache now and out of memory: nothing after this reads it.
+    let stored_search = match (&cache, search) {
+        (Some(c), Some((state, files))) => Some(c.store_search(&state, files)),
+        _ => None,
+    };
     laps.lap("search");
     let changes = writer.commit()?;
     laps.lap("commit");
     if let Some(c) = &cache {
-        let state = incremental::next_state(
+        let mut state = incremental::next_state(
             &pipeline,
             previous.as_ref(),
             plan.kept,
             rendered,
             plan.fingerprints,
             copied,
-            search,
         );
-        if c.save(&state, parsed.as_deref()).is_err() {
+        let saved = match stored_search {
+            Some(Err(_)) => Err(()),
+            Some(Ok(stored)) => {
+                state.stored.search = Some(stored);
+                c.save(&state, parsed.as_deref()).map_err(|_| ())
+            }
+            None => c.save(&state, parsed.as_deref()).map_err(|_| ()),
+        };
+        if saved.is_err() {
             c.clear();
         }
         laps.lap("save cache");

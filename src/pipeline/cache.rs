@@ -70,9 +70,6 @@ pub struct State {
     pub inputs: Vec<(Input, u64)>,
     /// Copied files: output path → (source, its stamp then).
     pub copies: HashMap<String, (PathBuf, Stamp)>,
-    /// The search index this build made, to be saved, and the output files it wrote; `None`
-    /// when the build kept the stored one ([`Stored::search`]) or has none.
-    pub search: Option<(SearchState, Vec<String>)>,
     /// Bytes of `bodies` the parse cache still points at (the rest is garbage from edits).
     pub live_bodies: u64,
     /// The part files this state was read from (or will reuse).
@@ -212,7 +209,6 @@ impl BuildCache {
             outputs: head.outputs,
             inputs: head.inputs,
             copies: head.copies,
-            search: None,
             live_bodies: head.live_bodies,
             stored: head.stored,
         })
@@ -345,20 +341,26 @@ impl BuildCache {
         Ok(())
     }
 
-    /// The search index to name in the saved state: the new one written, or the kept one.
+    /// Writes a new search index as a part now, so that the build can let it go before the
+    /// rest of the state is saved (at 100,000 pages it is a few hundred MB in memory); the
+    /// state saved later names it. Until then it is one more part no state names, which the
+    /// next save removes should this build fail.
+    pub fn store_search(&self, search: &SearchState, files: Vec<String>) -> std::io::Result<StoredSearch> {
+        Ok(StoredSearch {
+            part: self.write_part("search", search)?,
+            docs: StoredSearch::docs_print(&search.docs),
+            files,
+        })
+    }
+
+    /// The search index to name in the saved state: the one [`BuildCache::store_search`]
+    /// wrote or the kept one, while its part is there.
     fn search_part(&self, state: &State) -> std::io::Result<Option<StoredSearch>> {
-        match &state.search {
-            Some((s, files)) => Ok(Some(StoredSearch {
-                part: self.write_part("search", s)?,
-                docs: StoredSearch::docs_print(&s.docs),
-                files: files.clone(),
-            })),
-            None => Ok(state
-                .stored
-                .search
-                .clone()
-                .filter(|s| s.part.starts_with("search-") && self.dir.join(&s.part).is_file())),
-        }
+        Ok(state
+            .stored
+            .search
+            .clone()
+            .filter(|s| s.part.starts_with("search-") && self.dir.join(&s.part).is_file()))
     }
 
     /// Removes part files the saved state does not name, and stray temporary files.

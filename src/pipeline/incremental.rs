@@ -221,8 +221,8 @@ impl Rendered {
 
 /// The state the next build reuses: the parse results with their stamps, every output (kept
 /// ones with the inputs they read last time, rendered ones with what they read now), every
-/// input's fingerprint now, the copied files' stamps and the search index (a new one with
-/// its output files, or none when the stored one was kept), and the stored part names.
+/// input's fingerprint now, the copied files' stamps, and the previous build's part names
+/// (the build sets the search index's when it made a new one).
 pub fn next_state(
     p: &Pipeline,
     previous: Option<&State>,
@@ -230,7 +230,6 @@ pub fn next_state(
     mut rendered: Rendered,
     mut known: FxMap<Input, u64>,
     copies: HashMap<String, (std::path::PathBuf, crate::content::reuse::Stamp)>,
-    search: Option<(SearchState, Vec<String>)>,
 ) -> State {
     let old_inputs = previous.map(|s| s.inputs.as_slice()).unwrap_or(&[]);
     let mut outputs: Vec<OutputRecord> = Vec::with_capacity(kept.len() + rendered.len());
@@ -271,7 +270,6 @@ pub fn next_state(
         outputs,
         inputs,
         copies,
-        search,
         stored: previous.map(|s| s.stored.clone()).unwrap_or_default(),
         ..State::of_load(&p.site)
     }
