@@ -37,7 +37,12 @@ pub fn content_path(content: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
     if !crate::util::stays_inside(rel) {
         return Err(refused("不是 content/ 里的相对路径", rel));
     }
-    no_symlinks(content, &path).map_err(|what| refused(what, rel))?;
+    no_symlinks(content, &path).map_err(|what| match what.contains("符号链接") || what.contains("以外") {
+        true => refused(what, rel).with_hint(
+            "这个位置经过符号链接（快捷方式）。为了不改到别处的文件，编辑器不通过符号链接打开或写入；请用文本编辑器直接修改它指向的原文件。",
+        ),
+        false => refused(what, rel),
+    })?;
     Ok(path)
 }
 

@@ -7,7 +7,7 @@
 //! again; deleting a page is refused while anything refers to it.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -88,9 +88,8 @@ impl Move<'_> {
 
 /// Every reference to the page in `config`'s site.
 pub fn references(config: &Config, m: &Move) -> Vec<Reference> {
-    let content = config.content_dir();
     let mut out = Vec::new();
-    for (rel, path) in content_files(&content) {
+    for (rel, path) in content_files(config) {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
@@ -115,22 +114,16 @@ pub fn references(config: &Config, m: &Move) -> Vec<Reference> {
     out
 }
 
-/// Content `.md` files under `content`, with their content-relative paths.
-pub(crate) fn content_files(content: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(content)
+/// Content `.md` files of the site, with their content-relative paths: walked as a build
+/// walks content/ ([`crate::walk::site_files`]), so a page a symlink inside the site brings in
+/// is listed and its links kept up to date too.
+pub(crate) fn content_files(config: &Config) -> Vec<(String, PathBuf)> {
+    let content = config.content_dir();
+    crate::walk::site_files(config, &content)
+        .0
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::util::is_ignored_name(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(content)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| (crate::diagnostics::display_path(&p, &content), p))
         .collect()
 }
 

@@ -68,7 +68,7 @@ impl Editor {
     pub fn list(&self, site: Option<&Site>, errors: &[Diagnostic]) -> Result<Vec<Group>, Diagnostic> {
         let config = self.config()?;
         let content = config.content_dir();
-        let sections = Self::section_dirs(&content);
+        let sections = Self::section_dirs(&config);
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         let mut keys: BTreeSet<String> = sections.clone();
         keys.insert(String::new());
@@ -105,7 +105,7 @@ impl Editor {
                 },
             );
         }
-        for (rel, path) in super::links::content_files(&content) {
+        for (rel, path) in super::links::content_files(&config) {
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             if name == "_index.md" || in_bundle(&rel, &content) {
                 continue;
@@ -201,7 +201,7 @@ impl Editor {
                 .insert(config.organisation.name.clone());
         }
         pages.sort();
-        let sections = Self::section_dirs(&config.content_dir())
+        let sections = Self::section_dirs(&config)
             .into_iter()
             .map(|k| {
                 let t = site

@@ -159,16 +159,14 @@ impl Editor {
         })
     }
 
-    /// Folders of content/ holding an `_index.md`.
-    pub(crate) fn section_dirs(content: &Path) -> BTreeSet<String> {
-        walkdir::WalkDir::new(content)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_name() == "_index.md")
-            .filter_map(|e| {
-                let dir = e.path().parent()?.strip_prefix(content).ok()?;
-                Some(dir.to_string_lossy().replace('\\', "/"))
-            })
+    /// Folders of content/ holding an `_index.md` (walked as a build walks them).
+    pub(crate) fn section_dirs(config: &Config) -> BTreeSet<String> {
+        let content = config.content_dir();
+        crate::walk::site_files(config, &content)
+            .0
+            .iter()
+            .filter(|p| p.file_name().is_some_and(|n| n == "_index.md"))
+            .filter_map(|p| Some(crate::diagnostics::display_path(p.parent()?, &content)))
             .filter(|d| !d.is_empty())
             .collect()
     }
@@ -176,7 +174,7 @@ impl Editor {
     /// The section key and kind of a page at `rel`.
     fn place(config: &Config, rel: &str) -> (String, Kind) {
         let (dir, _) = page_dir_and_stem(rel);
-        let section = nearest_section(dir, &Self::section_dirs(&config.content_dir()));
+        let section = nearest_section(dir, &Self::section_dirs(config));
         let kind = config.kind_of_section(&section);
         (section, kind)
     }

@@ -485,3 +485,32 @@ fn served_pages_link_to_the_editor_only_while_it_is_on() {
         "never in built output"
     );
 }
+
+#[test]
+fn the_list_shows_a_page_a_symlink_inside_the_site_brings_in() {
+    let f = Fixture::new(&[]);
+    let site = f.site();
+    std::fs::create_dir_all(site.join("shared")).unwrap();
+    std::fs::write(
+        site.join("shared/linked.md"),
+        "---\ntitle: 共用的普法案例\ncase_type: 人民调解\nyear: 2024\n---\n\n正文。\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../../shared/linked.md", site.join("content/cases/linked.md")).unwrap();
+    let ed = Ed::start(&f, &[]);
+    let list = ed.get("list");
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.body.contains("cases/linked.md") && list.body.contains("共用的普法案例"),
+        "the linked page is listed as the build publishes it: {}",
+        list.body
+    );
+    // It is not opened through the link: the answer says why and what to do.
+    let page = ed.get("page?rel=cases/linked.md");
+    assert_ne!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("符号链接") && page.body.contains("原文件"),
+        "{}",
+        page.body
+    );
+}
