@@ -83,6 +83,7 @@ fn print_notice(n: Notice, open: bool) {
             eprintln!("{}\n", e.render(color()));
             eprintln!("（页面上会显示同样的错误；改正并保存后会自动恢复。）\n");
         }
+        Notice::Recovered => println!("✔ 错误已改正，预览已恢复正常"),
         Notice::Updated { pages, millis } => {
             let n = pages.map_or_else(|| "全部".to_string(), |n| n.to_string());
             println!("✔ 已更新 {n} 个页面（{millis} 毫秒）");

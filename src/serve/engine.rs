@@ -92,6 +92,14 @@ struct Batch {
     statics: Vec<String>,
 }
 
+impl Batch {
+    /// Whether any path of it is part of the site (not the output folder, the cache or an
+    /// editor's temporary file).
+    fn matters(&self) -> bool {
+        self.full || self.templates || !self.content.is_empty() || !self.statics.is_empty()
+    }
+}
+
 /// The live site.
 pub struct Engine {
     pipeline: Pipeline,
@@ -389,6 +397,11 @@ impl Engine {
     /// Applies a batch of changed paths (anywhere). On failure the last good site stays and
     /// the paths are kept to be retried with the next batch.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Changed, Error> {
+        // While an error stands, only a change to the site can mend it: pufa's own writes to
+        // the output folder or its cache leave it as it is (and do not print it again).
+        if self.error.is_some() && !self.classify(paths)?.matters() {
+            return Ok(Changed::default());
+        }
         self.pending.extend(paths.iter().cloned());
         let batch: Vec<PathBuf> = self.pending.iter().cloned().collect();
         let res = self.apply_batch(&batch);
@@ -436,7 +449,7 @@ impl Engine {
     fn apply_batch(&mut self, paths: &[PathBuf]) -> Result<Changed, Error> {
         let laps = crate::util::Laps::start("");
         let mut batch = self.classify(paths)?;
-        if batch.full {
+        if batch.full || self.pending_full {
             return self.full_reload();
         }
         if batch.content.is_empty() && !batch.templates {
@@ -509,10 +522,7 @@ impl Engine {
         };
         let in_theme = |p: &Path, sub: &str| theme.as_ref().is_some_and(|t| p.starts_with(t.join(sub)));
         let output_dir = abs(&config.output_dir);
-        let mut batch = Batch {
-            full: self.pending_full,
-            ..Default::default()
-        };
+        let mut batch = Batch::default();
         for raw in paths {
             if is_content_link(raw, &config.content_dir()) {
                 // A link under content/ appeared, went or now points elsewhere.

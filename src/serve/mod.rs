@@ -198,6 +198,8 @@ pub enum Notice<'a> {
     Warnings(&'a [Diagnostic]),
     /// Loading or an update failed; the last good site is still served.
     Failed(&'a Error),
+    /// The error that stood is mended: the site builds again.
+    Recovered,
     /// An update was applied: `pages` HTML outputs changed (`None`: everything), in `millis`.
     Updated { pages: Option<usize>, millis: u128 },
     /// A batch of changed paths, when `PUFA_DEBUG_WATCH` is set.
@@ -396,20 +398,29 @@ fn step(engine: &mut Option<Engine>, spec: &SiteSpec, batch: &[PathBuf], shared:
     match res {
         Ok(changed) => {
             let e = engine.as_ref().expect("engine is loaded");
+            let was_failing = shared.current().errors.is_some();
+            let recovered = was_failing && e.error.is_none();
             shared.sync_files(e, changed.as_ref().map(|c| c.paths.as_slice()));
             shared.publish(Published::from_engine(e));
+            if recovered {
+                notify(Notice::Recovered);
+            }
             let (paths, css_only, all) = match &changed {
                 Some(c) => (c.paths.clone(), c.css_only, false),
                 None => (Vec::new(), false, true),
             };
-            if paths.is_empty() && !all {
+            // A mended error is told to open pages even when no output changed: their
+            // error overlay goes.
+            if paths.is_empty() && !all && !recovered {
                 return;
             }
             let n = paths.iter().filter(|p| p.ends_with(".html")).count();
-            notify(Notice::Updated {
-                pages: (!all).then_some(n),
-                millis: t.elapsed().as_millis(),
-            });
+            if all || !paths.is_empty() {
+                notify(Notice::Updated {
+                    pages: (!all).then_some(n),
+                    millis: t.elapsed().as_millis(),
+                });
+            }
             let all = all || paths.len() > 200;
             let _ = shared.events.send(PageEvent {
                 kind: "change",
