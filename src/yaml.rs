@@ -45,6 +45,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             }
             let mut err = translate(&inner, path, text);
             relocate(&mut err, text);
+            if err.code == "yaml/syntax"
+                && let Some(open) = unclosed_quote(text, err.line)
+            {
+                return Err(open);
+            }
             Err(err)
         }
     }
@@ -56,6 +61,62 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
 }
 
 const FULL_WIDTH_SPACE: char = '\u{3000}';
+
+/// The last line up to `before` whose value opens a quote it does not close
+/// (`location: "示例村`), as an error at that quote: the parser only notices lines later,
+/// where the next key or the end of the front matter stands.
+fn unclosed_quote(text: &str, before: usize) -> Option<YamlError> {
+    let mut found = None;
+    for (i, l) in text.lines().enumerate().take(before.max(1)) {
+        if l.trim_start().starts_with('#') {
+            continue;
+        }
+        let after = match (l.trim_start().strip_prefix("- "), l.find(": ")) {
+            (Some(rest), _) => l.len() - rest.len(),
+            (None, Some(colon)) => colon + 2,
+            (None, None) => continue,
+        };
+        let value = l[after..].trim_start();
+        let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if !closes(&value[1..], q) {
+            let col = l[..l.len() - value.len()].chars().count() + 1;
+            found = Some((i + 1, col, q));
+        }
+    }
+    let (line, col, q) = found?;
+    Some(YamlError {
+        line,
+        col,
+        path: String::new(),
+        key: None,
+        message: "YAML 格式错误：引号没有闭合".to_string(),
+        code: "yaml/syntax",
+        hint: Some(format!(
+            "这一行的值以 {q} 开头，却没有结束的 {q}：请在值的末尾补上 {q}，或去掉开头的 {q}。"
+        )),
+    })
+}
+
+/// Whether `rest` (a quoted value after its opening quote `q`) holds the closing quote:
+/// `\"` does not close a double-quoted value, `''` does not close a single-quoted one.
+fn closes(rest: &str, q: char) -> bool {
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (q, c) {
+            ('"', '\\') => {
+                chars.next();
+            }
+            ('\'', '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            _ if c == q => return true,
+            _ => {}
+        }
+    }
+    false
+}
 
 /// The first line where a full-width colon stands for the key's colon (`location：示例镇`),
 /// or a full-width space stands where YAML needs a plain one (indentation, after the colon).
@@ -646,6 +707,16 @@ mod tests {
         let text = "m:\n  - { key: a }\n  - key: a\n    v: 1\n  - key: b\n    key: c\n";
         assert_eq!(first_duplicate_key(text, None), Some((6, 5, "key".to_string())));
         assert_eq!(first_duplicate_key("a: |\n  x: 1\n  x: 2\nb: 1\n", Some("b")), None);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_named_at_its_own_line() {
+        let e = from_str::<Fm>("title: 测试\ntags: \"示例镇示例村\nyear: 2024\n").unwrap_err();
+        assert_eq!((e.line, e.col, e.code), (2, 7, "yaml/syntax"), "{e:?}");
+        assert!(e.message.contains("引号没有闭合"), "{e:?}");
+        // Closed quotes, escaped ones and '' inside single quotes are not taken for it.
+        assert!(unclosed_quote("a: \"x \\\" y\"\nb: 'it''s'\nc: \"ok\"\n", 3).is_none());
+        assert_eq!(unclosed_quote("a: 'it''s\nb: 1\n", 2).map(|e| e.line), Some(1));
     }
 
     #[test]

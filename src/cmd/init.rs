@@ -121,7 +121,9 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
     if !args.demo {
         // The skeleton's report is a draft: until something is published, the inspection
         // check finds the columns empty, and the newcomer should know that is expected.
-        println!("  发布前检查：pufa check（新站点的栏目还没有已发布的页面，会先报“空白栏目”；每个栏目都有已发布的页面后就不再报）");
+        println!(
+            "  发布前检查：pufa check（新站点的栏目还没有已发布的页面，会先报“空白栏目”；每个栏目都有已发布的页面后就不再报）"
+        );
     }
     println!("  站点使用内置的默认主题；要修改某个模板，把它复制到 templates/ 下同名文件即可。");
     Ok(())

@@ -190,6 +190,19 @@ fn non_government_sites_may_leave_the_registrations_out() {
 }
 
 #[test]
+fn an_unclosed_quote_is_named_at_its_line_not_later() {
+    let e = fails("unclosed_quote");
+    has(
+        &e,
+        &[
+            "content/cases/wuye.md:5:11",
+            "引号没有闭合",
+            "5 | location: \"示例镇示例村",
+        ],
+    );
+}
+
+#[test]
 fn full_width_colon_in_front_matter() {
     let e = fails("full_width_colon");
     has(
