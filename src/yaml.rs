@@ -66,8 +66,19 @@ const FULL_WIDTH_SPACE: char = '\u{3000}';
 /// (`location: "示例村`), as an error at that quote: the parser only notices lines later,
 /// where the next key or the end of the front matter stands.
 fn unclosed_quote(text: &str, before: usize) -> Option<YamlError> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l.trim_end_matches(['\n', '\r'])))
+        })
+        .take(before.max(1))
+        .collect();
+    // Up to the end of the error's line: a quoted value may go on over several lines.
+    let end = lines.last().map_or(0, |(start, l)| start + l.len());
     let mut found = None;
-    for (i, l) in text.lines().enumerate().take(before.max(1)) {
+    for (i, (start, l)) in lines.iter().enumerate() {
         if l.trim_start().starts_with('#') {
             continue;
         }
@@ -80,7 +91,8 @@ fn unclosed_quote(text: &str, before: usize) -> Option<YamlError> {
         let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
             continue;
         };
-        if !closes(&value[1..], q) {
+        let quote_at = start + l.len() - value.len();
+        if !closes(&text[quote_at + 1..end], q) {
             let col = l[..l.len() - value.len()].chars().count() + 1;
             found = Some((i + 1, col, q));
         }
@@ -717,6 +729,8 @@ mod tests {
         // Closed quotes, escaped ones and '' inside single quotes are not taken for it.
         assert!(unclosed_quote("a: \"x \\\" y\"\nb: 'it''s'\nc: \"ok\"\n", 3).is_none());
         assert_eq!(unclosed_quote("a: 'it''s\nb: 1\n", 2).map(|e| e.line), Some(1));
+        // A quoted value that goes on over two lines is closed.
+        assert!(unclosed_quote("a: \"第一行\n  第二行\"\nb: : x\n", 3).is_none());
     }
 
     #[test]
