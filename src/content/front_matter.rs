@@ -458,11 +458,30 @@ impl FmLocator<'_> {
         }
     }
 
+    /// How many characters to underline at (`line`, `col`) of the YAML: the key when the
+    /// place is the key, else the value written there (`2026-13-40`, up to a comment).
+    fn span_at(&self, line: usize, col: usize, key: Option<&str>) -> usize {
+        let rest: String = self
+            .split
+            .yaml
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.chars().skip(col.saturating_sub(1)).collect())
+            .unwrap_or_default();
+        match key {
+            Some(k) if rest.starts_with(k) => k.chars().count(),
+            _ => {
+                let value = rest.split(" #").next().unwrap_or("").trim_end();
+                value.chars().count().max(1)
+            }
+        }
+    }
+
     /// Turns a YAML error (lines relative to the YAML) into a diagnostic (lines of the file).
     pub fn yaml_error(&self, e: yaml::YamlError) -> Diagnostic {
         let mut d = Diagnostic::new(e.code, e.message).in_file(self.file);
         d = if e.line > 0 {
-            let span = e.key.as_ref().map_or(1, |k| k.chars().count());
+            let span = self.span_at(e.line, e.col, e.key.as_deref());
             d.at_line_col(self.text, e.line + self.split.yaml_line - 1, e.col, span)
         } else {
             d.at_line_col(self.text, 1, 1, 3)

@@ -61,7 +61,17 @@ fn wrong_type() {
 #[test]
 fn invalid_date() {
     let e = fails("invalid_date");
-    has(&e, &["content/cases/wuye.md:5:", "`date`", "2023-02-30", "28天"]);
+    // The whole value is underlined, not as many characters as the key has.
+    has(
+        &e,
+        &[
+            "content/cases/wuye.md:5:",
+            "`date`",
+            "2023-02-30",
+            "28天",
+            "|       ^^^^^^^^^^\n",
+        ],
+    );
 }
 
 #[test]
