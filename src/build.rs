@@ -78,7 +78,6 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let how = Bodies {
         spill: Some(Arc::new(spill)),
         previous: parsed.clone(),
-        one_shot: cache.is_none(),
     };
     let pipeline = Pipeline::from_config(&opts.spec, config, how)?;
     laps.lap("load + assemble + values");

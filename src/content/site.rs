@@ -180,18 +180,6 @@ impl Site {
         }
     }
 
-    /// Drops the pages' summary HTML, for a one-shot build once the template values hold it
-    /// (they are what lists render from); a site that is updated later must keep them.
-    pub fn drop_summaries(&mut self) {
-        let empty: Arc<str> = Arc::from("");
-        for p in self.pages.values_mut() {
-            Arc::make_mut(p).body.summary_html = Arc::clone(&empty);
-        }
-        for r in self.resolved.values_mut() {
-            r.summary = Arc::clone(&empty);
-        }
-    }
-
     /// A page's body with its links resolved (read back from the spill file when a build
     /// moved it there).
     pub fn page_html<'a>(&self, page: &'a Page) -> Result<Cow<'a, str>, Diagnostic> {

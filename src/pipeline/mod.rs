@@ -94,9 +94,6 @@ pub struct Bodies {
     pub spill: Option<Arc<BodySpill>>,
     /// An earlier load's results, for unchanged files (their bodies are in `spill`).
     pub previous: Option<Arc<ParseCache>>,
-    /// Nothing will be reused from this load: once the values hold the summaries, the pages'
-    /// copies are dropped.
-    pub one_shot: bool,
 }
 
 /// A loaded site, ready to render.
@@ -121,7 +118,6 @@ impl Pipeline {
     /// Like [`Pipeline::load`], with the config already read and the bodies kept as `how` says.
     pub fn from_config(spec: &SiteSpec, config: Config, how: Bodies) -> Result<Pipeline, Error> {
         let config = Arc::new(config);
-        let one_shot = how.spill.is_some() && how.one_shot;
         let opts = LoadOptions {
             drafts: spec.drafts,
             future: spec.future,
@@ -129,15 +125,9 @@ impl Pipeline {
             spill: how.spill,
             previous: how.previous,
         };
-        let mut site = content::load_site(Arc::clone(&config), &opts)?;
+        let site = content::load_site(Arc::clone(&config), &opts)?;
         let renderer = Renderer::new(&config)?;
         let values = Values::build(&site);
-        if one_shot {
-            // A one-shot build reads every summary: build them all now, after which the values
-            // hold them and the pages' copies can go.
-            values.build_summaries(&site);
-            site.drop_summaries();
-        }
         Ok(Pipeline {
             spec: spec.clone(),
             site: Arc::new(site),
@@ -227,6 +217,10 @@ impl Pipeline {
             }
             res
         };
+        // Lists first, while every summary they build is kept; after them a summary is read
+        // only by its own page, so none is kept and the page outputs stream in bounded memory.
+        let mut list_errors: Vec<Diagnostic> = others.par_iter().filter_map(|k| one(k).err()).collect();
+        binding.data().values.release_summaries();
         for chunk in pages.chunks(256) {
             let done: Vec<Result<Option<(DocInfo, DocTokens)>, Diagnostic>> =
                 chunk.par_iter().map(|key| page(key)).collect();
@@ -238,7 +232,7 @@ impl Pipeline {
                 }
             }
         }
-        errors.extend(others.par_iter().filter_map(|k| one(k).err()).collect::<Vec<_>>());
+        errors.append(&mut list_errors);
         if errors.is_empty() {
             return Ok(());
         }

@@ -8,7 +8,8 @@
 //! it was built from, so serve mode can tell which outputs an edit changes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use tera::Value;
@@ -71,7 +72,56 @@ pub struct PageValues {
     pub meta_hash: u64,
     /// Changes when anything of the page changes.
     pub full_hash: u64,
-    summary: OnceLock<Value>,
+    summary: SummarySlot,
+}
+
+/// A page's summary value once built, kept while [`Values`] keeps summaries.
+#[derive(Default)]
+struct SummarySlot(Mutex<Option<Value>>);
+
+impl Clone for SummarySlot {
+    fn clone(&self) -> Self {
+        SummarySlot(Mutex::new(self.lock().clone()))
+    }
+}
+
+impl SummarySlot {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Value>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stored value, or `build`'s (stored when `keep`). The lock is held while building,
+    /// so two threads never build the same summary.
+    fn get_or_build(&self, keep: bool, build: impl FnOnce() -> Value) -> Value {
+        let mut slot = self.lock();
+        if let Some(v) = slot.as_ref() {
+            return v.clone();
+        }
+        let v = build();
+        if keep {
+            *slot = Some(v.clone());
+        }
+        v
+    }
+
+    fn clear(&self) {
+        *self.lock() = None;
+    }
+}
+
+/// A switch shared by threads that clones as its current value.
+struct Flag(AtomicBool);
+
+impl Clone for Flag {
+    fn clone(&self) -> Self {
+        Flag(AtomicBool::new(self.get()))
+    }
+}
+
+impl Flag {
+    fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// The template values every output shares: config, navigation, and what lists show of each
@@ -88,6 +138,8 @@ pub struct Values {
     /// Every term a page names, as its summary shows it (`{name, url}`), built once and
     /// shared by the summaries (a term is named by thousands of pages).
     terms: TermLinks,
+    /// Whether a summary, once built, is kept (see [`Values::release_summaries`]).
+    keep_summaries: Flag,
 }
 
 /// Taxonomy → term name → `{name, url}`.
@@ -143,6 +195,7 @@ impl Values {
             pages,
             sections: HashMap::new(),
             terms,
+            keep_summaries: Flag(AtomicBool::new(true)),
         };
         v.refresh_sections(site);
         v
@@ -175,22 +228,25 @@ impl Values {
         self.nav = nav_value(site);
     }
 
-    /// Builds every page's summary now, in parallel (a full build reads them all).
-    pub fn build_summaries(&self, site: &Site) {
-        self.pages.par_iter().for_each(|(rel, v)| {
-            if let Some(p) = site.pages.get(rel) {
-                v.summary.get_or_init(|| summary_value(site, p, &self.terms));
-            }
-        });
+    /// Drops every summary built so far and keeps none built from now on: once a full build
+    /// has rendered its lists, a summary is read again only by its own page's render.
+    pub fn release_summaries(&self) {
+        self.keep_summaries.0.store(false, Ordering::Relaxed);
+        self.pages.par_iter().for_each(|(_, v)| v.summary.clear());
     }
 
     /// What lists show of a page (recorded as read).
     pub fn page_summary(&self, site: &Site, rel: &str) -> Value {
         record(Input::PageMeta(rel.to_string()));
         match (self.pages.get(rel), site.pages.get(rel)) {
-            (Some(v), Some(p)) => v.summary.get_or_init(|| summary_value(site, p, &self.terms)).clone(),
+            (Some(v), Some(p)) => self.summary_of(site, p, v),
             _ => Value::none(),
         }
+    }
+
+    fn summary_of(&self, site: &Site, p: &Page, v: &PageValues) -> Value {
+        v.summary
+            .get_or_build(self.keep_summaries.get(), || summary_value(site, p, &self.terms))
     }
 
     /// A section's value without its pages (recorded as read).
@@ -208,11 +264,11 @@ pub fn page_full(site: &Site, values: &Values, rel: &str, content: Option<&str>)
     let (Some(p), Some(v)) = (site.pages.get(rel), values.pages.get(rel)) else {
         return Ok(Value::none());
     };
-    let summary = v.summary.get_or_init(|| summary_value(site, p, &values.terms));
+    let summary = values.summary_of(site, p, v);
     let config = &site.config;
     let assets: Vec<Value> = p.assets.iter().map(|a| Value::from(config.url(&a.out))).collect();
     Ok(extend_map(
-        summary,
+        &summary,
         [
             (
                 "content",
@@ -516,7 +572,7 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     PageValues {
         meta_hash,
         full_hash,
-        summary: OnceLock::new(),
+        summary: SummarySlot::default(),
     }
 }
 

@@ -147,7 +147,6 @@ impl Engine {
         let how = Bodies {
             previous: spill.as_ref().and(previous),
             spill,
-            one_shot: false,
         };
         let mut e = Self::from_pipeline(Pipeline::from_config(&spec, config, how)?);
         e.refresh_statics()?;
