@@ -320,29 +320,9 @@ pub fn parse_section(
             key.rsplit('/').next().unwrap_or(key).to_string()
         }
     });
-    // Shortcodes are expanded in pages only; in a section's text they stay as written, and
-    // the first one gets a warning, so the editor is not left wondering.
-    let body = markdown::render(split.body);
     let index = LineIndex::new(text);
-    let (links, mut warnings, _) = locate_body(&index, split.body_offset, shown, &body);
-    if let Some(call) = markdown::shortcode::cut(split.body)
-        .ok()
-        .and_then(|c| c.calls.into_iter().next())
-    {
-        let d = Diagnostic::warning(
-            "shortcode/in-section",
-            format!(
-                "栏目首页（_index.md）里的 shortcode `{}` 不会展开，会原样显示",
-                call.name
-            ),
-        )
-        .in_file(shown);
-        warnings.push(
-            index
-                .place(d, split.body_offset + call.range.start, call.name.chars().count() + 3)
-                .with_hint("shortcode 只在页面里展开。请把它放到这个栏目下的某个页面里，或在栏目首页用普通的 Markdown 图片和链接。"),
-        );
-    }
+    let body = render_body(&index, &split, shown)?;
+    let (links, warnings, _) = locate_body(&index, split.body_offset, shown, &body);
     let parent = if key.is_empty() {
         None
     } else {

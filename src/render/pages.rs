@@ -14,7 +14,7 @@ use tera::{Context, Value};
 use super::values::{MapBuilder, extend_map, taxonomy_map, term_map};
 use super::{Input, OutputKey, RenderData, Renderer, pager_count, pager_path, record};
 use crate::config::Kind;
-use crate::content::Page;
+use crate::content::{Page, Section};
 use crate::diagnostics::Diagnostic;
 
 /// Renders an HTML output.
@@ -124,7 +124,7 @@ pub fn page(r: &Renderer, rel: &str, d: &RenderData, content: Option<&str>) -> R
         Some(c) => Cow::Borrowed(c),
         None => site.page_html(p)?,
     };
-    let body = super::shortcodes::expand(r, d, p, &body)?;
+    let body = super::shortcodes::expand(r, d, &super::shortcodes::Host::page(d, p), &body)?;
     let body = super::images::page_images(site, p, &body);
     let page = extend_map(
         &d.page_full(rel, Some(&body)).map_err(|e| with_page_hint(e, p))?,
@@ -275,7 +275,7 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
     let per = s.front.paginate_by.unwrap_or(0);
     let path = pager_path(&s.path, pager);
     let mut ctx = base_context(d, &path);
-    let base = d.values.section(key);
+    let base = with_shortcodes(r, d, s, d.values.section(key))?;
     if per > 0 {
         // As in Zola: a paginated section has no `pages`; they are in `paginator.pages`.
         ctx.insert_value(
@@ -306,6 +306,17 @@ fn section(r: &Renderer, key: &str, pager: usize, d: &RenderData) -> Result<Vec<
         }
         e
     })
+}
+
+/// A section's value with the shortcodes of its `_index.md` expanded in `content`.
+fn with_shortcodes(r: &Renderer, d: &RenderData, s: &Section, base: Value) -> Result<Value, Diagnostic> {
+    if s.body.shortcodes.is_empty() {
+        return Ok(base);
+    }
+    let html = d.site.section_html(s);
+    let host = super::shortcodes::Host::section(d, s, base.clone());
+    let content = super::shortcodes::expand(r, d, &host, &html)?;
+    Ok(extend_map(&base, [("content", super::values::safe(&content))]))
 }
 
 fn taxonomy_value(d: &RenderData, name: &str) -> Value {

@@ -17,24 +17,67 @@ use std::path::PathBuf;
 use tera::{Context, Value};
 
 use super::{Input, RenderData, Renderer, record};
-use crate::content::Page;
+use crate::content::{Page, Section};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::shortcode::{Arg, Call, fill_placeholders};
 
 /// Argument names whose values are files.
 const FILE_ARGS: &[&str] = &["src", "file", "path", "poster", "captions"];
 
-/// `html` (a page body) with every shortcode placeholder replaced by its output.
-pub fn expand<'a>(r: &Renderer, d: &RenderData, p: &Page, html: &'a str) -> Result<Cow<'a, str>, Diagnostic> {
-    if p.body.shortcodes.is_empty() || !html.contains("<pufa-sc ") {
+/// The content file whose body holds the calls: a page or a section's `_index.md`.
+pub struct Host<'a> {
+    /// The file, as messages show it.
+    pub shown: &'a str,
+    /// The file relative to content/ (its folder is where relative file names are found).
+    pub rel: &'a str,
+    /// Its output path (`cases/x/`).
+    pub path: &'a str,
+    /// A page bundle's files (none for a section).
+    pub assets: &'a [crate::content::Asset],
+    pub calls: &'a [Call],
+    links: Option<&'a crate::content::Resolved>,
+    /// What the shortcode templates see of it: (`page` or `section`, its value).
+    value: (&'static str, Value),
+}
+
+impl<'a> Host<'a> {
+    pub fn page(d: &'a RenderData, p: &'a Page) -> Host<'a> {
+        Host {
+            shown: &p.shown,
+            rel: &p.rel,
+            path: &p.path,
+            assets: &p.assets,
+            calls: &p.body.shortcodes,
+            links: d.site.resolved.get(&p.rel),
+            value: ("page", d.summary(&p.rel)),
+        }
+    }
+
+    pub fn section(d: &'a RenderData, s: &'a Section, value: Value) -> Host<'a> {
+        Host {
+            shown: &s.shown,
+            rel: &s.rel,
+            path: &s.path,
+            assets: &[],
+            calls: &s.body.shortcodes,
+            links: d.site.resolved_sections.get(&s.key),
+            value: ("section", value),
+        }
+    }
+}
+
+/// `html` (a page's or section's body) with every shortcode placeholder replaced by its
+/// output.
+pub fn expand<'a>(r: &Renderer, d: &RenderData, host: &Host, html: &'a str) -> Result<Cow<'a, str>, Diagnostic> {
+    if host.calls.is_empty() || !html.contains("<pufa-sc ") {
         return Ok(Cow::Borrowed(html));
     }
     let mut nth: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut rendered = Vec::with_capacity(p.body.shortcodes.len());
-    for call in &p.body.shortcodes {
+    let mut rendered = Vec::with_capacity(host.calls.len());
+    for call in host.calls {
         let n = nth.entry(call.name.as_str()).or_default();
         *n += 1;
-        rendered.push(render_call(r, d, p, call, *n)?);
+        rendered.push(render_call(r, d, host, call, *n)?);
     }
     let out = fill_placeholders(html, true, |i| {
         rendered.get_mut(i).map(std::mem::take).unwrap_or_default()
@@ -42,16 +85,16 @@ pub fn expand<'a>(r: &Renderer, d: &RenderData, p: &Page, html: &'a str) -> Resu
     Ok(Cow::Owned(out))
 }
 
-/// A diagnostic at the call's place in the page's file.
-fn at(p: &Page, call: &Call, code: &'static str, message: String) -> Diagnostic {
-    let mut d = Diagnostic::new(code, message).in_file(&p.shown);
+/// A diagnostic at the call's place in the host's file.
+fn at(host: &Host, call: &Call, code: &'static str, message: String) -> Diagnostic {
+    let mut d = Diagnostic::new(code, message).in_file(host.shown);
     d.line = call.line;
     d.col = call.col;
     d.span_chars = call.name.chars().count() + 3;
     d.with_source(&call.source_line, call.source_skip)
 }
 
-fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) -> Result<String, Diagnostic> {
+fn render_call(r: &Renderer, d: &RenderData, p: &Host, call: &Call, nth: usize) -> Result<String, Diagnostic> {
     let name = format!("shortcodes/{}.html", call.name);
     let Some(source) = r.templates.sources.get(&name) else {
         let known: Vec<String> = r
@@ -81,12 +124,12 @@ fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) 
         ctx.insert_value(n.clone(), Value::none());
     }
     ctx.insert_value("config", d.values.config.clone());
-    ctx.insert_value("page", d.summary(&p.rel));
+    ctx.insert_value(p.value.0, p.value.1.clone());
     ctx.insert("nth", &nth);
     for (k, v) in &call.args {
         ctx.insert_value(k.clone(), arg_value(v));
         if let (true, Arg::Str(s)) = (FILE_ARGS.contains(&k.as_str()), v) {
-            let file = resolve_file(&d.site, p, s).ok_or_else(|| missing_file(p, call, k, s))?;
+            let file = resolve_near(&d.site, p.rel, p.path, p.assets, s).ok_or_else(|| missing_file(p, call, k, s))?;
             ctx.insert(format!("{k}_url"), &file.url);
             if k == "file" {
                 ctx.insert("file_type", &file_type(s));
@@ -99,7 +142,7 @@ fn render_call(r: &Renderer, d: &RenderData, p: &Page, call: &Call, nth: usize) 
         ctx.insert("body", body);
     }
     if let Some(html) = &call.body_html {
-        let html = match d.site.resolved.get(&p.rel) {
+        let html = match p.links {
             Some(links) => links.fill(html),
             None => Cow::Borrowed(html.as_str()),
         };
@@ -136,7 +179,7 @@ pub fn declared_args(template: &str) -> Option<Vec<(String, bool)>> {
 }
 
 /// Checks the call's arguments against what the template declares; returns the declaration.
-fn check_args(p: &Page, call: &Call, template: &str) -> Result<Option<Vec<(String, bool)>>, Diagnostic> {
+fn check_args(p: &Host, call: &Call, template: &str) -> Result<Option<Vec<(String, bool)>>, Diagnostic> {
     let Some(declared) = declared_args(template) else {
         return Ok(None);
     };
@@ -180,7 +223,7 @@ fn arg_value(v: &Arg) -> Value {
     }
 }
 
-fn missing_file(p: &Page, call: &Call, arg: &str, value: &str) -> Diagnostic {
+fn missing_file(p: &Host, call: &Call, arg: &str, value: &str) -> Diagnostic {
     at(
         p,
         call,
@@ -204,6 +247,18 @@ pub struct FoundFile {
 
 /// Looks up `value` as a page refers to it (see the module docs) and records it as an input.
 pub fn resolve_file(site: &crate::content::Site, p: &Page, value: &str) -> Option<FoundFile> {
+    resolve_near(site, &p.rel, &p.path, &p.assets, value)
+}
+
+/// Looks up `value` as the content file `rel` (output path `path`, bundle files `assets`)
+/// refers to it, and records it as an input.
+fn resolve_near(
+    site: &crate::content::Site,
+    rel: &str,
+    path: &str,
+    assets: &[crate::content::Asset],
+    value: &str,
+) -> Option<FoundFile> {
     let config = &site.config;
     if value.starts_with("http://") || value.starts_with("https://") {
         return Some(FoundFile {
@@ -228,9 +283,9 @@ pub fn resolve_file(site: &crate::content::Site, p: &Page, value: &str) -> Optio
             vec![config.root.join("static").join(rest), config.content_dir().join(rest)],
         )
     } else {
-        let out = format!("{}{value}", p.path);
-        let own = p.assets.iter().find(|a| a.out == out).map(|a| a.src.clone());
-        let dir = p.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let out = format!("{path}{value}");
+        let own = assets.iter().find(|a| a.out == out).map(|a| a.src.clone());
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let beside = config.content_dir().join(dir).join(value);
         let rel_out = if dir.is_empty() {
             value.to_string()

@@ -594,7 +594,13 @@ fn toc_value(toc: &[TocEntry]) -> Value {
 
 fn section_value(site: &Site, s: &Arc<Section>) -> (Value, u64) {
     let config = &site.config;
-    let content_cow = site.section_html(s);
+    let mut content_cow = site.section_html(s);
+    if !s.body.shortcodes.is_empty() {
+        // Expanded only where the section itself is rendered (a template, so a render);
+        // anywhere else its value is read the calls are left out.
+        let bare = crate::markdown::shortcode::fill_placeholders(&content_cow, true, |_| String::new());
+        content_cow = std::borrow::Cow::Owned(bare);
+    }
     let content: &str = &content_cow;
     let subs: Vec<(String, String, String)> = site
         .index

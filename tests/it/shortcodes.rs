@@ -165,17 +165,40 @@ fn links_inside_a_block_shortcode_are_resolved_and_checked() {
 }
 
 #[test]
-fn a_shortcode_in_a_section_index_is_left_as_written_with_a_warning() {
+fn shortcodes_in_a_section_index_are_expanded_and_checked() {
     let f = site();
     f.write(
         "content/cases/_index.md",
-        "---\ntitle: 典型案例\n---\n\n栏目说明。\n\n{{ figure(src=\"a.jpg\", alt=\"x\") }}\n",
+        "---\ntitle: 典型案例\n---\n\n栏目说明。\n\n{{ figure(src=\"栏目.jpg\", alt=\"调解室\", caption=\"调解室一角\") }}\n\n{% notice(kind=\"提示\") %}\n案例见[普法活动](@/cases/huodong/index.md)。\n{% end %}\n",
+    );
+    image::RgbImage::from_pixel(40, 30, image::Rgb([90, 120, 200]))
+        .save(f.site().join("content/cases/栏目.jpg"))
+        .unwrap();
+    f.write(
+        "content/_index.md",
+        "---\ntitle: 首页\n---\n\n{% notice(kind=\"注意\") %}\n首页提示\n{% end %}\n",
     );
     let o = f.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("不会展开"), "{}", stderr(&o));
+    let list = f.read("cases/index.html");
+    assert!(list.contains("<figure") && list.contains("调解室一角"), "{list}");
+    let home = f.read("index.html");
+    assert!(home.contains("notice-warning") && home.contains("首页提示"), "{home}");
+    assert!(list.contains("<a href=\"/cases/huodong/\">普法活动</a>"), "{list}");
+    assert!(!list.contains("{{ figure") && !list.contains("{% notice"), "{list}");
+    for html in [&list, &home, &f.read("cases/huodong/index.html")] {
+        assert!(!html.contains("pufa-sc"), "no placeholder is published: {html}");
+    }
+    f.write(
+        "content/cases/_index.md",
+        "---\ntitle: 典型案例\n---\n\n栏目说明。\n\n{{ figure(src=\"没有.jpg\", alt=\"x\") }}\n",
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success(), "a missing file in a section is an error");
     let e = stderr(&o);
     assert!(
-        e.contains("content/cases/_index.md:7:1") && e.contains("不会展开"),
+        e.contains("content/cases/_index.md:7:1") && e.contains("没有.jpg"),
         "{e}"
     );
 }
