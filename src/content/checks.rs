@@ -302,8 +302,10 @@ pub fn personal_data(text: &str, names: bool) -> Vec<PersonalFound> {
     }
     if names {
         out.extend(party_names(text));
+        out.extend(paired_names(text));
     }
     out.sort_by_key(|o| o.start);
+    out.dedup_by_key(|o| o.start);
     out
 }
 
@@ -345,16 +347,127 @@ fn party_names(text: &str) -> Vec<PersonalFound> {
         if NOT_NAMES.iter().any(|w| n.starts_with(w)) {
             continue;
         }
-        out.push(PersonalFound {
-            kind: Personal::Name,
-            start: m.start(),
-            len: end,
-            text: n.to_string(),
-            what: format!("当事人姓名“{n}”"),
-            hint: format!("当事人请用“{first}某”“{first}某某”等化名；确是化名的，请在后面注明“（化名）”。"),
-        });
+        out.push(name_found(m.start(), n));
     }
     out
+}
+
+/// What joins the two parties of a dispute: 张三诉李四, 张三与李四, 张三、李四.
+const PAIR_JOINS: &[char] = &['诉', '与', '和', '、'];
+
+/// What follows the second party of a pair: the start of what the dispute is about.
+const AFTER_PAIR: &[&str] = &[
+    "纠纷",
+    "买卖",
+    "借款",
+    "借贷",
+    "民间",
+    "离婚",
+    "婚姻",
+    "侵权",
+    "劳动",
+    "劳务",
+    "宅基地",
+    "相邻",
+    "继承",
+    "赡养",
+    "抚养",
+    "合同",
+    "房屋",
+    "土地",
+    "租赁",
+    "损害",
+    "因",
+    "等",
+    "的",
+    "之间",
+    "发生",
+    "一案",
+    "案",
+    "达成",
+    "签订",
+];
+
+/// Words before a first party that leave it a name (关于张三与李四……).
+const BEFORE_PAIR: &[&str] = &[
+    "关于",
+    "对",
+    "因",
+    "原告",
+    "被告",
+    "申请人",
+    "当事人",
+    "村民",
+    "居民",
+    "调解",
+];
+
+/// Last characters of place and organisation names that begin with a surname (黄圃镇, 石岐区).
+const PLACE_ENDS: &str = "镇区村市县乡省街道所局委会司厂店组队站院校馆场园路港湾";
+
+/// Whether `n` reads as a real full name: 2-3 Han characters, a common surname first, not a
+/// 某 pseudonym, a polite form, a word listed as no name, or a place.
+fn looks_like_name(n: &str) -> bool {
+    let chars: Vec<char> = n.chars().collect();
+    let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+        return false;
+    };
+    (2..=3).contains(&chars.len())
+        && chars.iter().all(|c| is_han(*c))
+        && SURNAMES.contains(*first)
+        && !n.contains('某')
+        && !POLITE.iter().any(|w| n[first.len_utf8()..].starts_with(w))
+        && !NOT_NAMES.iter().any(|w| n.starts_with(w))
+        && !PLACE_ENDS.contains(*last)
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Real names as the two parties of a dispute, with no role word before them, as case
+/// titles name them: 张建国诉李长江买卖合同纠纷案, 王建国与李长江宅基地纠纷, 陈大明、黄小红婚姻纠纷.
+fn paired_names(text: &str) -> Vec<PersonalFound> {
+    let mut out = Vec::new();
+    for (j, join) in text.char_indices().filter(|(_, c)| PAIR_JOINS.contains(c)) {
+        let before = &text[..j];
+        let after = &text[j + join.len_utf8()..];
+        let first = [3usize, 2].into_iter().find_map(|len| {
+            let start = before.char_indices().rev().nth(len - 1)?.0;
+            let n = &before[start..];
+            let left = &before[..start];
+            let bounded =
+                left.chars().next_back().is_none_or(|c| !is_han(c)) || BEFORE_PAIR.iter().any(|w| left.ends_with(w));
+            (bounded && looks_like_name(n)).then_some((start, n))
+        });
+        let second = [3usize, 2].into_iter().find_map(|len| {
+            let end = after.char_indices().nth(len).map_or(after.len(), |(i, _)| i);
+            let n = &after[..end];
+            let rest = &after[end..];
+            let bounded = rest.chars().next().is_none_or(|c| !is_han(c))
+                || AFTER_PAIR.iter().any(|w| rest.starts_with(w))
+                || rest.starts_with(PAIR_JOINS);
+            (n.chars().count() == len && bounded && looks_like_name(n)).then_some((j + join.len_utf8(), n))
+        });
+        if let (Some(a), Some(b)) = (first, second) {
+            for (start, n) in [a, b] {
+                out.push(name_found(start, n));
+            }
+        }
+    }
+    out
+}
+
+fn name_found(start: usize, n: &str) -> PersonalFound {
+    let first = n.chars().next().unwrap_or('某');
+    PersonalFound {
+        kind: Personal::Name,
+        start,
+        len: n.len(),
+        text: n.to_string(),
+        what: format!("当事人姓名“{n}”"),
+        hint: format!("当事人请用“{first}某”“{first}某某”等化名；确是化名的，请在后面注明“（化名）”。"),
+    }
 }
 
 /// 张先生, 李女士 ... do not reveal a full name.
@@ -663,6 +776,22 @@ mod tests {
             personal_data("村民陈大明与邻居发生纠纷。", false).is_empty(),
             "names only in cases"
         );
+    }
+
+    #[test]
+    fn the_two_parties_of_a_dispute_are_flagged_without_a_role_word() {
+        let names = |t: &str| -> Vec<String> { personal_data(t, true).into_iter().map(|f| f.text).collect() };
+        assert_eq!(names("张建国诉李长江买卖合同纠纷案"), ["张建国", "李长江"]);
+        assert_eq!(names("title: 王建国与李长江宅基地纠纷调解案"), ["王建国", "李长江"]);
+        assert_eq!(names("关于陈大明、黄小红婚姻家庭纠纷的调解"), ["陈大明", "黄小红"]);
+        assert_eq!(names("刘德明与何小梅因借款发生争执。"), ["刘德明", "何小梅"]);
+        // Pseudonyms, places and organisations are not names.
+        assert!(names("张某诉李某某买卖合同纠纷案").is_empty());
+        assert!(names("黄圃镇与石岐区签订协议。").is_empty());
+        assert!(names("林地与田地之间的界线").is_empty());
+        assert!(names("王先生与李女士达成和解。").is_empty());
+        assert!(names("调解员与村民代表座谈。").is_empty());
+        assert!(names("普法与依法治理").is_empty());
     }
 
     #[test]
