@@ -26,6 +26,8 @@ pub enum Item {
     Reports,
     /// 无障碍
     Accessibility,
+    /// 网站基本信息 (主办单位, 联系方式, 标识码, 备案号)
+    SiteInfo,
     /// 内容与模板（生成时的其他问题）
     Site,
 }
@@ -42,6 +44,7 @@ impl Item {
             (_, "section/stale") => Item::StaleSections,
             ("privacy", _) | (_, "check/personal-name") => Item::PersonalData,
             ("a11y", _) => Item::Accessibility,
+            (_, "site/placeholder") => Item::SiteInfo,
             (_, "check/late" | "check/missing-date" | "check/missing-part") => Item::Reports,
             _ => Item::Site,
         }
@@ -58,6 +61,7 @@ impl Item {
             Item::Typos => "错别字",
             Item::Reports => "年度报告规范",
             Item::Accessibility => "无障碍",
+            Item::SiteInfo => "网站基本信息",
             Item::Site => "内容与模板",
         }
     }
@@ -73,6 +77,7 @@ impl Item {
             Item::Typos => "typos",
             Item::Reports => "reports",
             Item::Accessibility => "accessibility",
+            Item::SiteInfo => "site-info",
             Item::Site => "site",
         }
     }

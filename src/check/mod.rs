@@ -5,13 +5,15 @@
 //! [`run`] loads the site and collects [`Finding`]s, one file per concern: `wording` (严重表述错误
 //! and 错别字, from the word lists in `terms`), `links` (every link of every output, rendered in
 //! memory, read with the tag scanner `markdown::html`), `external` (`--external`: HTTP
-//! checks with a cache), `sections` (空白栏目, 栏目不更新), and the build's own diagnostics
+//! checks with a cache), `sections` (空白栏目, 栏目不更新), `placeholders` (example values left in
+//! config.yaml), and the build's own diagnostics
 //! (personal data, accessibility, report rules). `report` prints them for people (grouped by
 //! inspection item and file), as JSON and as a printable HTML page; `finding` is the type.
 
 pub mod external;
 pub mod finding;
 pub mod links;
+pub mod placeholders;
 pub mod report;
 pub mod sections;
 pub mod terms;
@@ -80,6 +82,9 @@ pub fn run(spec: &SiteSpec, opts: &Options) -> Result<Report, Error> {
         loaded: false,
         external: None,
     };
+    report
+        .findings
+        .extend(placeholders::check(&config).into_iter().map(Finding::new));
     let pipeline = match Pipeline::from_config(spec, config.clone(), crate::pipeline::Bodies::default()) {
         Ok(p) => p,
         Err(e) => {

@@ -124,6 +124,9 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
         println!(
             "  发布前检查：pufa check（新站点的栏目还没有已发布的页面，会先报“空白栏目”；每个栏目都有已发布的页面后就不再报）"
         );
+        println!(
+            "  发布前还要把 config.yaml 里的示例值（主办单位、电话、网站标识码、备案号等）改为真实信息，pufa check 会逐项指出"
+        );
     }
     println!("  站点使用内置的默认主题；要修改某个模板，把它复制到 templates/ 下同名文件即可。");
     Ok(())

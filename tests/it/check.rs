@@ -46,13 +46,47 @@ fn the<'a>(report: &'a Value, code: &str, file: &str, line: u64, severity: &str)
     f
 }
 
+/// The codes found, leaving out `site/placeholder`: the fixtures' organisation details are
+/// example values, which that finding names (see `example_values_in_config_are_named_at_their_lines`).
 fn codes(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f["code"].as_str().unwrap().to_string())
+        .filter(|c| c != "site/placeholder")
         .collect()
+}
+
+#[test]
+fn example_values_in_config_are_named_at_their_lines() {
+    let f = Fixture::new(&[]);
+    let (code, r) = check_json(&f, &[]);
+    assert_eq!(code, 0, "example values are warnings: {r:#}");
+    let lines: Vec<u64> = findings(&r, "site/placeholder")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["file"], "config.yaml");
+            assert_eq!(f["severity"], "warning");
+            f["line"].as_u64().unwrap()
+        })
+        .collect();
+    // title, base_url and every organisation field but the error-report link.
+    assert_eq!(lines, [1, 3, 10, 11, 12, 13, 14, 15, 16], "{r:#}");
+    let config = std::fs::read_to_string(f.site().join("config.yaml")).unwrap();
+    let real = config
+        .replace("title: 示例镇法治政府建设", "title: 横栏镇法治政府建设")
+        .replace("https://www.example.gov.cn/", "https://www.zs.gov.cn/hlz/")
+        .replace("name: 示例镇人民政府", "name: 中山市横栏镇人民政府")
+        .replace("address: 示例市示例镇示例路1号", "address: 中山市横栏镇横栏路1号")
+        .replace("phone: 0000-00000000", "phone: 0760-87654321")
+        .replace("office@example.gov.cn", "hlzzf@zs.gov.cn")
+        .replace("\"1234567890\"", "\"4420000001\"")
+        .replace("示ICP备12345678号", "粤ICP备20250317号")
+        .replace("示公网安备12345678901234号", "粤公网安备44200002000123号");
+    f.write("config.yaml", &real);
+    let (_, r) = check_json(&f, &[]);
+    assert!(findings(&r, "site/placeholder").is_empty(), "{r:#}");
 }
 
 #[test]
@@ -278,7 +312,8 @@ fn terminal_and_html_reports_group_by_item() {
         text.contains("■ content/about.md") && text.contains("--> content/about.md:5:1"),
         "{text}"
     );
-    assert!(text.contains("共 2 处错误、0 处警告"), "{text}");
+    // The fixture's example organisation details are the warnings.
+    assert!(text.contains("共 2 处错误、9 处警告"), "{text}");
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.starts_with("<!doctype html>") && html.contains("严重表述错误") && html.contains("第 5 行第 1 列"));
     assert!(
