@@ -506,7 +506,7 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
             .with_hint("在文件最前面加上：\n---\ntitle: 标题\n---"),
         ]);
     }
-    let fm: PageFront = yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])?;
+    let fm: PageFront = loc.read_all()?;
     let mut errors = Vec::new();
     for field in schema::PAGE_FIELDS.iter().filter(|f| !f.kinds.is_empty()) {
         let key = field.name;
@@ -592,7 +592,64 @@ pub fn parse_section(loc: &FmLocator) -> Result<SectionFront, Vec<Diagnostic>> {
     if !loc.split.has_front_matter {
         return Ok(SectionFront::default());
     }
-    yaml::from_str(loc.split.yaml).map_err(|e| vec![loc.yaml_error(e)])
+    loc.read_all()
+}
+
+/// At most this many front-matter mistakes are reported for one file.
+const MAX_FRONT_ERRORS: usize = 20;
+
+impl FmLocator<'_> {
+    /// Reads the front matter as `T`, reporting every key that cannot be read, not only the
+    /// first: after an unknown key, a wrong type or value, or a duplicate, the top-level key
+    /// that holds the mistake is blanked out (lines keep their numbers) and the rest is read
+    /// again. A syntax error, or a key found missing once others were blanked, ends it.
+    fn read_all<T: serde::de::DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        let mut text = std::borrow::Cow::Borrowed(self.split.yaml);
+        let mut errors = Vec::new();
+        loop {
+            let e = match yaml::from_str::<T>(&text) {
+                Ok(v) if errors.is_empty() => return Ok(v),
+                Ok(_) => return Err(errors),
+                Err(e) => e,
+            };
+            if e.code == "yaml/missing-key" && !errors.is_empty() {
+                return Err(errors);
+            }
+            let (code, line) = (e.code, e.line);
+            errors.push(self.yaml_error(e));
+            let goes_on = matches!(
+                code,
+                "yaml/unknown-key" | "yaml/type" | "yaml/value" | "yaml/duplicate-key"
+            );
+            let next = (goes_on && errors.len() < MAX_FRONT_ERRORS)
+                .then(|| blank_top_level_key(&text, line))
+                .flatten();
+            match next {
+                Some(next) => text = std::borrow::Cow::Owned(next),
+                None => return Err(errors),
+            }
+        }
+    }
+}
+
+/// `yaml` with the top-level key holding 1-based `line` (its line and every line of its value)
+/// made blank; `None` when there is no such key or nothing would change.
+fn blank_top_level_key(yaml: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = yaml.split('\n').collect();
+    let at = line.checked_sub(1).filter(|i| *i < lines.len())?;
+    let is_key = |l: &str| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && l.contains(':');
+    let start = (0..=at).rev().find(|i| is_key(lines[*i]))?;
+    let continues = |l: &str| l.trim().is_empty() || l.starts_with([' ', '\t', '#', '-']);
+    let end = (start + 1..lines.len())
+        .find(|i| !continues(lines[*i]))
+        .unwrap_or(lines.len());
+    let out: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| if (start..end).contains(&i) { "" } else { *l })
+        .collect();
+    let out = out.join("\n");
+    (out != yaml).then_some(out)
 }
 
 /// Parses the front matter of `text` as a file named `a.md` (for unit tests here and in the
@@ -613,6 +670,26 @@ pub fn parse_test_page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unreadable_key_is_reported_at_its_own_line() {
+        let text = "---\ntitle: 标题\ntags: [a, b]\nyear: 二〇二四\ncase_type: 人民调解\nauthor: 张某\nlegal_basis:\n  - 甲法\n  - {x: 1}\n---\n正文\n";
+        let errors = parse_test_page(text, Kind::Case).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 4, 6, 7], "{errors:#?}");
+        assert!(errors[0].message.contains("tags"), "{errors:#?}");
+    }
+
+    #[test]
+    fn blanking_a_key_keeps_the_other_lines_and_their_numbers() {
+        let yaml = "a: 1\nb:\n  - x\n  - y\n# note\nc: 3";
+        assert_eq!(blank_top_level_key(yaml, 3).as_deref(), Some("a: 1\n\n\n\n\nc: 3"));
+        assert_eq!(
+            blank_top_level_key(yaml, 6).as_deref(),
+            Some("a: 1\nb:\n  - x\n  - y\n# note\n")
+        );
+        assert_eq!(blank_top_level_key("", 1), None);
+    }
 
     fn page(text: &str, kind: Kind) -> Result<PageFront, Vec<Diagnostic>> {
         parse_test_page(text, kind)

@@ -74,6 +74,25 @@ impl Fixture {
         std::fs::write(p, text).unwrap();
     }
 
+    /// Replaces the fixture's example title, address and organisation details (示例镇,
+    /// example.gov.cn, 0000-00000000 …, what `site/placeholder` finds) with made-up but
+    /// plausible ones, as a site ready to publish has.
+    pub fn use_real_details(&self) {
+        let config = std::fs::read_to_string(self.site().join("config.yaml")).unwrap();
+        let real = config
+            .replace("title: 示例镇法治政府建设", "title: 横栏镇法治政府建设")
+            .replace("https://www.example.gov.cn/", "https://www.zs.gov.cn/hlz/")
+            .replace("name: 示例镇人民政府", "name: 中山市横栏镇人民政府")
+            .replace("address: 示例市示例镇示例路1号", "address: 中山市横栏镇横栏路1号")
+            .replace("phone: 0000-00000000", "phone: 0760-87654321")
+            .replace("office@example.gov.cn", "hlzzf@zs.gov.cn")
+            .replace("\"1234567890\"", "\"4420000001\"")
+            .replace("示ICP备12345678号", "粤ICP备20250317号")
+            .replace("示公网安备12345678901234号", "粤公网安备44200002000123号");
+        assert_ne!(real, config, "the fixture's example values have changed");
+        self.write("config.yaml", &real);
+    }
+
     /// Runs `pufa build --root site --output public ARGS`.
     pub fn build(&self, args: &[&str]) -> Output {
         let mut all = vec!["build", "--root", "site", "--output", "public"];

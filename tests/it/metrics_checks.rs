@@ -319,6 +319,7 @@ fn check_output(overlay: &str) -> (bool, String, bool, String, bool, String) {
 #[test]
 fn a_good_site_passes_every_check() {
     let f = Fixture::new(&[]);
+    f.use_real_details();
     let check = pufa(f.dir.path(), &["check", "--root", "site"]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(stdout(&check).contains("检查通过"));
