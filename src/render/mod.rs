@@ -575,14 +575,99 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
     }
 }
 
+/// Tera's message in the words a clerk can act on: the common errors are said in Chinese
+/// (with the closest available name for a misspelt field), anything else keeps Tera's text
+/// after a Chinese lead.
 fn template_words(msg: &str) -> String {
-    if let Some(rest) = msg.strip_prefix("Field `")
-        && let Some(name) = rest.split('`').next()
+    let quoted = |prefix: &str| msg.strip_prefix(prefix).and_then(|r| r.split('`').next());
+    if let Some(name) = quoted("Field `").or_else(|| quoted("Variable `"))
         && msg.contains("is not defined")
     {
-        return format!(
-            "变量 `{name}` 未定义（{msg}）。可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}` 处理缺少的值"
-        );
+        return undefined_words(name, msg);
     }
-    msg.to_string()
+    let known: [(&str, &str); 7] = [
+        ("Unknown filter `", "没有名为 `{}` 的过滤器（filter）"),
+        ("Filter `", "没有名为 `{}` 的过滤器（filter）"),
+        ("Unknown function `", "没有名为 `{}` 的函数"),
+        ("Unknown test `", "没有名为 `{}` 的测试（is 后面的词）"),
+        ("Unknown template `", "要包含的模板 `{}` 不存在"),
+        (
+            "Iteration not possible on type `",
+            "不能对 `{}` 类型的值做 for 循环（只能循环列表和映射）",
+        ),
+        ("Block `", "块 `{}` 在上级模板中没有定义"),
+    ];
+    for (prefix, words) in known {
+        if let Some(name) = quoted(prefix) {
+            return words.replace("{}", name);
+        }
+    }
+    let plain: [(&str, &str); 6] = [
+        (
+            "Tried to render a variable that is undefined",
+            "要输出的变量没有值（未定义）；可用 `| default(value=\"\")` 给它一个默认值",
+        ),
+        ("Cannot index into an undefined value", "对一个未定义的值取下标或字段"),
+        ("Cannot divide by 0", "除数为 0"),
+        ("Math operations can only be done on numbers", "只能对数字做算术运算"),
+        ("Cannot compare", "这两个值不能比较大小"),
+        (
+            "Tried to use super() in the top level block",
+            "super() 只能用在继承来的块里",
+        ),
+    ];
+    for (prefix, words) in plain {
+        if msg.starts_with(prefix) {
+            return format!("{words}（Tera：{msg}）");
+        }
+    }
+    format!("模板出错（Tera 的原话：{msg}）")
+}
+
+/// A field or variable that is not there: its name, the names that are, and the closest.
+fn undefined_words(name: &str, msg: &str) -> String {
+    let available: Vec<String> = msg
+        .split_once("Available fields: ")
+        .or_else(|| msg.split_once("Available variables: "))
+        .map(|(_, list)| {
+            list.trim_end_matches('.')
+                .split(", ")
+                .map(|s| s.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = format!("变量 `{name}` 未定义");
+    if let Some(near) = crate::yaml::suggest(name, &available) {
+        out.push_str(&format!("，是不是想写 `{near}`？"));
+    } else {
+        out.push('。');
+    }
+    if !available.is_empty() {
+        out.push_str(&format!("可用的有：{}。", available.join("、")));
+    }
+    out.push_str(&format!(
+        "确实可能没有值时，可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}`"
+    ));
+    out
+}
+
+#[cfg(test)]
+mod words_tests {
+    use super::template_words;
+
+    #[test]
+    fn tera_errors_are_said_in_chinese() {
+        let w = template_words("Field `titel` is not defined. Available fields: date, title, url");
+        assert!(
+            w.contains("变量 `titel` 未定义，是不是想写 `title`？可用的有：date、title、url。"),
+            "{w}"
+        );
+        assert!(!w.contains("Available"), "{w}");
+        assert_eq!(
+            template_words("Unknown filter `uper`"),
+            "没有名为 `uper` 的过滤器（filter）"
+        );
+        assert!(template_words("Iteration not possible on type `string`").contains("for 循环"));
+        assert!(template_words("Something new").starts_with("模板出错（Tera 的原话：Something new"));
+    }
 }
