@@ -519,9 +519,13 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
             } else {
                 1
             };
-            let mut d = Diagnostic::new(code, format!("模板错误：{}", template_words(r.message())))
-                .in_file(shown(r.filename()))
-                .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
+            let written = written_at(&text, span.start_line, span.start_col + width);
+            let mut d = Diagnostic::new(
+                code,
+                format!("模板错误：{}", template_words(r.message(), written.as_deref())),
+            )
+            .in_file(shown(r.filename()))
+            .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
             let full = e.to_string();
             if let Some(note) = full.split("note: called from ").nth(1) {
                 let at = note.lines().next().unwrap_or("").trim();
@@ -561,7 +565,7 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
                 .unwrap_or("")
                 .trim_start_matches("error: ")
                 .to_string();
-            let mut d = Diagnostic::new("template/syntax", format!("模板错误：{}", template_words(&first)));
+            let mut d = Diagnostic::new("template/syntax", format!("模板错误：{}", template_words(&first, None)));
             if let Some(loc) = text.lines().find_map(|l| l.trim().strip_prefix("--> ")) {
                 let mut parts = loc.rsplitn(3, ':');
                 let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
@@ -578,12 +582,14 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
 /// Tera's message in the words a clerk can act on: the common errors are said in Chinese
 /// (with the closest available name for a misspelt field), anything else keeps Tera's text
 /// after a Chinese lead.
-fn template_words(msg: &str) -> String {
+fn template_words(msg: &str, written: Option<&str>) -> String {
     let quoted = |prefix: &str| msg.strip_prefix(prefix).and_then(|r| r.split('`').next());
     if let Some(name) = quoted("Field `").or_else(|| quoted("Variable `"))
         && msg.contains("is not defined")
     {
-        return undefined_words(name, msg);
+        // The hint names what the template wrote (`page.titel`), not only the field.
+        let whole = written.filter(|w| w.ends_with(name)).unwrap_or(name);
+        return undefined_words(name, whole, msg);
     }
     let known: [(&str, &str); 7] = [
         ("Unknown filter `", "没有名为 `{}` 的过滤器（filter）"),
@@ -625,7 +631,7 @@ fn template_words(msg: &str) -> String {
 }
 
 /// A field or variable that is not there: its name, the names that are, and the closest.
-fn undefined_words(name: &str, msg: &str) -> String {
+fn undefined_words(name: &str, whole: &str, msg: &str) -> String {
     let available: Vec<String> = msg
         .split_once("Available fields: ")
         .or_else(|| msg.split_once("Available variables: "))
@@ -646,28 +652,52 @@ fn undefined_words(name: &str, msg: &str) -> String {
         out.push_str(&format!("可用的有：{}。", available.join("、")));
     }
     out.push_str(&format!(
-        "确实可能没有值时，可用 `{name} | default(value=\"\")` 或 `{{% if {name} is defined %}}`"
+        "确实可能没有值时，可用 `{whole} | default(value=\"\")` 或 `{{% if {whole} is defined %}}`"
     ));
     out
 }
 
+/// The dotted name (`page.titel`) that ends at 0-based character `end` of 1-based `line`.
+fn written_at(text: &str, line: usize, end: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let before: Vec<char> = l.chars().take(end).collect();
+    let start = before
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.'))
+        .map_or(0, |i| i + 1);
+    let name: String = before[start..].iter().collect();
+    (!name.is_empty()).then_some(name)
+}
+
 #[cfg(test)]
 mod words_tests {
-    use super::template_words;
+    use super::{template_words, written_at};
+
+    #[test]
+    fn the_dotted_name_before_a_span_is_found() {
+        let t = "<h1>{{ page.titel }}</h1>\n标题：{{ config.x }}";
+        assert_eq!(written_at(t, 1, 17).as_deref(), Some("page.titel"));
+        assert_eq!(written_at(t, 2, 14).as_deref(), Some("config.x"));
+        assert_eq!(written_at(t, 9, 1), None);
+    }
 
     #[test]
     fn tera_errors_are_said_in_chinese() {
-        let w = template_words("Field `titel` is not defined. Available fields: date, title, url");
+        let w = template_words(
+            "Field `titel` is not defined. Available fields: date, title, url",
+            Some("page.titel"),
+        );
         assert!(
             w.contains("变量 `titel` 未定义，是不是想写 `title`？可用的有：date、title、url。"),
             "{w}"
         );
+        assert!(w.contains("`page.titel | default"), "{w}");
         assert!(!w.contains("Available"), "{w}");
         assert_eq!(
-            template_words("Unknown filter `uper`"),
+            template_words("Unknown filter `uper`", None),
             "没有名为 `uper` 的过滤器（filter）"
         );
-        assert!(template_words("Iteration not possible on type `string`").contains("for 循环"));
-        assert!(template_words("Something new").starts_with("模板出错（Tera 的原话：Something new"));
+        assert!(template_words("Iteration not possible on type `string`", None).contains("for 循环"));
+        assert!(template_words("Something new", None).starts_with("模板出错（Tera 的原话：Something new"));
     }
 }
