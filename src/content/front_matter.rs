@@ -552,11 +552,13 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
     if let Some(metrics) = &fm.metrics {
         let mut seen = BTreeMap::new();
         for m in metrics {
-            if m.key.is_empty() || !m.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            // The key is a folder of the output (`metrics/KEY/`): letters of any script,
+            // digits, `_` and `-`, as in a taxonomy term's slug.
+            if m.key.is_empty() || !m.key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
                 errors.push(loc.at_key(
                     "front-matter/value",
                     "key",
-                    format!("指标 key “{}” 只能用英文字母、数字、_ 和 -", m.key),
+                    format!("指标 key “{}” 只能用汉字、英文字母、数字、_ 和 -（不能有空格和标点）", m.key),
                 ));
             }
             if !m.value.is_finite() {

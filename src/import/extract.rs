@@ -212,12 +212,18 @@ fn balance_quotes(s: &str) -> String {
     }
 }
 
-/// A stable key for a label: the well-known ones by name, others from a hash of the label
-/// (the same label gives the same key in every year's report).
+/// A stable key for a label: the well-known ones by name, others the label itself as a
+/// slug (`第一议题学习`: the same label gives the same key in every year's report, and the
+/// clerk reads it in the front matter and in the address `/metrics/第一议题学习/`); a label
+/// with no letters at all, from a hash.
 pub fn key_for(label: &str) -> String {
     let bare: String = label.chars().filter(|c| !matches!(c, '“' | '”' | '"')).collect();
     if let Some((_, k)) = KNOWN.iter().find(|(name, _)| bare.contains(name)) {
         return (*k).to_string();
+    }
+    let slug = crate::markdown::slug::slugify(&bare);
+    if !slug.is_empty() && slug.len() <= 120 {
+        return slug;
     }
     format!("m-{:08x}", crate::util::fnv1a32(bare.as_bytes()))
 }
@@ -522,7 +528,8 @@ mod tests {
         assert_eq!(key_for("矛盾纠纷排查"), "disputes_screened");
         assert_eq!(key_for("化解率"), "dispute_resolution_rate");
         assert_eq!(key_for("第一议题学习"), key_for("第一议题学习"));
-        assert!(key_for("第一议题学习").starts_with("m-"));
+        assert_eq!(key_for("“粤智助”业务总量"), "粤智助业务总量");
+        assert!(key_for("（）").starts_with("m-"));
     }
 
     #[test]

@@ -29,7 +29,13 @@ pub fn truncate_chars(s: &str, n: usize) -> String {
     let s = s.trim();
     match s.char_indices().nth(n) {
         None => s.to_string(),
-        Some((end, _)) => format!("{}…", &s[..end]),
+        Some((end, _)) => {
+            // Exactly sized: a build keeps one per page.
+            let mut out = String::with_capacity(end + '…'.len_utf8());
+            out.push_str(&s[..end]);
+            out.push('…');
+            out
+        }
     }
 }
 
@@ -864,6 +870,10 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         }
         list.push(e);
     }
+    fn shrink(list: &mut Vec<TocEntry>) {
+        list.shrink_to_fit();
+        list.iter_mut().for_each(|e| shrink(&mut e.children));
+    }
     let mut out = Vec::new();
     for (level, id, title) in flat {
         if level > 4 {
@@ -879,6 +889,8 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
             },
         );
     }
+    // Kept for every page until it renders: no spare capacity.
+    shrink(&mut out);
     out
 }
 
