@@ -35,6 +35,17 @@ pub struct Applied {
     pub undo: Undo,
 }
 
+impl Applied {
+    /// A batch of template or static edits: the model is as it was.
+    pub fn nothing() -> Applied {
+        Applied {
+            resolved: BTreeSet::new(),
+            index_kept: true,
+            undo: Undo::default(),
+        }
+    }
+}
+
 /// What an in-place update replaced, to put back.
 #[derive(Default)]
 pub struct Undo {
@@ -85,12 +96,7 @@ impl Site {
     /// On failure the site is put back and the errors returned.
     pub fn apply(&mut self, ops: Vec<Op>) -> Result<Applied, Error> {
         if ops.is_empty() {
-            // A batch of template or static edits: the model is as it was.
-            return Ok(Applied {
-                resolved: BTreeSet::new(),
-                index_kept: true,
-                undo: Undo::default(),
-            });
+            return Ok(Applied::nothing());
         }
         let mut undo = Undo {
             sections: Some(self.sections.clone()),

@@ -475,7 +475,12 @@ impl Engine {
             return self.full_reload();
         };
         laps.lap("parse");
-        let applied = Arc::make_mut(&mut self.pipeline.site).apply(ops)?;
+        // No content op (a template edit): the site is not touched, so not copied either
+        // (make_mut clones it while a render elsewhere holds it).
+        let applied = match ops.is_empty() {
+            true => crate::content::update::Applied::nothing(),
+            false => Arc::make_mut(&mut self.pipeline.site).apply(ops)?,
+        };
         laps.lap("assemble");
         let pages: Vec<String> = applied
             .resolved
