@@ -558,7 +558,10 @@ pub fn parse_page(loc: &FmLocator, kind: Kind) -> Result<PageFront, Vec<Diagnost
                 errors.push(loc.at_key(
                     "front-matter/value",
                     "key",
-                    format!("指标 key “{}” 只能用汉字、英文字母、数字、_ 和 -（不能有空格和标点）", m.key),
+                    format!(
+                        "指标 key “{}” 只能用汉字、英文字母、数字、_ 和 -（不能有空格和标点）",
+                        m.key
+                    ),
                 ));
             }
             if !m.value.is_finite() {

@@ -608,7 +608,11 @@ fn template_words(msg: &str, written: Option<&str>) -> String {
             return words.replace("{}", name);
         }
     }
-    let plain: [(&str, &str); 6] = [
+    let plain: [(&str, &str); 7] = [
+        (
+            "This content would be ignored",
+            "继承别的模板（extends）时，块（block）之外的内容不会显示：只能写 extends、block 和 component，请把这段内容移到某个块里",
+        ),
         (
             "Tried to render a variable that is undefined",
             "要输出的变量没有值（未定义）；可用 `| default(value=\"\")` 给它一个默认值",
@@ -698,6 +702,7 @@ mod words_tests {
             "没有名为 `uper` 的过滤器（filter）"
         );
         assert!(template_words("Iteration not possible on type `string`", None).contains("for 循环"));
+        assert!(template_words("This content would be ignored: only `extends` …", None).starts_with("继承别的模板"));
         assert!(template_words("Something new", None).starts_with("模板出错（Tera 的原话：Something new"));
     }
 }
