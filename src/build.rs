@@ -78,6 +78,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let how = Bodies {
         spill: Some(Arc::new(spill)),
         previous: parsed.clone(),
+        render_once: true,
     };
     let pipeline = Pipeline::from_config(&opts.spec, config, how)?;
     laps.lap("load + assemble + values");

@@ -85,7 +85,11 @@ pub fn run(spec: &SiteSpec, opts: &Options) -> Result<Report, Error> {
     report
         .findings
         .extend(placeholders::check(&config).into_iter().map(Finding::new));
-    let pipeline = match Pipeline::from_config(spec, config.clone(), crate::pipeline::Bodies::default()) {
+    let how = crate::pipeline::Bodies {
+        render_once: true,
+        ..Default::default()
+    };
+    let pipeline = match Pipeline::from_config(spec, config.clone(), how) {
         Ok(p) => p,
         Err(e) => {
             report.findings.extend(e.diagnostics.into_iter().map(Finding::new));

@@ -94,6 +94,9 @@ pub struct Bodies {
     pub spill: Option<Arc<BodySpill>>,
     /// An earlier load's results, for unchanged files (their bodies are in `spill`).
     pub previous: Option<Arc<ParseCache>>,
+    /// Every output is rendered once and the site is not updated (a build, a check): the page
+    /// summaries the lists built are let go before the pages render. Serve keeps them.
+    pub render_once: bool,
 }
 
 /// A loaded site, ready to render.
@@ -102,6 +105,8 @@ pub struct Pipeline {
     pub site: Arc<Site>,
     pub values: Arc<Values>,
     pub renderer: Arc<Renderer>,
+    /// See [`Bodies::render_once`].
+    render_once: bool,
 }
 
 impl Pipeline {
@@ -125,6 +130,7 @@ impl Pipeline {
             spill: how.spill,
             previous: how.previous,
         };
+        let render_once = how.render_once;
         let site = content::load_site(Arc::clone(&config), &opts)?;
         let renderer = Renderer::new(&config)?;
         let values = Values::build(&site);
@@ -133,6 +139,7 @@ impl Pipeline {
             site: Arc::new(site),
             values: Arc::new(values),
             renderer: Arc::new(renderer),
+            render_once,
         })
     }
 
@@ -217,10 +224,13 @@ impl Pipeline {
             }
             res
         };
-        // Lists first, while every summary they build is kept; after them a summary is read
-        // only by its own page, so none is kept and the page outputs stream in bounded memory.
+        // Lists first, while every summary they build is kept; after them, in a build or a
+        // check, a summary is read only by its own page, so none is kept and the page outputs
+        // stream in bounded memory. Serve keeps them for the next edit's lists.
         let mut list_errors: Vec<Diagnostic> = others.par_iter().filter_map(|k| one(k).err()).collect();
-        binding.data().values.release_summaries();
+        if self.render_once {
+            binding.data().values.release_summaries();
+        }
         for chunk in pages.chunks(256) {
             let done: Vec<Result<Option<(DocInfo, DocTokens)>, Diagnostic>> =
                 chunk.par_iter().map(|key| page(key)).collect();

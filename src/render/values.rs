@@ -775,3 +775,26 @@ fn config_value(c: &Config) -> Value {
 }
 
 pub use crate::markdown::truncate_chars;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_slot_keeps_what_it_built_only_while_asked_to() {
+        let slot = SummarySlot::default();
+        let mut builds = 0;
+        let mut get = |keep: bool| {
+            slot.get_or_build(keep, || {
+                builds += 1;
+                Value::from(builds)
+            })
+        };
+        assert_eq!(get(false), Value::from(1));
+        assert_eq!(get(false), Value::from(2), "not kept: built again");
+        assert_eq!(get(true), Value::from(3));
+        assert_eq!(get(false), Value::from(3), "kept: read back");
+        slot.clear();
+        assert_eq!(slot.get_or_build(true, || Value::from(9)), Value::from(9));
+    }
+}

@@ -147,6 +147,7 @@ impl Engine {
         let how = Bodies {
             previous: spill.as_ref().and(previous),
             spill,
+            render_once: false,
         };
         let mut e = Self::from_pipeline(Pipeline::from_config(&spec, config, how)?);
         e.refresh_statics()?;
