@@ -27,10 +27,10 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// The value as a YAML number: full-width digits (１２) read as the same ASCII digits
-    /// (the body keeps them as written).
+    /// The value as a YAML number: full-width digits (１２) read as the same ASCII digits and
+    /// thousands separators (1,235) left out (the body keeps them as written).
     pub fn yaml_number(&self) -> String {
-        self.value.chars().map(halfwidth).collect()
+        self.value.chars().filter(|c| *c != ',').map(halfwidth).collect()
     }
 }
 
@@ -50,7 +50,7 @@ fn figure_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"(?P<q>超过|超|近|约|逾|达到|达)?(?P<num>\d+(?:\.\d+)?)(?P<yu>余|多)?(?P<unit>{UNITS})"
+            r"(?P<q>超过|超|近|约|逾|达到|达)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<yu>余|多)?(?P<unit>{UNITS})"
         ))
         .expect("valid regex")
     })
@@ -239,10 +239,15 @@ pub fn figures(text: &str, line: usize) -> Vec<Figure> {
         let num = m.name("num").expect("num");
         let unit = m.name("unit").expect("unit").as_str();
         // Not figures: years and dates (2024年), ranks (第2), parts of longer numbers.
-        let before_char = text[..whole.start()].chars().next_back();
+        let mut before = text[..whole.start()].chars().rev();
+        let before_char = before.next();
         if before_char.is_some_and(|c| {
             c.is_ascii_digit() || c == '.' || c == '第' || c == '-' || c == '+' || c.is_ascii_alphabetic()
         }) {
+            continue;
+        }
+        // The tail of a number whose separators are not in threes (12,3456).
+        if before_char == Some(',') && before.next().is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
         let after = &text[whole.end()..];
@@ -506,6 +511,12 @@ mod tests {
         // Full-width digits are kept as written, and read as a number for front matter.
         let f = figures("召开专题会议６次，化解纠纷１２宗。", 1);
         assert_eq!((f[1].value.as_str(), f[1].yaml_number().as_str()), ("１２", "12"));
+        let f = figures("共调处矛盾纠纷1,235宗，调解成功1,198宗，涉及金额12,345.5万元。", 1);
+        let got: Vec<(&str, String)> = f.iter().map(|f| (f.label.as_str(), f.yaml_number())).collect();
+        assert_eq!(got[0].1, "1235", "{got:?}");
+        assert_eq!(got[1].1, "1198", "{got:?}");
+        assert_eq!(got[2].1, "12345.5", "{got:?}");
+        assert!(f.iter().all(|f| f.doubt.is_none()), "{f:?}");
         let got = labels("今年“粤智助”业务总量共13882单,服务7265人次。");
         assert_eq!(got[0].0, "“粤智助”业务总量");
         assert_eq!(got[1].1, "7265");

@@ -212,6 +212,9 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
             if let Some(w) = &written {
                 let _ = writeln!(fm, "written: {w}");
             }
+            if let Some((no, _)) = &doc.doc_no {
+                let _ = writeln!(fm, "doc_no: {}", q(no));
+            }
             let _ = writeln!(fm, "genre: \"工作报告\"");
         }
         Kind::Project => {
@@ -348,6 +351,9 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
     );
     if let Some(w) = &im.written {
         let _ = writeln!(r, "成文日期：{w}（落款）");
+    }
+    if let Some((no, l)) = &im.doc.doc_no {
+        let _ = writeln!(r, "文号：{no}（第 {l} 行，写入 doc_no，未放入正文）");
     }
     if let Some((a, l)) = &im.doc.addressee {
         let _ = writeln!(r, "主送机关：{a}（第 {l} 行，未放入正文）");

@@ -32,6 +32,8 @@ pub enum Out {
 pub struct Document {
     pub title: Option<(String, usize)>,
     pub addressee: Option<(String, usize)>,
+    /// 发文字号 (`阳司〔2024〕5号`), above or below the title.
+    pub doc_no: Option<(String, usize)>,
     pub body: Vec<Out>,
     /// The signing organisation and date at the end, when present.
     pub signature: Option<(String, usize)>,
@@ -278,14 +280,50 @@ fn numbered(text: &str) -> Option<(u8, u32, usize)> {
 }
 
 /// Recognises the structure of a document's lines (tables are placed by line number).
+/// Moves a 发文字号 line at the top of `lines` into `doc` (once).
+fn take_doc_no(lines: &mut Vec<Line>, doc: &mut Document) {
+    if doc.doc_no.is_some() {
+        return;
+    }
+    if let Some(no) = lines.first().and_then(|l| doc_number(&l.text)) {
+        doc.doc_no = Some((no, lines[0].line));
+        lines.remove(0);
+    }
+}
+
+/// A document number as official documents write it, `机关代字〔年份〕序号号` (阳司〔2024〕5号),
+/// with 〔〕 however the brackets were typed ([], ［］, 【】, ()).
+pub fn doc_number(line: &str) -> Option<String> {
+    let t = line.trim();
+    let open = t.find(['〔', '[', '［', '【', '(', '（'])?;
+    let agency = &t[..open];
+    let rest = &t[open..];
+    let rest = &rest[rest.chars().next()?.len_utf8()..];
+    let year: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &rest[year.len()..];
+    let close = rest.chars().next()?;
+    let rest = &rest[close.len_utf8()..];
+    let serial = rest.strip_suffix('号')?;
+    let agency_ok =
+        (1..=12).contains(&agency.chars().count()) && agency.chars().all(|c| c.is_alphabetic() && !c.is_whitespace());
+    let ok = agency_ok
+        && year.len() == 4
+        && "〕]］】)）".contains(close)
+        && (1..=5).contains(&serial.len())
+        && serial.chars().all(|c| c.is_ascii_digit());
+    ok.then(|| format!("{agency}〔{year}〕{serial}号"))
+}
+
 pub fn recognise(mut lines: Vec<Line>, tables: Vec<PlacedTable>) -> Document {
     let mut doc = Document::default();
+    take_doc_no(&mut lines, &mut doc);
     // Title: a styled title, or a short first line without a full stop that names a report,
     // possibly broken over two lines.
     if let Some((title, line, used)) = title_lines(&lines) {
         doc.title = Some((title, line));
         lines.drain(..used);
     }
+    take_doc_no(&mut lines, &mut doc);
     // Addressee: a short line ending in a colon, naming bodies.
     if let Some(first) = lines.first() {
         let t = &first.text;
@@ -456,6 +494,26 @@ mod tests {
         assert_eq!(ordinal("2024年,横栏镇"), None);
         assert_eq!(ordinal("93.19%"), None);
         assert_eq!(ordinal("一是加强"), None);
+    }
+
+    #[test]
+    fn a_document_number_above_or_below_the_title_is_taken() {
+        assert_eq!(doc_number("阳司〔2024〕5号").as_deref(), Some("阳司〔2024〕5号"));
+        assert_eq!(doc_number("横府[2025]12号").as_deref(), Some("横府〔2025〕12号"));
+        assert_eq!(doc_number("（2024）年度报告"), None);
+        assert_eq!(doc_number("共调处纠纷（2024年）5号"), None);
+        for text in [
+            "阳司〔2024〕5号\n阳山县司法局关于2023年度法治政府建设工作情况的报告\n县委、县政府：\n一、主要做法\n正文。\n",
+            "阳山县司法局关于2023年度法治政府建设工作情况的报告\n阳司〔2024〕5号\n县委、县政府：\n一、主要做法\n正文。\n",
+        ] {
+            let doc = recognise(lines_of_text(text), vec![]);
+            assert_eq!(doc.doc_no.as_ref().unwrap().0, "阳司〔2024〕5号");
+            assert_eq!(
+                doc.title.as_ref().unwrap().0,
+                "阳山县司法局关于2023年度法治政府建设工作情况的报告"
+            );
+            assert_eq!(doc.addressee.as_ref().unwrap().0, "县委、县政府");
+        }
     }
 
     #[test]
