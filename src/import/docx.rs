@@ -97,7 +97,14 @@ pub const MAX_STYLES_XML: u64 = 4 << 20;
 
 /// Reads a .docx file's blocks.
 pub fn read(file: &Path, bytes: &[u8]) -> Result<Vec<Block>, Error> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| fail(file, &e.to_string()))?;
+    // The zip library's own words ("invalid Zip archive: Could not find EOCD") mean nothing
+    // to a clerk: say what they mean.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| {
+        fail(
+            file,
+            "文件不完整或不是真正的 .docx（.docx 是一个压缩包，这个文件打不开）",
+        )
+    })?;
     let document = read_part(&mut zip, file, "word/document.xml", MAX_DOCUMENT_XML)?
         .ok_or_else(|| fail(file, "缺少 word/document.xml（这不是 Word 文档？）"))?;
     let styles = read_part(&mut zip, file, "word/styles.xml", MAX_STYLES_XML)?
