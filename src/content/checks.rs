@@ -449,7 +449,12 @@ fn paired_names(text: &str) -> Vec<PersonalFound> {
                 || rest.starts_with(PAIR_JOINS);
             (n.chars().count() == len && bounded && looks_like_name(n)).then_some((j + join.len_utf8(), n))
         });
-        if let (Some(a), Some(b)) = (first, second) {
+        // Marked as pseudonyms after the second: 李长江（化名）, 黄小红（均为化名）.
+        let marked = second.is_some_and(|(start, n)| {
+            let rest = text[start + n.len()..].trim_start_matches(['（', '(']);
+            rest.starts_with("化名") || rest.starts_with("均为化名") || rest.starts_with("均系化名")
+        });
+        if let (Some(a), Some(b), false) = (first, second, marked) {
             for (start, n) in [a, b] {
                 out.push(name_found(start, n));
             }
@@ -479,7 +484,7 @@ const POLITE: &[&str] = &[
 const NOT_NAMES: &[&str] = &[
     "代表", "工资", "方面", "何时", "高度", "同意", "于是", "于当", "万元", "钱款", "程序", "金额", "江门", "江边",
     "石头", "龙头", "白天", "周边", "黄金", "马上", "林地", "田地", "严重", "向其", "向对", "向法", "向镇", "向村",
-    "汤某", "杜绝", "任何", "常住", "余额", "许可",
+    "汤某", "杜绝", "任何", "常住", "余额", "许可", "孙子", "孙女", "孙辈", "曾孙", "外孙", "包括", "何况",
 ];
 
 fn mask(s: &str) -> String {
@@ -792,6 +797,9 @@ mod tests {
         assert!(names("王先生与李女士达成和解。").is_empty());
         assert!(names("调解员与村民代表座谈。").is_empty());
         assert!(names("普法与依法治理").is_empty());
+        assert!(names("张建国诉李长江（化名）买卖合同纠纷").is_empty());
+        assert!(names("陈大明、黄小红（均为化名）婚姻家庭纠纷").is_empty());
+        assert!(names("赡养老人的儿子、女儿、孙子、孙女等").is_empty());
     }
 
     #[test]

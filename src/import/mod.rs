@@ -141,8 +141,14 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
             ));
         }
     };
-    let doc = structure::recognise(lines, tables);
+    let mut doc = structure::recognise(lines, tables);
     let kind = opts.kind.unwrap_or(Kind::Report);
+    // Only a report has a `doc_no` field: for other kinds the 文号 line stays in the text.
+    if kind != Kind::Report
+        && let Some((text, line)) = doc.doc_no.take()
+    {
+        doc.body.insert(0, Out::Para { text, line });
+    }
 
     let first_para = doc.body.iter().find_map(|b| match b {
         Out::Para { text, .. } => Some(text.as_str()),
@@ -239,7 +245,7 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
                 let _ = writeln!(
                     fm,
                     "  - {{ key: {}, label: {}, value: {}, unit: {} }}",
-                    f.key,
+                    q(&f.key),
                     q(&punct::fix(&f.label)),
                     f.yaml_number(),
                     q(&f.unit)
