@@ -36,8 +36,15 @@ pub struct Host<'a> {
     pub assets: &'a [crate::content::Asset],
     pub calls: &'a [Call],
     links: Option<&'a crate::content::Resolved>,
-    /// What the shortcode templates see of it: (`page` or `section`, its value).
-    value: (&'static str, Value),
+    /// What the shortcode templates see of it.
+    value: HostValue<'a>,
+}
+
+/// The `page` or `section` a shortcode template sees; a page's summary is read only when a
+/// call is rendered (most pages have none, and reading it records an input).
+enum HostValue<'a> {
+    Page(&'a str),
+    Section(Value),
 }
 
 impl<'a> Host<'a> {
@@ -49,7 +56,7 @@ impl<'a> Host<'a> {
             assets: &p.assets,
             calls: &p.body.shortcodes,
             links: d.site.resolved.get(&p.rel),
-            value: ("page", d.summary(&p.rel)),
+            value: HostValue::Page(&p.rel),
         }
     }
 
@@ -61,7 +68,7 @@ impl<'a> Host<'a> {
             assets: &[],
             calls: &s.body.shortcodes,
             links: d.site.resolved_sections.get(&s.key),
-            value: ("section", value),
+            value: HostValue::Section(value),
         }
     }
 }
@@ -124,7 +131,10 @@ fn render_call(r: &Renderer, d: &RenderData, p: &Host, call: &Call, nth: usize) 
         ctx.insert_value(n.clone(), Value::none());
     }
     ctx.insert_value("config", d.values.config.clone());
-    ctx.insert_value(p.value.0, p.value.1.clone());
+    match &p.value {
+        HostValue::Page(rel) => ctx.insert_value("page", d.summary(rel)),
+        HostValue::Section(v) => ctx.insert_value("section", v.clone()),
+    }
     ctx.insert("nth", &nth);
     for (k, v) in &call.args {
         ctx.insert_value(k.clone(), arg_value(v));
