@@ -3,7 +3,11 @@
 //! pufa reads YAML through `yaml_serde` (the YAML organisation's maintained drop-in for the
 //! archived `serde_yaml`); everything else calls [`from_str`] and gets a [`YamlError`] with a
 //! 1-based line and column, the key path (e.g. `metrics[2].value`) and a message in plain
-//! Chinese. Swapping the YAML crate means changing this file only.
+//! Chinese. Swapping the YAML crate means changing this file only. It also writes scalars
+//! ([`scalar`], [`flow_scalar`], [`block_scalar`], [`quoted`]) that read back as the same
+//! text, for the editor's forms and the importer.
+
+use std::fmt::Write as _;
 
 use serde::de::DeserializeOwned;
 
@@ -615,6 +619,101 @@ fn syntax_words(msg: &str) -> String {
     } else {
         m.to_string()
     }
+}
+
+// Writing scalars: what pufa writes into front matter (the editor's forms, the importer)
+// reads back as the same text.
+
+/// Characters that must never stand unescaped in a YAML scalar.
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Whether `s` reads back as itself when written without quotes (`flow`: inside `[ ]`/`{ }`).
+fn plain_ok(s: &str, flow: bool) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if s != s.trim_matches([' ', '\t']) || "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.chars().any(unsafe_char) {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return false;
+    }
+    if flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
+        return false;
+    }
+    !looks_special(s)
+}
+
+/// Whether YAML would read `s` as a number, boolean, null or date rather than text.
+fn looks_special(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    if matches!(
+        l.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | "=" | "<<"
+    ) {
+        return true;
+    }
+    let signless = l.trim_start_matches(['+', '-']);
+    if matches!(signless, ".inf" | ".nan") {
+        return true;
+    }
+    let starts_numeric = l.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+    starts_numeric && l.chars().all(|c| c.is_ascii_hexdigit() || "+-._:xob ".contains(c))
+}
+
+/// A block-context scalar: plain, or double-quoted.
+pub fn scalar(s: &str) -> String {
+    if plain_ok(s, false) { s.to_string() } else { quoted(s) }
+}
+
+/// A scalar inside `[ ]` or `{ }`.
+pub fn flow_scalar(s: &str) -> String {
+    if plain_ok(s, true) { s.to_string() } else { quoted(s) }
+}
+
+/// Several lines as a `|-` block when that reads back exactly, else a quoted string.
+pub fn block_scalar(s: &str) -> String {
+    if !s.contains('\n') {
+        return scalar(s);
+    }
+    let literal_ok = !s.starts_with([' ', '\n'])
+        && !s.ends_with('\n')
+        && !s.chars().any(|c| c != '\n' && (unsafe_char(c) || c == '\t'))
+        && !s.lines().any(|l| !l.is_empty() && l.trim().is_empty());
+    if !literal_ok {
+        return quoted(s);
+    }
+    let mut out = String::from("|-");
+    for l in s.split('\n') {
+        if l.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = write!(out, "\n  {l}");
+        }
+    }
+    out
+}
+
+/// A double-quoted YAML string.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::config::Kind;
 use crate::content::front_matter;
 use crate::content::schema::{self, FieldType};
 use crate::diagnostics::Diagnostic;
+use crate::yaml::{block_scalar, flow_scalar, quoted, scalar};
 
 /// Form values by key.
 pub type Values = Map<String, Value>;
@@ -345,98 +346,6 @@ fn date(s: &str) -> String {
         && s.as_bytes()[4] == b'-'
         && !s.ends_with(' ');
     if plain { s.to_string() } else { quoted(s) }
-}
-
-/// Characters that must never stand unescaped in a YAML scalar.
-fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
-}
-
-/// Whether `s` reads back as itself when written without quotes (`flow`: inside `[ ]`/`{ }`).
-fn plain_ok(s: &str, flow: bool) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if s != s.trim_matches([' ', '\t']) || "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.chars().any(unsafe_char) {
-        return false;
-    }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
-        return false;
-    }
-    if flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
-        return false;
-    }
-    !looks_special(s)
-}
-
-/// Whether YAML would read `s` as a number, boolean, null or date rather than text.
-fn looks_special(s: &str) -> bool {
-    let l = s.to_ascii_lowercase();
-    if matches!(
-        l.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | "=" | "<<"
-    ) {
-        return true;
-    }
-    let signless = l.trim_start_matches(['+', '-']);
-    if matches!(signless, ".inf" | ".nan") {
-        return true;
-    }
-    let starts_numeric = l.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
-    starts_numeric && l.chars().all(|c| c.is_ascii_hexdigit() || "+-._:xob ".contains(c))
-}
-
-/// A block-context scalar: plain, or double-quoted.
-fn scalar(s: &str) -> String {
-    if plain_ok(s, false) { s.to_string() } else { quoted(s) }
-}
-
-/// A scalar inside `[ ]` or `{ }`.
-fn flow_scalar(s: &str) -> String {
-    if plain_ok(s, true) { s.to_string() } else { quoted(s) }
-}
-
-/// Several lines as a `|-` block when that reads back exactly, else a quoted string.
-fn block_scalar(s: &str) -> String {
-    if !s.contains('\n') {
-        return scalar(s);
-    }
-    let literal_ok = !s.starts_with([' ', '\n'])
-        && !s.ends_with('\n')
-        && !s.chars().any(|c| c != '\n' && (unsafe_char(c) || c == '\t'))
-        && !s.lines().any(|l| !l.is_empty() && l.trim().is_empty());
-    if !literal_ok {
-        return quoted(s);
-    }
-    let mut out = String::from("|-");
-    for l in s.split('\n') {
-        if l.is_empty() {
-            out.push('\n');
-        } else {
-            let _ = write!(out, "\n  {l}");
-        }
-    }
-    out
-}
-
-/// A double-quoted YAML string.
-fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if unsafe_char(c) => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -67,14 +67,6 @@ pub struct Options {
     pub publisher: Option<String>,
 }
 
-/// A metric key as YAML: bare (`disputes_screened`, `第一议题学习`), quoted when YAML would
-/// read it as a number or a boolean (`1000`, `true`).
-fn plain_key(k: &str) -> String {
-    let numeric = k.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    let word = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(&k.to_ascii_lowercase().as_str());
-    if numeric || word { q(k) } else { k.to_string() }
-}
-
 fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
@@ -253,7 +245,7 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
                 let _ = writeln!(
                     fm,
                     "  - {{ key: {}, label: {}, value: {}, unit: {} }}",
-                    plain_key(&f.key),
+                    crate::yaml::flow_scalar(&f.key),
                     q(&punct::fix(&f.label)),
                     f.yaml_number(),
                     q(&f.unit)
