@@ -637,13 +637,18 @@ impl FmLocator<'_> {
     }
 }
 
+/// Whether a front-matter line starts a top-level key (`title: …`), not a nested value, a
+/// list item or a comment.
+pub fn starts_top_level_key(l: &str) -> bool {
+    !l.starts_with([' ', '\t', '-', '#']) && l.contains(':')
+}
+
 /// `yaml` with the top-level key holding 1-based `line` (its line and every line of its value)
 /// made blank; `None` when there is no such key or nothing would change.
 fn blank_top_level_key(yaml: &str, line: usize) -> Option<String> {
     let lines: Vec<&str> = yaml.split('\n').collect();
     let at = line.checked_sub(1).filter(|i| *i < lines.len())?;
-    let is_key = |l: &str| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && l.contains(':');
-    let start = (0..=at).rev().find(|i| is_key(lines[*i]))?;
+    let start = (0..=at).rev().find(|i| starts_top_level_key(lines[*i]))?;
     let continues = |l: &str| l.trim().is_empty() || l.starts_with([' ', '\t', '#', '-']);
     let end = (start + 1..lines.len())
         .find(|i| !continues(lines[*i]))

@@ -102,7 +102,7 @@ impl Page {
         let mut current = "";
         self.front_text.split('\n').enumerate().filter_map(move |(i, l)| {
             let l = l.trim_end_matches('\r');
-            if !l.starts_with([' ', '\t', '-', '#']) && l.contains(':') {
+            if front_matter::starts_top_level_key(l) {
                 current = l.split(':').next().unwrap_or("").trim();
             }
             (!l.trim().is_empty()).then_some((current, self.front_line + i, l))
