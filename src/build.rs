@@ -6,7 +6,7 @@
 //! then rendered in parallel and written as they come, the search index built from the page
 //! outputs as they stream by; static files are copied; the writer commits last.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -107,7 +107,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let pb = progress_bar(opts.progress, plan.render.len() + copies.len());
     let search_on = pipeline.config().search.enabled;
     let mut streamed = (search_on && previous.is_none()).then(Indexer::default);
-    let rendered = render(
+    let (rendered, made) = render(
         &pipeline,
         &writer,
         &plan.render,
@@ -116,8 +116,10 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
         pb.as_ref(),
     )?;
     laps.lap("render + write");
+    let made = made_files(&pipeline, previous.as_ref(), &plan.kept, made, &copies)?;
     let old_copies = previous.as_ref().map(|s| &s.copies);
-    let copied = copy_files(&writer, &copies, old_copies, pb.as_ref())?;
+    let mut copied = copy_files(&writer, &copies, old_copies, pb.as_ref())?;
+    copied.extend(copy_files(&writer, &made, old_copies, None)?);
     laps.lap("copy");
     let (search, search_files) = match (search_on, streamed) {
         (false, _) => (None, 0),
@@ -176,7 +178,7 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let report = BuildReport {
         pages: pipeline.site.pages.len(),
         sections: pipeline.site.sections.len(),
-        files: keys.len() + copies.len() + search_files,
+        files: keys.len() + copies.len() + made.len() + search_files,
         search_files,
         output_dir: out_dir,
         warnings,
@@ -204,7 +206,33 @@ fn open_cache(
     (Some(cache), state)
 }
 
-/// Renders `keys` into `writer`; with `record`, returns each output with what it read.
+/// The images made by `resize_image` at render time: those of the outputs rendered now and
+/// those the previous build recorded for the outputs kept, as files to copy.
+fn made_files(
+    p: &Pipeline,
+    previous: Option<&State>,
+    kept: &[crate::pipeline::cache::OutputRecord],
+    mut made: Made,
+    copies: &[crate::pipeline::CopiedFile],
+) -> Result<Vec<crate::pipeline::CopiedFile>, Error> {
+    if let Some(state) = previous {
+        for r in kept {
+            let inputs = r.inputs.iter().filter_map(|i| state.inputs.get(*i as usize));
+            for (input, _) in inputs {
+                if let crate::render::Input::Image(d) = input {
+                    made.insert(d.out.clone(), d.clone());
+                }
+            }
+        }
+    }
+    crate::pipeline::made_files(p.config(), made.values(), copies)
+}
+
+/// Images made at render time, by output path.
+type Made = BTreeMap<String, crate::render::images::Derived>;
+
+/// Renders `keys` into `writer`; with `record`, returns each output with what it read. Also
+/// returns the images `resize_image` made for them.
 fn render(
     p: &Pipeline,
     writer: &Writer,
@@ -212,16 +240,26 @@ fn render(
     record: bool,
     index: Option<&mut Indexer>,
     pb: Option<&indicatif::ProgressBar>,
-) -> Result<Rendered, Error> {
+) -> Result<(Rendered, Made), Error> {
     let binding = p.bind(record);
     let records: Mutex<Rendered> = Mutex::new(Rendered::default());
+    let made: Mutex<Made> = Mutex::new(Made::new());
     p.render(&binding, keys, index, pb, |key, rel, out| {
+        let images: Vec<_> = crate::pipeline::made_by(&out.inputs).cloned().collect();
+        if !images.is_empty()
+            && let Ok(mut m) = made.lock()
+        {
+            m.extend(images.into_iter().map(|d| (d.out.clone(), d)));
+        }
         if record && let Ok(mut r) = records.lock() {
             r.add(key.clone(), rel.clone(), out.inputs);
         }
         writer.put(&rel, out.bytes)
     })?;
-    Ok(records.into_inner().unwrap_or_default())
+    Ok((
+        records.into_inner().unwrap_or_default(),
+        made.into_inner().unwrap_or_default(),
+    ))
 }
 
 /// A copied file's source and its stamp.

@@ -79,6 +79,8 @@ struct State {
 /// Checks the links of a site's outputs.
 pub struct LinkChecker {
     files: HashSet<String>,
+    /// Images `resize_image` made in the outputs rendered so far (known only as they render).
+    made: std::sync::RwLock<HashSet<String>>,
     base_path: String,
     origin: String,
     state: Mutex<State>,
@@ -95,9 +97,17 @@ impl LinkChecker {
     pub fn new(config: &Config, files: HashSet<String>) -> LinkChecker {
         LinkChecker {
             files,
+            made: Default::default(),
             base_path: config.base_path.clone(),
             origin: config.origin.to_ascii_lowercase(),
             state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Notes files an output made as it rendered (before its links are scanned).
+    pub fn made(&self, paths: impl IntoIterator<Item = String>) {
+        if let Ok(mut m) = self.made.write() {
+            m.extend(paths);
         }
     }
 
@@ -221,7 +231,9 @@ impl LinkChecker {
 
     /// The output file a path relative to the output root names.
     fn file_target(&self, path: &str, fragment: Option<String>) -> Target {
-        match crate::render::output_file(path, |f| self.files.contains(f)) {
+        let made = self.made.read();
+        let exists = |f: &str| self.files.contains(f) || made.as_ref().is_ok_and(|m| m.contains(f));
+        match crate::render::output_file(path, exists) {
             Ok(file) => Target::Internal { file, fragment },
             Err(file) => Target::Missing(file),
         }

@@ -163,6 +163,7 @@ fn check_links(pipeline: &Pipeline, external: bool, report: &mut Report) {
     }
     let binding = pipeline.bind(false);
     let rendered = pipeline.render(&binding, &keys, None, None, |_, rel, out| {
+        checker.made(crate::pipeline::made_by(&out.inputs).map(|d| d.out.clone()));
         checker.scan(&rel, &out.bytes);
         Ok(())
     });

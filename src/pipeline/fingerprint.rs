@@ -50,7 +50,7 @@ pub fn fingerprints<'a>(
         Input::Config => scope.is_none(),
         Input::Template(_) => scope.is_none_or(|s| s.templates),
         // Files change without any content edit: always looked at (a stat each).
-        Input::File(_) => true,
+        Input::File(_) | Input::Image(_) => true,
         _ => lists,
     };
     let inputs: Vec<&Input> = inputs.filter(|i| wanted(i)).collect();
@@ -116,6 +116,8 @@ fn fingerprint(site: &Site, values: &Values, templates: &Templates, input: &Inpu
         Input::ProjectRefs(r) => list_hash(index.project_refs.get(r)),
         Input::Metrics => metrics_hash(site),
         Input::File(f) => crate::content::reuse::file_hash(&site.config.root.join(f)),
+        // A product, not a read: its original is an `Input::File` of the same output.
+        Input::Image(d) => hash_of(d),
         Input::Path(p) => hash_of(&site.lookup(p).map(|(owner, path)| {
             let full = site
                 .pages

@@ -355,6 +355,53 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
     Ok(files.into_iter().map(|(rel, src)| CopiedFile { src, rel }).collect())
 }
 
+/// The images `resize_image` made while outputs rendered, as files to copy (each made again
+/// when the image cache lost it). One may not take the place of a copied file.
+pub fn made_files<'a>(
+    config: &Config,
+    made: impl IntoIterator<Item = &'a render::images::Derived>,
+    copies: &[CopiedFile],
+) -> Result<Vec<CopiedFile>, Error> {
+    let mut by_out: BTreeMap<&str, &render::images::Derived> = BTreeMap::new();
+    for d in made {
+        by_out.insert(&d.out, d);
+    }
+    let list: Vec<&render::images::Derived> = by_out.into_values().collect();
+    let files: Vec<Result<CopiedFile, Diagnostic>> = list
+        .par_iter()
+        .map(|d| {
+            let shown = display_path(&d.src, &config.root);
+            if copies.binary_search_by(|c| c.rel.as_str().cmp(&d.out)).is_ok() {
+                return Err(Diagnostic::new(
+                    "path/duplicate",
+                    format!("resize_image 生成的图片 {} 与一个要复制的文件同名", d.out),
+                )
+                .in_file(shown)
+                .with_hint("请给那个文件改名（pufa 生成的缩放图片以“-宽x高”结尾）。"));
+            }
+            let src =
+                render::images::make(config, d).map_err(|e| Diagnostic::new("image/unreadable", e).in_file(shown))?;
+            Ok(CopiedFile {
+                src: Source::Path(src),
+                rel: d.out.clone(),
+            })
+        })
+        .collect();
+    let (ok, errors): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
+    if !errors.is_empty() {
+        return Err(Error::many(errors.into_iter().filter_map(Result::err).collect()));
+    }
+    Ok(ok.into_iter().filter_map(Result::ok).collect())
+}
+
+/// The images an output's recorded reads say it made.
+pub fn made_by(inputs: &[render::Input]) -> impl Iterator<Item = &render::images::Derived> {
+    inputs.iter().filter_map(|i| match i {
+        render::Input::Image(d) => Some(d),
+        _ => None,
+    })
+}
+
 /// The site's own `static/` JPEGs and PNGs are published re-encoded too (no metadata, turned
 /// upright, at most [`render::images::MAX_WIDTH`] wide), but at one size: nothing links to
 /// other widths of them. One that cannot be decoded is copied as it is when it has no EXIF.

@@ -192,10 +192,16 @@ pub fn register(tera: &mut Tera, shared: Shared) {
     tera.register_function(
         "resize_image",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: &str = kw.must_get("path")?;
-            let width: Option<u32> = kw.get("width")?;
+            let req = super::images::Resize {
+                path: kw.must_get("path")?,
+                width: kw.get("width")?,
+                height: kw.get("height")?,
+                op: kw.get("op")?,
+                format: kw.get("format")?,
+                quality: kw.get("quality")?,
+            };
             let d = data(&s)?;
-            super::images::resize_image(&d.site, path, width).map_err(tera::Error::message)
+            super::images::resize_image(&d.site, &req).map_err(tera::Error::message)
         },
     );
     let s = Arc::clone(&shared);

@@ -2,7 +2,10 @@
 //! with its EXIF orientation applied and all metadata gone (a phone photo's GPS position must
 //! never reach the site), and resized to a few widths, never enlarged. Pages then get
 //! `srcset`, `sizes`, `width`, `height` and `loading="lazy"` on their `<img>`s
-//! ([`rewrite_html`]), and templates can call `resize_image(path=, width=)`.
+//! ([`rewrite_html`]), and templates can call `resize_image()` ([`resize_image`]) for any
+//! other size: those images are made while the output renders and reported as its products
+//! ([`Derived`], recorded as `Input::Image`), so a build, a cached build, check and serve all
+//! publish them.
 //!
 //! Decoding and encoding use the `image` crate (pure Rust: no system library on a township's
 //! Windows PC), the orientation comes from `kamadak-exif`; re-encoding drops every other
@@ -139,17 +142,7 @@ fn encode_all(bytes: &[u8], src: &Path, dir: &Path) -> Result<Processed, String>
             &smaller
         };
         let name = format!("{width}.{}", if png { "png" } else { "jpg" });
-        let mut out = Vec::new();
-        if png {
-            scaled
-                .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-                .map_err(|e| e.to_string())?;
-        } else {
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)
-                .encode_image(&scaled.to_rgb8())
-                .map_err(|e| e.to_string())?;
-        }
-        write_atomic(&dir.join(&name), &out)?;
+        write_atomic(&dir.join(&name), &encode(scaled, png, QUALITY)?)?;
         variants.push((width, name));
     }
     let p = Processed {
@@ -163,8 +156,25 @@ fn encode_all(bytes: &[u8], src: &Path, dir: &Path) -> Result<Processed, String>
     Ok(p)
 }
 
+fn encode(img: &image::DynamicImage, png: bool, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    if png {
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .map_err(|e| e.to_string())?;
+    } else {
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            .encode_image(&img.to_rgb8())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Writes `path` by renaming a temporary file over it; two threads making the same image
+/// each write their own temporary file.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension("tmp");
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| format!("写入图片缓存失败：{e}"))
@@ -269,15 +279,164 @@ pub fn image_value(config: &Config, src: &Path, out: &str) -> Result<tera::Value
     Ok(m.build())
 }
 
-/// `resize_image(path=, width=)`: an image under content/ (`cases/x/a.jpg`, `@/cases/x/a.jpg`
-/// or `content/cases/x/a.jpg`) as [`image_value`] gives it, with `url`, `width` and `height` of
-/// the narrowest published version at least `width` wide (the widest when none is). Only the
-/// widths pufa publishes exist ([`WIDTHS`]): nothing is made at render time.
-pub fn resize_image(site: &crate::content::Site, path: &str, width: Option<u32>) -> Result<tera::Value, String> {
-    let rel = path
+/// How `resize_image` fits an image into the size asked for (Zola's names). pufa never
+/// enlarges: a size beyond the published full size is scaled down, keeping its proportions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Op {
+    /// Exactly `width` × `height`, proportions not kept.
+    Scale,
+    /// `width` wide, height in proportion.
+    FitWidth,
+    /// `height` high, width in proportion.
+    FitHeight,
+    /// Within `width` × `height`, proportions kept (an image inside the box is left as it is).
+    Fit,
+    /// Covers `width` × `height` and is cut to it from the middle.
+    Fill,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "scale" => Op::Scale,
+            "fit_width" => Op::FitWidth,
+            "fit_height" => Op::FitHeight,
+            "fit" => Op::Fit,
+            "fill" => Op::Fill,
+            _ => return None,
+        })
+    }
+
+    /// The size made of an image `full` (width, height) asked to `want`; `None` when an
+    /// argument the operation needs is missing.
+    fn size(self, full: (u32, u32), want: (Option<u32>, Option<u32>)) -> Option<(u32, u32)> {
+        let (fw, fh) = (f64::from(full.0.max(1)), f64::from(full.1.max(1)));
+        let px = |x: f64| (x.round() as u32).max(1);
+        let boxed = |w: u32, h: u32| {
+            let s = (fw / f64::from(w)).min(fh / f64::from(h)).min(1.0);
+            (px(f64::from(w) * s), px(f64::from(h) * s))
+        };
+        Some(match (self, want) {
+            // As the published widths are made (rounded down), so that those are reused.
+            (Op::FitWidth, (Some(w), _)) => {
+                let w = w.min(full.0).max(1);
+                (
+                    w,
+                    ((u64::from(full.1) * u64::from(w)) / u64::from(full.0.max(1))).max(1) as u32,
+                )
+            }
+            (Op::FitHeight, (_, Some(h))) => {
+                let h = h.min(full.1);
+                (px(fw * f64::from(h) / fh), h.max(1))
+            }
+            (Op::Fit, (Some(w), Some(h))) => {
+                let s = (f64::from(w) / fw).min(f64::from(h) / fh).min(1.0);
+                (px(fw * s), px(fh * s))
+            }
+            (Op::Scale | Op::Fill, (Some(w), Some(h))) => boxed(w.max(1), h.max(1)),
+            _ => return None,
+        })
+    }
+}
+
+/// One image made at render time by `resize_image`, published beside its original: where,
+/// from what and how. Made once into the image cache, by the original's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Derived {
+    /// Output path: `cases/x/photo-300x200.jpg` (`-crop` for a cut image, `-q60` for a
+    /// quality other than pufa's).
+    pub out: String,
+    /// The original under content/.
+    pub src: PathBuf,
+    /// Cut to the size (`fill`) or resized to it.
+    pub crop: bool,
+    pub width: u32,
+    pub height: u32,
+    pub png: bool,
+    pub quality: u8,
+}
+
+impl Derived {
+    /// Its file name in the original's cache folder.
+    fn cache_name(&self) -> String {
+        format!("{}.{}", self.suffix(), if self.png { "png" } else { "jpg" })
+    }
+
+    fn suffix(&self) -> String {
+        let mut s = format!("{}x{}", self.width, self.height);
+        if self.crop {
+            s.push_str("-crop");
+        }
+        if !self.png && self.quality != QUALITY {
+            s.push_str(&format!("-q{}", self.quality));
+        }
+        s
+    }
+
+    /// A small one for tests elsewhere.
+    #[cfg(test)]
+    pub fn example() -> Derived {
+        Derived {
+            out: "a/p-10x10.jpg".into(),
+            src: PathBuf::from("content/a/p.jpg"),
+            crop: false,
+            width: 10,
+            height: 10,
+            png: false,
+            quality: QUALITY,
+        }
+    }
+}
+
+/// Makes `d` (or finds it in the cache); returns the file to publish.
+pub fn make(config: &Config, d: &Derived) -> Result<PathBuf, String> {
+    let p = process(config, &d.src)?;
+    let file = p.dir.join(d.cache_name());
+    if file.is_file() {
+        return Ok(file);
+    }
+    // Made from the published full size: already upright and without metadata.
+    let full = p
+        .variants
+        .last()
+        .map(|(_, n)| p.dir.join(n))
+        .ok_or("图片没有可用的版本")?;
+    let img = image::open(&full).map_err(|e| format!("无法读取这张图片（{e}）"))?;
+    let filter = image::imageops::FilterType::Lanczos3;
+    let img = match d.crop {
+        true => img.resize_to_fill(d.width, d.height, filter),
+        false => img.resize_exact(d.width, d.height, filter),
+    };
+    write_atomic(&file, &encode(&img, d.png, d.quality)?)?;
+    Ok(file)
+}
+
+/// What a template asked `resize_image` for.
+#[derive(Debug, Default)]
+pub struct Resize<'a> {
+    pub path: &'a str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub op: Option<&'a str>,
+    pub format: Option<&'a str>,
+    pub quality: Option<u8>,
+}
+
+/// `resize_image(path=, width=, height=, op=, format=, quality=)` in Zola's manner: an image
+/// under content/ (`cases/x/a.jpg`, `@/cases/x/a.jpg` or `content/cases/x/a.jpg`) made to a
+/// size. `op` is `fill` (the default with both sizes), `fit_width` (the default with a width
+/// only), `fit_height` (with a height only), `fit` or `scale`; `format` `auto`, `jpg` or
+/// `png`; `quality` 1–100 for JPEG. The value is [`image_value`]'s, with `url`, `width` and
+/// `height` of the image made, `orig_width`/`orig_height` (the published full size) and
+/// `static_path` (its output path). A size pufa publishes anyway is that file; any other is
+/// made now and published beside the original ([`Input::Image`](super::Input::Image)).
+pub fn resize_image(site: &crate::content::Site, req: &Resize) -> Result<tera::Value, String> {
+    let rel = req
+        .path
         .trim_start_matches("@/")
         .trim_start_matches('/')
         .trim_start_matches("content/");
+    let path = req.path;
     let asset = site
         .pages
         .values()
@@ -289,27 +448,93 @@ pub fn resize_image(site: &crate::content::Site, path: &str, width: Option<u32>)
         &asset.src,
         &site.config.root,
     )));
-    let value = image_value(&site.config, &asset.src, &asset.out)?;
-    let p = process(&site.config, &asset.src)?;
-    let want = width.unwrap_or(p.width);
-    let pick = p
-        .variants
-        .iter()
-        .find(|(w, _)| *w >= want)
-        .or(p.variants.last())
-        .map_or(p.width, |v| v.0);
-    let height = ((u64::from(p.height) * u64::from(pick)) / u64::from(p.width.max(1))) as u32;
+    let config = &site.config;
+    let p = process(config, &asset.src)?;
+    let derived = derive(req, &p, asset)?;
+    let value = image_value(config, &asset.src, &asset.out)?;
+    let out = match &derived {
+        d if published(d, &p, &asset.out) => p.variant_out(&asset.out, d.width),
+        _ => {
+            make(config, &derived)?;
+            super::record(super::Input::Image(derived.clone()));
+            derived.out.clone()
+        }
+    };
     Ok(super::values::extend_map(
         &value,
         [
-            (
-                "url",
-                tera::Value::from(site.config.url(&p.variant_out(&asset.out, pick))),
-            ),
-            ("width", tera::Value::from(pick)),
-            ("height", tera::Value::from(height)),
+            ("url", tera::Value::from(config.url(&out))),
+            ("static_path", tera::Value::from(out)),
+            ("width", tera::Value::from(derived.width)),
+            ("height", tera::Value::from(derived.height)),
+            ("orig_width", tera::Value::from(p.width)),
+            ("orig_height", tera::Value::from(p.height)),
         ],
     ))
+}
+
+/// Whether `d` is one of the sizes published anyway (the same file, so nothing is made).
+fn published(d: &Derived, p: &Processed, out: &str) -> bool {
+    let height_at = |w: u32| ((u64::from(p.height) * u64::from(w)) / u64::from(p.width.max(1))).max(1) as u32;
+    !d.crop
+        && d.quality == QUALITY
+        && d.png == out.to_ascii_lowercase().ends_with(".png")
+        && p.variants.iter().any(|v| v.0 == d.width)
+        && d.height == height_at(d.width)
+}
+
+/// The image `req` asks for, of the processed `p` published at `asset`.
+fn derive(req: &Resize, p: &Processed, asset: &crate::content::Asset) -> Result<Derived, String> {
+    let op = match (req.op, req.width, req.height) {
+        (Some(name), _, _) => Op::parse(name).ok_or_else(|| {
+            format!("resize_image: op 只能是 fill、fit、fit_width、fit_height 或 scale，收到“{name}”")
+        })?,
+        (None, Some(_), Some(_)) => Op::Fill,
+        (None, None, Some(_)) => Op::FitHeight,
+        (None, _, _) => Op::FitWidth,
+    };
+    let want = match (req.width, req.height) {
+        (None, None) => (Some(p.width), None),
+        w => w,
+    };
+    if want.0 == Some(0) || want.1 == Some(0) {
+        return Err("resize_image: width 和 height 要大于 0".into());
+    }
+    let (width, height) = op.size((p.width, p.height), want).ok_or_else(|| {
+        format!(
+            "resize_image: op=\"{}\" 需要 {}",
+            req.op.unwrap_or("fit_width"),
+            match op {
+                Op::FitWidth => "width",
+                Op::FitHeight => "height",
+                _ => "width 和 height",
+            }
+        )
+    })?;
+    let was_png = asset.out.to_ascii_lowercase().ends_with(".png");
+    let png = match req.format.unwrap_or("auto") {
+        "auto" => was_png,
+        "jpg" | "jpeg" => false,
+        "png" => true,
+        other => return Err(format!("resize_image: format 只能是 auto、jpg 或 png，收到“{other}”")),
+    };
+    let quality = req.quality.unwrap_or(QUALITY);
+    if !(1..=100).contains(&quality) {
+        return Err(format!("resize_image: quality 要在 1 到 100 之间，收到 {quality}"));
+    }
+    let crop = op == Op::Fill && width * p.height != height * p.width;
+    let mut d = Derived {
+        out: String::new(),
+        src: asset.src.clone(),
+        crop,
+        width,
+        height,
+        png,
+        quality,
+    };
+    let stem = asset.out.rsplit_once('.').map_or(asset.out.as_str(), |(s, _)| s);
+    d.out = format!("{stem}-{}.{}", d.suffix(), if png { "png" } else { "jpg" });
+    Ok(d)
 }
 
 /// The page's `cover` (none without one); a missing or unreadable file is an error at its line.
@@ -429,6 +654,33 @@ mod tests {
         assert_eq!(rewrite_html(html, false, lookup).matches("loading=\"lazy\"").count(), 3);
         let far = format!("<p>{}</p>{html}", "字".repeat(FIRST_SCREEN_BYTES / 3));
         assert_eq!(rewrite_html(&far, true, lookup).matches("loading=\"lazy\"").count(), 3);
+    }
+
+    #[test]
+    fn sizes_follow_zolas_operations_and_never_enlarge() {
+        let full = (1600, 1200);
+        assert_eq!(Op::FitWidth.size(full, (Some(400), None)), Some((400, 300)));
+        assert_eq!(Op::FitWidth.size(full, (Some(4000), None)), Some((1600, 1200)));
+        assert_eq!(Op::FitHeight.size(full, (None, Some(300))), Some((400, 300)));
+        assert_eq!(Op::Fit.size(full, (Some(400), Some(400))), Some((400, 300)));
+        assert_eq!(Op::Fit.size(full, (Some(4000), Some(4000))), Some((1600, 1200)));
+        assert_eq!(Op::Fill.size(full, (Some(300), Some(300))), Some((300, 300)));
+        // A box larger than the image keeps its proportions, scaled down to fit inside.
+        assert_eq!(Op::Fill.size(full, (Some(3200), Some(1600))), Some((1600, 800)));
+        assert_eq!(Op::Scale.size(full, (Some(500), Some(100))), Some((500, 100)));
+        assert_eq!(Op::Fill.size(full, (Some(300), None)), None);
+        assert_eq!(Op::FitHeight.size(full, (Some(300), None)), None);
+    }
+
+    #[test]
+    fn made_images_are_named_by_size_cut_and_quality() {
+        let mut d = Derived::example();
+        assert_eq!(d.cache_name(), "10x10.jpg");
+        d.crop = true;
+        d.quality = 60;
+        assert_eq!(d.cache_name(), "10x10-crop-q60.jpg");
+        d.png = true;
+        assert_eq!(d.cache_name(), "10x10-crop.png");
     }
 
     #[test]

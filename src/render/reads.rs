@@ -6,8 +6,9 @@
 //! per-render handle, so the recorder of the output being rendered is the one piece of
 //! thread-local state in the renderer: [`Recording::start`] installs a fresh recorder on the
 //! rendering thread and [`Recording::finish`] (or dropping it, on any exit path) takes it
-//! off again, so no read can leak from one output into another. A build does not record at
-//! all: [`record`] then costs one thread-local check.
+//! off again, so no read can leak from one output into another. A build without a cache
+//! records only the images `resize_image` made for an output ([`Input::Image`]), which it
+//! must publish: any other [`record`] then costs one thread-local check.
 
 use std::cell::RefCell;
 
@@ -49,17 +50,25 @@ pub enum Input {
     /// A file read while rendering (a shortcode's image, attachment or data file), by its
     /// path relative to the site folder; fingerprinted by its size and modification time.
     File(String),
+    /// Not a read but a product: an image `resize_image` made for this output, which is
+    /// published beside it. Recorded even when reads are not, so every render reports the
+    /// images it needs (see [`Recording::start`]).
+    Image(super::images::Derived),
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Vec<Input>>> = const { RefCell::new(None) };
+    /// The recording on this thread: whether it takes every read (or only products), and
+    /// what it took.
+    static CURRENT: RefCell<Option<(bool, Vec<Input>)>> = const { RefCell::new(None) };
 }
 
 /// Records that the output being rendered on this thread reads `input` (nothing happens when
-/// no [`Recording`] is active, as in a build).
+/// no [`Recording`] is active; a recording of products only keeps [`Input::Image`]s).
 pub fn record(input: Input) {
     CURRENT.with(|r| {
-        if let Some(v) = r.borrow_mut().as_mut() {
+        if let Some((all, v)) = r.borrow_mut().as_mut()
+            && (*all || matches!(input, Input::Image(_)))
+        {
             v.push(input);
         }
     });
@@ -71,12 +80,12 @@ pub struct Recording {
 }
 
 impl Recording {
-    /// Starts recording on this thread when `on`; with `on == false` nothing is recorded.
+    /// Starts recording on this thread: every read when `on`, otherwise only the products
+    /// ([`Input::Image`]), which a build needs even when it does not keep what was read.
     pub fn start(on: bool) -> Recording {
-        if on {
-            CURRENT.with(|r| *r.borrow_mut() = Some(Vec::with_capacity(16)));
-        }
-        Recording { active: on }
+        let capacity = if on { 16 } else { 0 };
+        CURRENT.with(|r| *r.borrow_mut() = Some((on, Vec::with_capacity(capacity))));
+        Recording { active: true }
     }
 
     /// Stops recording and returns what was read, sorted and without repeats.
@@ -91,7 +100,10 @@ impl Recording {
         if !std::mem::take(&mut self.active) {
             return Vec::new();
         }
-        CURRENT.with(|r| r.borrow_mut().take()).unwrap_or_default()
+        CURRENT
+            .with(|r| r.borrow_mut().take())
+            .map(|(_, v)| v)
+            .unwrap_or_default()
     }
 }
 
@@ -116,6 +128,15 @@ mod tests {
         record(Input::Metrics);
         assert!(Recording::start(true).finish().is_empty());
         assert!(Recording::start(false).finish().is_empty());
+    }
+
+    #[test]
+    fn a_recording_of_products_keeps_only_the_images_made() {
+        let made = crate::render::images::Derived::example();
+        let r = Recording::start(false);
+        record(Input::Years);
+        record(Input::Image(made.clone()));
+        assert_eq!(r.finish(), vec![Input::Image(made)]);
     }
 
     #[test]

@@ -324,7 +324,25 @@ impl Engine {
         if let Some(s) = self.statics.get(path) {
             return Some(Entry::File(s.clone()));
         }
-        self.search.get(path).map(|b| Entry::Bytes(Arc::clone(b)))
+        if let Some(b) = self.search.get(path) {
+            return Some(Entry::Bytes(Arc::clone(b)));
+        }
+        let made = self.made().remove(path)?;
+        self.made_entry(made)
+    }
+
+    /// The images `resize_image` made for the outputs now, by output path.
+    fn made(&self) -> BTreeMap<&str, &crate::render::images::Derived> {
+        let outputs = self.outputs.values();
+        outputs
+            .flat_map(|o| crate::pipeline::made_by(&o.inputs))
+            .map(|d| (d.out.as_str(), d))
+            .collect()
+    }
+
+    fn made_entry(&self, d: &crate::render::images::Derived) -> Option<Entry> {
+        let file = crate::render::images::make(self.config(), d).ok()?;
+        Some(Entry::File(Source::Path(file)))
     }
 
     /// Every file the site has now (rendered, copied and search index), for serving.
@@ -339,6 +357,9 @@ impl Engine {
         }
         for (rel, b) in &self.search {
             out.push((rel.clone(), Entry::Bytes(Arc::clone(b))));
+        }
+        for (rel, d) in self.made() {
+            out.extend(self.made_entry(d).map(|e| (rel.to_string(), e)));
         }
         out
     }
@@ -721,6 +742,11 @@ impl Engine {
             if !same {
                 paths.push(out.path.clone());
             }
+            // Images made before and now: gone, new, or made again from a changed original.
+            if let Some(old) = self.outputs.get(&key) {
+                paths.extend(crate::pipeline::made_by(&old.inputs).map(|d| d.out.clone()));
+            }
+            paths.extend(crate::pipeline::made_by(&out.inputs).map(|d| d.out.clone()));
             self.insert_output(key, out);
         }
         self.fingerprints.extend(new_fp);

@@ -166,7 +166,7 @@ fn cover_resize_image_and_large_originals() {
     );
     f.write(
         "templates/shortcodes/thumb.html",
-        "{% set t = resize_image(path=\"cases/xuanchuan/现场.jpg\", width=400) %}<img src=\"{{ t.url }}\" width=\"{{ t.width }}\" height=\"{{ t.height }}\" alt=\"缩略图\">",
+        "{% set t = resize_image(path=\"cases/xuanchuan/现场.jpg\", width=480) %}<img src=\"{{ t.url }}\" width=\"{{ t.width }}\" height=\"{{ t.height }}\" alt=\"缩略图\">",
     );
     // Noise compresses badly: a PNG of more than 5 MB.
     let mut n: u32 = 1;
@@ -188,6 +188,115 @@ fn cover_resize_image_and_large_originals() {
         e.contains("content/cases/xuanchuan/噪点.png") && e.contains("超过 5 MB"),
         "{e}"
     );
+}
+
+/// Writes a shortcode `sizes()` calling `resize_image` with `calls` (one argument list each)
+/// and a page body using it.
+fn with_resize_calls(f: &Fixture, calls: &[&str]) {
+    let mut t = String::new();
+    for (i, c) in calls.iter().enumerate() {
+        t.push_str(&format!(
+            "{{% set t = resize_image(path=\"cases/xuanchuan/现场.jpg\", {c}) %}}<img src=\"{{{{ t.url }}}}\" width=\"{{{{ t.width }}}}\" height=\"{{{{ t.height }}}}\" alt=\"图{i}\" data-orig=\"{{{{ t.orig_width }}}}x{{{{ t.orig_height }}}}\">\n"
+        ));
+    }
+    f.write("templates/shortcodes/sizes.html", &t);
+    let page = std::fs::read_to_string(f.site().join("content/cases/xuanchuan/index.md")).unwrap();
+    if !page.contains("{{ sizes() }}") {
+        f.write(
+            "content/cases/xuanchuan/index.md",
+            &page.replace("又一张：", "各种尺寸：\n\n{{ sizes() }}\n"),
+        );
+    }
+}
+
+#[test]
+fn resize_image_makes_any_size_and_every_build_publishes_it() {
+    let f = site();
+    with_resize_calls(
+        &f,
+        &[
+            "width=400",
+            "width=300, height=300",
+            "width=200, height=1000, op=\"fit\"",
+            "height=100, op=\"fit_height\", format=\"png\"",
+            "width=5000, height=5000, op=\"fit\"",
+            "width=320, height=240, op=\"scale\", quality=60",
+        ],
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = f.out().join("cases/xuanchuan");
+    let dims = |name: &str| image::image_dimensions(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    // The upright photo is published at 1600 × 2400: every size is made from that, never larger.
+    assert_eq!(dims("现场-400x600.jpg"), (400, 600));
+    assert_eq!(dims("现场-300x300-crop.jpg"), (300, 300));
+    assert_eq!(dims("现场-200x300.jpg"), (200, 300));
+    assert_eq!(dims("现场-67x100.png"), (67, 100));
+    assert_eq!(dims("现场-320x240-q60.jpg"), (320, 240));
+    for name in ["现场-400x600.jpg", "现场-300x300-crop.jpg", "现场-320x240-q60.jpg"] {
+        assert!(!has_exif(&std::fs::read(dir.join(name)).unwrap()), "{name}");
+    }
+    let html = f.read("cases/xuanchuan/index.html");
+    assert!(
+        html.contains("src=\"/cases/xuanchuan/%E7%8E%B0%E5%9C%BA-400x600.jpg\" width=\"400\" height=\"600\""),
+        "{html}"
+    );
+    assert!(html.contains("data-orig=\"1600x2400\""), "{html}");
+    // A box larger than the photo gives the published full size itself.
+    assert!(
+        html.contains("src=\"/cases/xuanchuan/%E7%8E%B0%E5%9C%BA.jpg\" width=\"1600\" height=\"2400\" alt=\"图4\""),
+        "{html}"
+    );
+    let manifest = f.read(".pufa-manifest.json");
+    assert!(manifest.contains("现场-300x300-crop.jpg"), "{manifest}");
+
+    // A cached rebuild keeps the page and so the images it made; then a changed call
+    // publishes the new size and the one no longer asked for is gone.
+    let mtime = |name: &str| std::fs::metadata(dir.join(name)).unwrap().modified().unwrap();
+    let before = mtime("现场-400x600.jpg");
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mtime("现场-400x600.jpg"), before);
+    assert_eq!(dims("现场-300x300-crop.jpg"), (300, 300));
+    with_resize_calls(&f, &["width=250"]);
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(dims("现场-250x375.jpg"), (250, 375));
+    assert!(!dir.join("现场-400x600.jpg").exists());
+    assert!(!dir.join("现场-300x300-crop.jpg").exists());
+
+    // Without the cache, with the image cache gone too, the image is made and published.
+    std::fs::remove_dir_all(f.site().join(".pufa-cache")).unwrap();
+    let o = f.build(&["--no-cache"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(dims("现场-250x375.jpg"), (250, 375));
+
+    // `pufa check` knows the file (no broken link), and serve serves it.
+    let o = pufa(&f.site(), &["check"]);
+    assert!(!stdout(&o).contains("250x375"), "{}", stdout(&o));
+    let engine = pufa::serve::engine::Engine::load(pufa::pipeline::SiteSpec::new(f.site())).unwrap();
+    let snap = engine.snapshot();
+    let served = &snap["cases/xuanchuan/现场-250x375.jpg"];
+    assert_eq!(image::load_from_memory(served).unwrap().width(), 250);
+}
+
+#[test]
+fn resize_image_arguments_are_checked() {
+    for (call, says) in [
+        ("width=300, op=\"crop\"", "op 只能是"),
+        ("width=300, op=\"fill\"", "需要 width 和 height"),
+        ("width=0", "要大于 0"),
+        ("width=300, format=\"webp\"", "format 只能是"),
+        ("width=300, quality=0", "quality 要在 1 到 100 之间"),
+    ] {
+        let f = site();
+        with_resize_calls(&f, &[call]);
+        let o = f.build(&[]);
+        assert!(!o.status.success(), "{call}");
+        let e = stderr(&o);
+        assert!(e.contains(says), "{call}: {e}");
+        assert!(e.contains("content/cases/xuanchuan/index.md"), "{call}: {e}");
+    }
 }
 
 #[test]
