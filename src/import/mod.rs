@@ -37,12 +37,32 @@ pub struct Imported {
     pub publisher_from: &'static str,
     pub written: Option<String>,
     pub encoding: &'static str,
+    /// The document as recognised; once the page is made its body keeps only the headings
+    /// (the report lists them), not the paragraphs' text.
     pub doc: Document,
+    /// The figures kept: the first [`MAX_METRICS`] confident ones (written as `metrics`) and
+    /// the first [`MAX_DOUBTS`] to confirm. `found` counts them all.
     pub figures: Vec<Figure>,
+    pub found: Found,
     pub awards: Vec<FoundAward>,
     /// The page, front matter and body.
     pub page: String,
 }
+
+/// How many figures were found; beyond the caps only counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Found {
+    pub confident: usize,
+    pub doubted: usize,
+}
+
+/// The most figures one page gets as `metrics`. A report has a few dozen (the 2024 report this
+/// project started from has 40); every metric key is a page and a series across the years, so
+/// a compilation with thousands would add thousands of pages no one compares. The rest stay
+/// in the text, and the report says how many.
+pub const MAX_METRICS: usize = 300;
+/// The most figures to confirm listed by the report (the count covers all of them).
+pub const MAX_DOUBTS: usize = 100;
 
 impl Imported {
     /// Headings per level (2..=5).
@@ -187,10 +207,20 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
 
     // Figures and awards, from paragraphs (not headings).
     let mut figures: Vec<Figure> = Vec::new();
+    let mut found = Found::default();
     let mut awards: Vec<FoundAward> = Vec::new();
     for b in &doc.body {
         if let Out::Para { text, line } = b {
-            figures.extend(extract::figures(text, *line));
+            for f in extract::figures(text, *line) {
+                let (n, cap) = match f.doubt {
+                    None => (&mut found.confident, MAX_METRICS),
+                    Some(_) => (&mut found.doubted, MAX_DOUBTS),
+                };
+                *n += 1;
+                if *n <= cap {
+                    figures.push(f);
+                }
+            }
             awards.extend(extract::awards(text, *line));
         }
     }
@@ -297,6 +327,7 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
             }
         }
     }
+    keep_only_headings(&mut doc);
     let page = format!("{fm}{body}");
     Ok(Imported {
         title,
@@ -309,9 +340,17 @@ pub fn convert(input: Input, opts: &Options) -> Result<Imported, Error> {
         encoding,
         doc,
         figures,
+        found,
         awards,
         page,
     })
+}
+
+/// Lets the paragraphs' text go once the page holds it: a long input is then not held twice
+/// while the page is checked.
+fn keep_only_headings(doc: &mut Document) {
+    doc.body.retain(|b| matches!(b, Out::Heading { .. }));
+    doc.body.shrink_to_fit();
 }
 
 /// `2025年1月20日` or `二〇二五年一月二十日` as a date.
@@ -387,15 +426,26 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
         let _ = writeln!(r, "  {}{}", "  ".repeat(level as usize - 2), punct::fix(text));
     }
     let doubted: Vec<&Figure> = im.figures.iter().filter(|f| f.doubt.is_some()).collect();
+    let Found {
+        confident,
+        doubted: unsure_n,
+    } = im.found;
     let _ = writeln!(
         r,
         "数字：找到 {} 个带单位的数字，{} 个写入 metrics，{} 个需要确认",
-        im.figures.len(),
-        im.figures.len() - doubted.len(),
-        doubted.len()
+        confident + unsure_n,
+        confident.min(MAX_METRICS),
+        unsure_n
     );
     for f in im.metrics() {
         let _ = writeln!(r, "  {}：{}{}", f.label, f.value, f.unit);
+    }
+    if confident > MAX_METRICS {
+        let _ = writeln!(
+            r,
+            "  另有 {} 个数字没有写入 metrics：一个页面最多写入 {MAX_METRICS} 个指标，其余的留在正文里。请在 metrics 里只留下要逐年对比的主要指标。",
+            confident - MAX_METRICS
+        );
     }
     let _ = writeln!(r, "荣誉：{} 项", im.awards.len());
     for a in &im.awards {
@@ -408,6 +458,15 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
             format!("{}（…{}…）", f.doubt.clone().unwrap_or_default(), f.context),
         ));
     }
+    if unsure_n > MAX_DOUBTS {
+        unsure.push((
+            usize::MAX,
+            format!(
+                "另有 {} 个需要确认的数字没有列出（只列出前 {MAX_DOUBTS} 个）",
+                unsure_n - MAX_DOUBTS
+            ),
+        ));
+    }
     if im.year.is_none() {
         unsure.push((0, "没有找到报告所属年度".into()));
     }
@@ -415,7 +474,7 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
     if !unsure.is_empty() {
         let _ = writeln!(r, "需要确认：");
         for (l, m) in unsure {
-            if l > 0 {
+            if l > 0 && l < usize::MAX {
                 let _ = writeln!(r, "  第 {l} 行：{m}");
             } else {
                 let _ = writeln!(r, "  {m}");

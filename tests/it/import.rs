@@ -450,3 +450,51 @@ fn a_docx_zip_bomb_is_refused_under_a_memory_cap() {
     let e = stderr(&o);
     assert!(e.contains("解压后太大") && e.contains("word/document.xml"), "{e}");
 }
+
+/// About `mb` MB of report text: sections in a township report's style, figures varied.
+fn long_report(mb: usize) -> String {
+    let mut t = String::from("示例镇2024年法治政府建设年度报告\n中共示例县委、示例县人民政府：\n");
+    let mut i = 0;
+    while t.len() < mb << 20 {
+        i += 1;
+        t.push_str(&format!(
+            "{}、第{i}部分\n（一）规范行政执法\n开展联合检查{}次，涉及经营主体{}家，排查矛盾纠纷约{}宗。\n",
+            ["一", "二", "三", "四", "五", "六", "七", "八", "九"][i % 9],
+            i % 97 + 1,
+            i % 500 + 100,
+            i % 60 + 10
+        ));
+    }
+    t.push_str("示例镇人民政府\n2025年1月15日\n");
+    t
+}
+
+#[test]
+fn a_long_compilation_gets_the_first_metrics_and_is_imported_under_a_memory_cap() {
+    let dir = new_site();
+    let src = dir.path().join("汇编.txt");
+    std::fs::write(&src, long_report(8)).unwrap();
+    let f = src.to_string_lossy().into_owned();
+    // 8 MB of text has about 150,000 figures. Writing them all as metrics, the check of the
+    // page's front matter alone took 200 MB; this cap (address space, threads included)
+    // stopped it. The Markdown check is most of what remains.
+    let o = pufa_capped(dir.path(), &["import", &f, "--root", "site", "--dry-run"], 448 << 20);
+    assert!(o.status.success(), "{o:?}");
+    let out = stdout(&o);
+    let head: String = out.chars().take(600).collect();
+    assert!(out.contains("个带单位的数字，300 个写入 metrics"), "{head}");
+    assert!(out.contains("一个页面最多写入 300 个指标"), "{head}");
+    assert!(out.contains("需要确认的数字没有列出（只列出前 100 个）"));
+
+    let input = decode(&src, &std::fs::read(&src).unwrap()).unwrap();
+    let im = convert(input, &Options::default()).unwrap();
+    assert_eq!(im.metrics().count(), pufa::import::MAX_METRICS);
+    assert_eq!(im.page.matches("\n  - { key: ").count(), pufa::import::MAX_METRICS);
+    assert!(
+        im.found.confident > 50_000 && im.found.doubted > 20_000,
+        "{:?}",
+        im.found
+    );
+    // The figures not written as metrics are still in the text.
+    assert!(im.page.contains("开展联合检查97次，涉及经营主体"));
+}
