@@ -92,6 +92,10 @@ pub fn build_keeping_model(opts: &BuildOptions) -> Result<(BuildReport, Pipeline
     let keys = pipeline.outputs();
     let paths = pipeline.paths(&keys);
     let copies = pipeline.static_files(&paths)?;
+    let missing = pipeline.missing_images(&paths, &copies);
+    if !missing.is_empty() {
+        return Err(Error::many(missing));
+    }
     warnings.extend(pipeline.missing_site_paths(&paths, &copies));
     drop(paths);
     crate::diagnostics::sort_diagnostics(&mut warnings);

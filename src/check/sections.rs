@@ -22,7 +22,7 @@ pub fn check(site: &Site, today: Date) -> Vec<Finding> {
         let Some(every) = s.front.update_every else { continue };
         let newest = pages
             .iter()
-            .filter_map(|p| p.front.updated.or(p.front.date))
+            .filter_map(|p| crate::content::updated_on(p, today))
             .max_by_key(Date::days);
         let stale = match newest {
             Some(d) => every.after(d).days() < today.days(),

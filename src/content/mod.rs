@@ -52,6 +52,13 @@ pub fn is_future(page: &Page, today: Date) -> bool {
     page.front.date.is_some_and(|d| d.days() > today.days())
 }
 
+/// The day `page` was last updated as readers and feeds are told: its `updated`, unless that
+/// is after `today` (feeds and sitemaps never carry a date to come), then its `date`.
+pub fn updated_on(page: &Page, today: Date) -> Option<Date> {
+    let updated = page.front.updated.filter(|u| u.days() <= today.days());
+    updated.or(page.front.date)
+}
+
 /// Whether `page`'s `expiry` is today or earlier (no longer in force).
 pub fn is_expired(page: &Page, today: Date) -> bool {
     page.front.expiry.is_some_and(|d| d.days() <= today.days())

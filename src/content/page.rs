@@ -71,6 +71,9 @@ pub struct Page {
     /// empty; see [`super::bodies`]).
     pub spilled: Option<super::bodies::Span>,
     pub links: Vec<LinkRef>,
+    /// The body's images of this site ([`crate::markdown::Rendered::images`]), located.
+    #[serde(default)]
+    pub images: Vec<LinkRef>,
     pub assets: Vec<Asset>,
     /// Fingerprint of the file's bytes and path.
     pub hash: u64,
@@ -158,6 +161,9 @@ pub struct Section {
     pub path: String,
     pub body: Rendered,
     pub links: Vec<LinkRef>,
+    /// The body's images of this site, located (see [`Page::images`]).
+    #[serde(default)]
+    pub images: Vec<LinkRef>,
     pub hash: u64,
     pub parent: Option<String>,
     pub warnings: Vec<Diagnostic>,
@@ -184,6 +190,7 @@ impl Section {
             path: String::new(),
             body: Rendered::default(),
             links: Vec::new(),
+            images: Vec::new(),
             hash: 0,
             parent: None,
             warnings: Vec::new(),
@@ -259,7 +266,12 @@ pub fn parse_page(
 
     let index = LineIndex::new(text);
     let body = render_body(&index, &split, shown)?;
-    let (links, warnings, headings) = locate_body(&index, split.body_offset, shown, &body);
+    let BodyFacts {
+        links,
+        images,
+        warnings,
+        headings,
+    } = locate_body(&index, split.body_offset, shown, &body);
 
     let mut page = Page {
         rel: rel.to_string(),
@@ -274,6 +286,7 @@ pub fn parse_page(
         body,
         spilled: None,
         links,
+        images,
         assets,
         hash: crate::util::hash_of(&(rel, text)),
         front_hash: crate::util::hash_of(&(rel, split.yaml)),
@@ -322,7 +335,12 @@ pub fn parse_section(
     });
     let index = LineIndex::new(text);
     let body = render_body(&index, &split, shown)?;
-    let (links, warnings, _) = locate_body(&index, split.body_offset, shown, &body);
+    let BodyFacts {
+        links,
+        images,
+        warnings,
+        ..
+    } = locate_body(&index, split.body_offset, shown, &body);
     let parent = if key.is_empty() {
         None
     } else {
@@ -346,6 +364,7 @@ pub fn parse_section(
         title,
         body,
         links,
+        images,
         hash: crate::util::hash_of(&(rel, text)),
         parent,
         warnings,
@@ -454,31 +473,35 @@ fn render_body(index: &LineIndex, split: &front_matter::Split, shown: &str) -> R
     Ok(body)
 }
 
-/// A body's links, warnings and structural lines, located in the file.
-type BodyFacts = (Vec<LinkRef>, Vec<Diagnostic>, Vec<(u8, String, usize)>);
+/// A body's links, images, warnings and structural lines, located in the file.
+struct BodyFacts {
+    links: Vec<LinkRef>,
+    images: Vec<LinkRef>,
+    warnings: Vec<Diagnostic>,
+    /// (level, text, line) of each heading.
+    headings: Vec<(u8, String, usize)>,
+}
 
-/// Maps Markdown byte ranges to file lines: links, warnings and headings.
+/// Maps Markdown byte ranges to file lines: links, images, warnings and headings.
 fn locate_body(index: &LineIndex, body_offset: usize, shown: &str, body: &Rendered) -> BodyFacts {
     let text = index.text();
-    let links = body
-        .links
-        .iter()
-        .map(|l| {
-            let (line, col) = index.line_col(body_offset + l.range.start);
-            let (source_line, source_skip) = index.excerpt_at(body_offset + l.range.start);
-            LinkRef {
-                target: l.target.clone(),
-                anchor: l.anchor.clone(),
-                line,
-                col,
-                len: text
-                    .get(body_offset + l.range.start..body_offset + l.range.end)
-                    .map_or(1, |s| s.chars().count()),
-                source_line,
-                source_skip,
-            }
-        })
-        .collect();
+    let locate = |l: &crate::markdown::InternalLink| {
+        let (line, col) = index.line_col(body_offset + l.range.start);
+        let (source_line, source_skip) = index.excerpt_at(body_offset + l.range.start);
+        LinkRef {
+            target: l.target.clone(),
+            anchor: l.anchor.clone(),
+            line,
+            col,
+            len: text
+                .get(body_offset + l.range.start..body_offset + l.range.end)
+                .map_or(1, |s| s.chars().count()),
+            source_line,
+            source_skip,
+        }
+    };
+    let links = body.links.iter().map(locate).collect();
+    let images = body.images.iter().map(locate).collect();
     let warnings = body
         .warnings
         .iter()
@@ -520,7 +543,12 @@ fn locate_body(index: &LineIndex, body_offset: usize, shown: &str, body: &Render
             }
         }
     }
-    (links, warnings, headings)
+    BodyFacts {
+        links,
+        images,
+        warnings,
+        headings,
+    }
 }
 
 #[cfg(test)]

@@ -106,6 +106,10 @@ pub struct Rendered {
     /// Every id in the page: headings and footnotes.
     pub anchors: Vec<String>,
     pub links: Vec<InternalLink>,
+    /// Images of this site the body shows (`现场.jpg`, `../a.png`, `/images/a.png`: not `@/`,
+    /// not another site's), as written, for the check that each exists.
+    #[serde(default)]
+    pub images: Vec<InternalLink>,
     /// Characters of text (CJK characters count one each; Latin words count one each).
     pub word_count: usize,
     pub warnings: Vec<MdWarning>,
@@ -180,6 +184,18 @@ fn link_href(body: &str, range: &Range<usize>, dest: &str, r: &mut Rendered) -> 
         });
     }
     escape(dest)
+}
+
+/// Whether an image destination names a file of this site by path (relative or from the
+/// site's root), not a content link (`@/`), another site or inline data.
+fn is_site_file(dest: &str) -> bool {
+    !(dest.is_empty()
+        || dest.starts_with("@/")
+        || dest.starts_with("//")
+        || dest.starts_with('#')
+        || dest.contains("://")
+        || dest.starts_with("data:")
+        || dest.starts_with("mailto:"))
 }
 
 /// What the accessibility checks track while events go by.
@@ -355,6 +371,9 @@ pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxE
     if cut.calls.is_empty() && cut.edits.is_empty() {
         return Ok(render(body));
     }
+    for call in &cut.calls {
+        refuse_nested(call)?;
+    }
     let mut r = render(&cut.text);
     for l in &mut r.links {
         l.range = cut.original(l.range.start)..cut.original(l.range.end);
@@ -371,6 +390,27 @@ pub fn render_with_shortcodes(body: &str) -> Result<Rendered, shortcode::SyntaxE
     }
     r.shortcodes = cut.calls;
     Ok(r)
+}
+
+/// A shortcode inside a block shortcode's body would be published as its source text: an
+/// error at the inner call instead.
+fn refuse_nested(call: &shortcode::Call) -> Result<(), shortcode::SyntaxError> {
+    let Some(text) = &call.body else { return Ok(()) };
+    let inner = shortcode::cut(text).map_err(|mut e| {
+        e.offset += call.body_at;
+        e
+    })?;
+    match inner.calls.first() {
+        None => Ok(()),
+        Some(c) => Err(shortcode::SyntaxError {
+            offset: call.body_at + c.range.start,
+            len: c.range.len(),
+            message: format!(
+                "`{}` 的内容里不能再用 shortcode（`{}`）：请把它移到 {{% end %}} 之后",
+                call.name, c.name
+            ),
+        }),
+    }
 }
 
 /// Renders a block call's body into `call.body_html`, appending its links (renumbered),
@@ -544,6 +584,13 @@ pub fn render(body: &str) -> Rendered {
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 // Render images ourselves: the alt text is the image's inner text.
                 let href = link_href(body, &range, &dest_url, &mut r);
+                if is_site_file(&dest_url) {
+                    r.images.push(InternalLink {
+                        target: dest_url.split(['?', '#']).next().unwrap_or("").to_string(),
+                        anchor: None,
+                        range: find_dest(body, &range, &dest_url),
+                    });
+                }
                 let mut alt = String::new();
                 let mut nesting = 0;
                 for (e, _) in it.by_ref() {

@@ -183,6 +183,11 @@ impl Pipeline {
         missing_site_paths(&self.site, rendered, copies)
     }
 
+    /// Body images that name no published file (see [`missing_images`]).
+    pub fn missing_images(&self, rendered: &HashMap<String, OutputKey>, copies: &[CopiedFile]) -> Vec<Diagnostic> {
+        missing_images(&self.site, rendered, copies)
+    }
+
     /// What is copied rather than rendered (see [`static_files`]).
     pub fn static_files(&self, rendered: &HashMap<String, OutputKey>) -> Result<Vec<CopiedFile>, Error> {
         static_files(&self.site, rendered)
@@ -309,7 +314,8 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
                 return Ok(None);
             }
             render::images::process(config, &a.src).map(Some).map_err(|e| {
-                Diagnostic::new("image/unreadable", e)
+                let used = used_at(site, &a.out).map_or(String::new(), |(f, l)| format!("（{f}:{l} 用到了它）"));
+                Diagnostic::new("image/unreadable", format!("{e}{used}"))
                     .in_file(display_path(&a.src, &config.root))
                     .with_hint("请用看图软件打开并另存为 JPEG 或 PNG；pufa 发布图片前要去掉其中的位置等信息，读不了的图片不能发布。")
             })
@@ -482,11 +488,16 @@ pub fn missing_site_paths(
     let files = site
         .pages
         .values()
-        .map(|p| (p.shown.as_str(), &p.links))
-        .chain(site.sections.values().map(|s| (s.shown.as_str(), &s.links)));
+        .map(|p| (p.shown.as_str(), &p.links, &p.images))
+        .chain(site.sections.values().map(|s| (s.shown.as_str(), &s.links, &s.images)));
     let mut warnings = Vec::new();
-    for (shown, links) in files {
-        for l in links.iter().filter(|l| l.target.starts_with('/') && !found(&l.target)) {
+    for (shown, links, images) in files {
+        // A missing image is an error of its own ([`missing_images`]).
+        let image_at = |l: &content::page::LinkRef| images.iter().any(|i| (i.line, i.col) == (l.line, l.col));
+        for l in links
+            .iter()
+            .filter(|l| l.target.starts_with('/') && !image_at(l) && !found(&l.target))
+        {
             let mut d = l.diagnostic(
                 shown,
                 "link/missing-file",
@@ -499,6 +510,78 @@ pub fn missing_site_paths(
         }
     }
     warnings
+}
+
+/// Images in bodies (`![照片](现场.jpg)`, `/images/a.png`) that name no file the site
+/// publishes: an error at the image, since the page would show a broken picture.
+pub fn missing_images(site: &Site, rendered: &HashMap<String, OutputKey>, copies: &[CopiedFile]) -> Vec<Diagnostic> {
+    let copied: std::collections::HashSet<&str> = copies.iter().map(|c| c.rel.as_str()).collect();
+    let mut errors = Vec::new();
+    for (shown, images) in body_images(site) {
+        for (i, path) in images {
+            if path
+                .as_deref()
+                .is_some_and(|p| copied.contains(p) || rendered.contains_key(p))
+            {
+                continue;
+            }
+            errors.push(
+                i.diagnostic(shown, "image/missing", format!("找不到图片“{}”", i.target))
+                    .with_hint("图片放在本页的文件夹里（页面包：cases/名称/index.md 旁边）时直接写文件名，如 ![现场照片](现场.jpg)；放在 static/ 里的写成 /images/名称.jpg。文件名要和图片文件完全一样（包括 .jpg 或 .png）。"),
+            );
+        }
+    }
+    errors
+}
+
+/// The first body image that shows the file published at `out`: (file, line).
+fn used_at<'a>(site: &'a Site, out: &str) -> Option<(&'a str, usize)> {
+    body_images(site).find_map(|(shown, mut images)| {
+        images.find_map(|(i, path)| (path.as_deref() == Some(out)).then_some((shown, i.line)))
+    })
+}
+
+/// Each page's and section's file as shown, with its body images and the output path each
+/// names (see [`output_relative`]).
+fn body_images(
+    site: &Site,
+) -> impl Iterator<Item = (&str, impl Iterator<Item = (&content::page::LinkRef, Option<String>)>)> {
+    let pages = site
+        .pages
+        .values()
+        .map(|p| (p.shown.as_str(), p.path.as_str(), &p.images));
+    let sections = site
+        .sections
+        .values()
+        .map(|s| (s.shown.as_str(), s.path.as_str(), &s.images));
+    pages.chain(sections).map(|(shown, dir, images)| {
+        let resolved = images.iter().map(move |i| {
+            let decoded = percent_encoding::percent_decode_str(&i.target).decode_utf8_lossy();
+            (i, output_relative(dir, &decoded))
+        });
+        (shown, resolved)
+    })
+}
+
+/// The output path a link `target` in a page published at `dir` (`cases/x/`) names:
+/// `现场.jpg` → `cases/x/现场.jpg`, `../a.png` → `cases/a.png`, `/images/a.png` →
+/// `images/a.png`; `None` when it climbs above the site.
+fn output_relative(dir: &str, target: &str) -> Option<String> {
+    let (base, rest) = match target.strip_prefix('/') {
+        Some(r) => ("", r),
+        None => (dir, target),
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rest.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// A warning for each image under content/ over 5 MB (published smaller, but slow to build
@@ -539,4 +622,27 @@ pub fn dedupe(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
             d
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_paths_resolve_against_the_page_folder_like_a_browser() {
+        assert_eq!(
+            output_relative("cases/x/", "现场.jpg").as_deref(),
+            Some("cases/x/现场.jpg")
+        );
+        assert_eq!(
+            output_relative("cases/x/", "./a/b.png").as_deref(),
+            Some("cases/x/a/b.png")
+        );
+        assert_eq!(output_relative("cases/x/", "../a.png").as_deref(), Some("cases/a.png"));
+        assert_eq!(
+            output_relative("cases/x/", "/images/a.png").as_deref(),
+            Some("images/a.png")
+        );
+        assert_eq!(output_relative("cases/", "../../a.png"), None);
+    }
 }

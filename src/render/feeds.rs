@@ -22,7 +22,10 @@ fn feed_context(ctx: &mut Context, d: &RenderData, list: &[String]) {
         .filter(|p| p.front.date.is_some())
         .take(site.config.feed_limit)
         .collect();
-    let updated = dated.iter().filter_map(|p| p.front.updated.or(p.front.date)).max();
+    let updated = dated
+        .iter()
+        .filter_map(|p| crate::content::updated_on(p, site.today))
+        .max();
     let pages: Vec<Value> = dated.iter().map(|p| d.summary(&p.rel)).collect();
     ctx.insert_value("pages", Value::from(pages));
     ctx.insert(
@@ -109,7 +112,7 @@ pub fn render(r: &Renderer, key: &OutputKey, d: &RenderData) -> Result<Vec<u8>, 
                 }
                 entries.push((
                     config.permalink(&p.path),
-                    p.front.updated.or(p.front.date).map(|d| d.ymd_string()),
+                    crate::content::updated_on(p, site.today).map(|d| d.ymd_string()),
                 ));
             }
             for t in &site.index.taxonomies {

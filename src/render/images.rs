@@ -431,29 +431,27 @@ pub struct Resize<'a> {
 /// `static_path` (its output path). A size pufa publishes anyway is that file; any other is
 /// made now and published beside the original ([`Input::Image`](super::Input::Image)).
 pub fn resize_image(site: &crate::content::Site, req: &Resize) -> Result<tera::Value, String> {
-    let rel = req
-        .path
-        .trim_start_matches("@/")
-        .trim_start_matches('/')
-        .trim_start_matches("content/");
-    let path = req.path;
-    let asset = site
-        .pages
-        .values()
-        .flat_map(|p| p.assets.iter())
-        .chain(site.assets.iter())
-        .find(|a| is_image(&a.out) && a.src.ends_with(rel) && a.src.starts_with(site.config.content_dir()))
-        .ok_or_else(|| format!("resize_image: content/ 里没有图片 {path}（只能处理 content/ 里的 JPEG 和 PNG）"))?;
+    let (asset, in_static) = find_image(site, req.path)?;
     super::record(super::Input::File(crate::diagnostics::display_path(
         &asset.src,
         &site.config.root,
     )));
     let config = &site.config;
     let p = process(config, &asset.src)?;
-    let derived = derive(req, &p, asset)?;
-    let value = image_value(config, &asset.src, &asset.out)?;
+    let derived = derive(req, &p, &asset)?;
+    // A static/ image is published at its full size only.
+    let value = match in_static {
+        false => image_value(config, &asset.src, &asset.out)?,
+        true => {
+            let mut m = super::values::MapBuilder::new();
+            m.set("url", config.url(&asset.out))
+                .set("width", p.width)
+                .set("height", p.height);
+            m.build()
+        }
+    };
     let out = match &derived {
-        d if published(d, &p, &asset.out) => p.variant_out(&asset.out, d.width),
+        d if published(d, &p, &asset.out, in_static) => p.variant_out(&asset.out, d.width),
         _ => {
             make(config, &derived)?;
             super::record(super::Input::Image(derived.clone()));
@@ -473,13 +471,63 @@ pub fn resize_image(site: &crate::content::Site, req: &Resize) -> Result<tera::V
     ))
 }
 
+/// The JPEG or PNG `resize_image(path=)` names: its full path under content/ (with or without
+/// `content/` or `@/` in front) or under static/. Returns it as an asset and whether it is
+/// in static/.
+fn find_image(site: &crate::content::Site, path: &str) -> Result<(crate::content::Asset, bool), String> {
+    let rel = path
+        .trim_start_matches("@/")
+        .trim_start_matches('/')
+        .trim_start_matches("content/");
+    let content = site.config.content_dir();
+    let assets = || {
+        site.pages
+            .values()
+            .flat_map(|p| p.assets.iter())
+            .chain(site.assets.iter())
+            .filter(|a| is_image(&a.out))
+    };
+    let in_content = |a: &&crate::content::Asset| a.src.strip_prefix(&content).is_ok_and(|r| r == Path::new(rel));
+    if let Some(a) = assets().find(in_content) {
+        return Ok((a.clone(), false));
+    }
+    let rel = rel.trim_start_matches("static/");
+    let in_static = site.config.root.join("static").join(rel);
+    if is_image(rel) && !rel.split('/').any(|s| s == "..") && in_static.is_file() {
+        let asset = crate::content::Asset {
+            src: in_static,
+            out: rel.to_string(),
+        };
+        return Ok((asset, true));
+    }
+    let near: Vec<String> = assets()
+        .filter(|a| a.src.ends_with(rel))
+        .take(5)
+        .map(|a| crate::diagnostics::display_path(&a.src, &content))
+        .collect();
+    Err(match near.is_empty() {
+        true => format!(
+            "resize_image: 找不到图片 {path}（要写 content/ 或 static/ 里的完整路径，如 cases/名称/现场.jpg；只能处理 JPEG 和 PNG）"
+        ),
+        false => format!(
+            "resize_image: 找不到图片 {path}，要写 content/ 里的完整路径：{}",
+            near.join("、")
+        ),
+    })
+}
+
 /// Whether `d` is one of the sizes published anyway (the same file, so nothing is made).
-fn published(d: &Derived, p: &Processed, out: &str) -> bool {
+/// (A static/ image is published at its full size only.)
+fn published(d: &Derived, p: &Processed, out: &str, in_static: bool) -> bool {
     let height_at = |w: u32| ((u64::from(p.height) * u64::from(w)) / u64::from(p.width.max(1))).max(1) as u32;
+    let widths = match in_static {
+        true => &p.variants[p.variants.len().saturating_sub(1)..],
+        false => &p.variants[..],
+    };
     !d.crop
         && d.quality == QUALITY
         && d.png == out.to_ascii_lowercase().ends_with(".png")
-        && p.variants.iter().any(|v| v.0 == d.width)
+        && widths.iter().any(|v| v.0 == d.width)
         && d.height == height_at(d.width)
 }
 

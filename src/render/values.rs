@@ -452,7 +452,7 @@ fn summary_value(site: &Site, p: &Page, links: &TermLinks) -> Value {
         .set("slug", p.slug.as_str())
         .set("section", p.section.as_str());
     date_values(&mut m, "date", p.front.date);
-    date_values(&mut m, "updated", p.front.updated.or(p.front.date));
+    date_values(&mut m, "updated", crate::content::updated_on(p, site.today));
     m.set("year", p.year.map(Value::from).unwrap_or_else(Value::none))
         .set("years", Value::from(p.years.clone()))
         .set("weight", p.front.weight.map(Value::from).unwrap_or_else(Value::none))
@@ -558,6 +558,7 @@ fn page_values(site: &Site, p: &Page) -> PageValues {
     let dated = (
         crate::content::is_future(p, site.today),
         crate::content::is_expired(p, site.today),
+        crate::content::updated_on(p, site.today),
     );
     let meta_hash = hash_of(&(&p.rel, &p.path, p.front_hash, summary_html, &p.body.summary_text, dated));
     // The content is a function of the file's text and where its links point.

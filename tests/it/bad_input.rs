@@ -334,13 +334,38 @@ fn unknown_shortcode() {
 }
 
 #[test]
+fn shortcode_inside_a_block_shortcode() {
+    let e = fails("shortcode_nested");
+    has(
+        &e,
+        &[
+            "content/about.md:8:6",
+            "`notice` 的内容里不能再用 shortcode（`attachment`）",
+        ],
+    );
+}
+
+#[test]
 fn missing_attachment() {
     let e = fails("attachment_missing");
     has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
 }
 
 #[test]
+fn missing_image() {
+    let e = fails("image_missing");
+    has(&e, &["content/about.md:7:9", "找不到图片“活动现场.jpg”", "页面包"]);
+}
+
+#[test]
 fn unreadable_image() {
     let e = fails("image_unreadable");
-    has(&e, &["content/cases/bundle-case/坏图.jpg", "无法读取这张图片"]);
+    has(
+        &e,
+        &[
+            "content/cases/bundle-case/坏图.jpg",
+            "无法读取这张图片",
+            "content/cases/bundle-case/index.md:18 用到了它",
+        ],
+    );
 }

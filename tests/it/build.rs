@@ -298,24 +298,29 @@ fn symlinked_pages_and_folders_inside_the_site_are_published() {
     );
 }
 
-/// A root-relative link or image to nothing on the site is a warning at its line when
-/// building (check fails it as a dead link); ones that exist, and outside sites, are not.
+/// A root-relative link to nothing on the site is a warning at its line when building
+/// (check fails it as a dead link); an image to nothing is an error, since the page would
+/// show a broken picture. Ones that exist, and outside sites, are neither.
 #[test]
 fn a_root_relative_link_to_nothing_is_a_warning_at_its_line() {
     let f = Fixture::new(&[]);
     std::fs::create_dir_all(f.site().join("static/images")).unwrap();
     std::fs::write(f.site().join("static/images/有.png"), b"not really a png").unwrap();
-    f.write(
-        "content/about.md",
-        "---\ntitle: 关于\n---\n\n见[案例](/cases/)和[旧栏目](/jiu/lanmu/)。\n\n![图](/images/%E6%9C%89.png)\n\n![没有的图](/images/没有.png)\n",
-    );
+    let page = "---\ntitle: 关于\n---\n\n见[案例](/cases/)和[旧栏目](/jiu/lanmu/)。\n\n![图](/images/%E6%9C%89.png)\n";
+    f.write("content/about.md", page);
     let o = f.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("content/about.md:5:") && e.contains("/jiu/lanmu/"), "{e}");
+    assert!(!e.contains("/cases/）") && !e.contains("%E6%9C%89"), "{e}");
+
+    f.write("content/about.md", &format!("{page}\n![没有的图](/images/没有.png)\n"));
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
     assert!(
-        e.contains("content/about.md:9:") && e.contains("/images/没有.png"),
+        e.contains("content/about.md:9:") && e.contains("找不到图片“/images/没有.png”"),
         "{e}"
     );
-    assert!(!e.contains("/cases/）") && !e.contains("%E6%9C%89"), "{e}");
+    assert!(!e.contains("链接指向的网址在本站不存在：/images/没有.png"), "{e}");
 }

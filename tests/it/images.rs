@@ -300,6 +300,45 @@ fn resize_image_arguments_are_checked() {
 }
 
 #[test]
+fn resize_image_takes_full_paths_in_content_or_static_and_says_which_when_only_a_name_matches() {
+    let f = site();
+    std::fs::create_dir_all(f.site().join("static/images")).unwrap();
+    std::fs::write(f.site().join("static/images/横幅.jpg"), photo_with_gps(900, 300)).unwrap();
+    f.write(
+        "templates/shortcodes/sizes.html",
+        "{% set t = resize_image(path=\"images/横幅.jpg\", width=100) %}<img src=\"{{ t.url }}\" width=\"{{ t.width }}\" height=\"{{ t.height }}\" alt=\"横幅\">",
+    );
+    let page = std::fs::read_to_string(f.site().join("content/cases/xuanchuan/index.md")).unwrap();
+    f.write(
+        "content/cases/xuanchuan/index.md",
+        &page.replace("又一张：", "{{ sizes() }}"),
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Upright, the banner is 300 × 900: at 100 px wide it is 300 high.
+    assert_eq!(
+        image::image_dimensions(f.out().join("images/横幅-100x300.jpg")).unwrap(),
+        (100, 300)
+    );
+    assert!(!has_exif(
+        &std::fs::read(f.out().join("images/横幅-100x300.jpg")).unwrap()
+    ));
+
+    // A bare file name could be any page's photo: the error names the full path to write.
+    f.write(
+        "templates/shortcodes/sizes.html",
+        "{% set t = resize_image(path=\"现场.jpg\", width=100) %}<img src=\"{{ t.url }}\" alt=\"x\">",
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("要写 content/ 里的完整路径：cases/xuanchuan/现场.jpg"),
+        "{e}"
+    );
+}
+
+#[test]
 fn serve_publishes_an_edited_photo_processed() {
     let f = site();
     let mut engine = pufa::serve::engine::Engine::load(pufa::pipeline::SiteSpec::new(f.site())).unwrap();

@@ -59,6 +59,23 @@ fn a_future_page_is_held_back_unless_future() {
 }
 
 #[test]
+fn a_future_updated_date_never_reaches_feeds_or_sitemaps() {
+    let f = Fixture::new(&[]);
+    let report = std::fs::read_to_string(f.site().join("content/reports/2023.md")).unwrap();
+    f.write(
+        "content/reports/2023.md",
+        &report.replacen("---\n", "---\nupdated: 2098-05-05\n", 1),
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for file in ["atom.xml", "rss.xml", "sitemap.xml", "reports/2023/index.html"] {
+        let text = f.read(file);
+        assert!(!text.contains("2098"), "{file}: {text}");
+    }
+    assert!(f.read("sitemap.xml").contains("/reports/2023/</loc>"));
+}
+
+#[test]
 fn a_link_to_a_future_page_says_why_it_is_missing() {
     let f = Fixture::new(&[]);
     f.write("content/cases/future.md", FUTURE_CASE);
