@@ -232,11 +232,14 @@ pub fn page_images(site: &crate::content::Site, p: &crate::content::Page, html: 
         } else {
             format!("{page_url}{}", decode(src))
         };
-        let a = p
+        let found = p
             .assets
             .iter()
             .chain(site.assets.iter())
-            .find(|a| is_image(&a.out) && decode(&config.url(&a.out)) == wanted)?;
+            .find(|a| is_image(&a.out) && decode(&config.url(&a.out)) == wanted);
+        let Some(a) = found else {
+            return static_image(config, &wanted);
+        };
         super::record(super::Input::File(crate::diagnostics::display_path(
             &a.src,
             &config.root,
@@ -249,6 +252,23 @@ pub fn page_images(site: &crate::content::Site, p: &crate::content::Page, html: 
             .collect();
         Some((processed, urls))
     })
+}
+
+/// A site `static/` JPEG or PNG at URL path `wanted` (`/hlz/images/a.jpg`), published at
+/// its full size only: its dimensions, and that one URL.
+fn static_image(config: &Config, wanted: &str) -> Option<(Processed, Vec<(u32, String)>)> {
+    let rel = wanted.strip_prefix(config.base_path.as_str())?;
+    if !is_image(rel) || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return None;
+    }
+    let src = config.root.join("static").join(rel);
+    if !src.is_file() {
+        return None;
+    }
+    super::record(super::Input::File(crate::diagnostics::display_path(&src, &config.root)));
+    let processed = process(config, &src).ok()?;
+    let url = config.url(rel);
+    Some((processed.clone(), vec![(processed.width, url)]))
 }
 
 /// The image at `out` (a content asset) as templates see it: `url`, `width`, `height`,

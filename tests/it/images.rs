@@ -311,10 +311,16 @@ fn resize_image_takes_full_paths_in_content_or_static_and_says_which_when_only_a
     let page = std::fs::read_to_string(f.site().join("content/cases/xuanchuan/index.md")).unwrap();
     f.write(
         "content/cases/xuanchuan/index.md",
-        &page.replace("又一张：", "{{ sizes() }}"),
+        &page.replace("又一张：", "{{ sizes() }}\n\n![横幅](/images/横幅.jpg)\n"),
     );
     let o = f.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // A static/ image in a body gets its dimensions too (no layout shift), at its one size.
+    let html = f.read("cases/xuanchuan/index.html");
+    assert!(
+        html.contains("src=\"/images/%E6%A8%AA%E5%B9%85.jpg\" alt=\"横幅\" width=\"300\" height=\"900\""),
+        "{html}"
+    );
     // Upright, the banner is 300 × 900: at 100 px wide it is 300 high.
     assert_eq!(
         image::image_dimensions(f.out().join("images/横幅-100x300.jpg")).unwrap(),
