@@ -39,7 +39,7 @@ use crate::render::{Input, OutputKey};
 use crate::util::hash_str;
 
 /// Bumped whenever [`State`] or anything in it changes shape.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 /// How many build folders (site configurations and output folders) are kept.
 const KEEP: usize = 3;
 const MAGIC: &[u8] = b"PUFA-BUILD-CACHE\n";

@@ -60,20 +60,20 @@ pub fn plan(state: &State, p: &Pipeline, keys: &[OutputKey], writer: &Writer) ->
     Ok(plan)
 }
 
-/// The documents of the index now: content paths and fingerprints, in document order.
+/// The documents of the index now: names ([`search::Doc::name`]) and fingerprints, in
+/// document order.
 pub fn indexed_docs(site: &Site, values: &Values) -> Vec<(String, u64)> {
-    indexed(site, values)
-        .iter()
-        .map(|(pg, h)| (pg.rel.clone(), *h))
-        .collect()
+    indexed(site, values).iter().map(|(d, h)| (d.name(), *h)).collect()
 }
 
-/// The indexed pages now, in document order, with their fingerprints.
-fn indexed<'a>(site: &'a Site, values: &Values) -> Vec<(&'a Page, u64)> {
-    site.pages
-        .values()
-        .filter(|pg| search::is_indexed(pg))
-        .map(|pg| (pg.as_ref(), values.pages.get(&pg.rel).map_or(0, |v| v.full_hash)))
+/// The search documents now, in document order, with their fingerprints.
+fn indexed<'a>(site: &'a Site, values: &Values) -> Vec<(search::Doc<'a>, u64)> {
+    search::docs(site)
+        .into_iter()
+        .map(|d| {
+            let page_hash = values.pages.get(&d.page.rel).map_or(0, |v| v.full_hash);
+            (d, search::doc_fingerprint(site, &d, page_hash))
+        })
         .collect()
 }
 
@@ -88,15 +88,25 @@ pub enum Earlier<'a> {
 impl Earlier<'_> {
     /// The tokens the earlier version of page `rel` gave, when it can be read back. A page
     /// with attachments cannot be: their files may have changed in place since.
-    fn tokens(&self, site: &Site, rel: &str) -> Result<Option<DocTokens>, Diagnostic> {
-        let readable = |old: &Page| old.front.attachments.is_none();
+    /// An attachment's earlier text cannot be: its file may have changed in place since.
+    fn tokens(&self, site: &Site, doc: &search::Doc) -> Result<Option<DocTokens>, Diagnostic> {
+        if doc.attachment.is_some() {
+            return Ok(None);
+        }
+        let rel = &doc.page.rel;
         match self {
-            Earlier::Parsed(parsed) => match parsed.page(rel).filter(|o| readable(o)) {
+            Earlier::Parsed(parsed) => match parsed.page(rel) {
                 Some(old) => old_tokens(site, old),
                 None => Ok(None),
             },
-            Earlier::Site(old_site) => match old_site.pages.get(rel).filter(|o| readable(o)) {
-                Some(old) => tokens(old_site, old).map(Some),
+            Earlier::Site(old_site) => match old_site.pages.get(rel) {
+                Some(old) => {
+                    let doc = search::Doc {
+                        page: old,
+                        attachment: None,
+                    };
+                    search::doc_tokens(old_site, &doc, None).map(Some)
+                }
                 None => Ok(None),
             },
         }
@@ -112,9 +122,8 @@ pub fn search_index(
     values: &Values,
 ) -> Result<SearchState, Error> {
     let docs = indexed(site, values);
-    let same_docs =
-        |s: &SearchState| s.docs.len() == docs.len() && s.docs.iter().zip(&docs).all(|(a, b)| a.0 == b.0.rel);
-    let order: Vec<(String, u64)> = docs.iter().map(|(pg, h)| (pg.rel.clone(), *h)).collect();
+    let order: Vec<(String, u64)> = docs.iter().map(|(d, h)| (d.name(), *h)).collect();
+    let same_docs = |s: &SearchState| s.docs.len() == order.len() && s.docs.iter().zip(&order).all(|(a, b)| a.0 == b.0);
     let indexer = match (previous, earlier) {
         (Some(s), Some(earlier)) if same_docs(&s) && s.indexer.len() == docs.len() => {
             update(s, &earlier, site, &docs).map_err(Error::one)?
@@ -125,12 +134,12 @@ pub fn search_index(
 }
 
 /// The index built from every document, tokenized in parallel a chunk at a time.
-fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
+fn build_all(site: &Site, docs: &[(search::Doc, u64)]) -> Result<Indexer, Diagnostic> {
     let mut ix = Indexer::default();
     for chunk in docs.chunks(512) {
         let done: Vec<Result<(DocInfo, DocTokens), Diagnostic>> = chunk
             .par_iter()
-            .map(|(pg, _)| Ok((search::doc_info(site, pg), tokens(site, pg)?)))
+            .map(|(d, _)| Ok((search::doc_info(site, d), search::doc_tokens(site, d, None)?)))
             .collect();
         for d in done {
             let (info, t) = d?;
@@ -141,17 +150,27 @@ fn build_all(site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> 
 }
 
 /// The previous index with every changed document replaced.
-fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64)]) -> Result<Indexer, Diagnostic> {
+fn update(
+    prev: SearchState,
+    earlier: &Earlier,
+    site: &Site,
+    docs: &[(search::Doc, u64)],
+) -> Result<Indexer, Diagnostic> {
     let changed: Vec<usize> = (0..docs.len()).filter(|&d| prev.docs[d].1 != docs[d].1).collect();
     type Versions = (usize, DocTokens, DocInfo, DocTokens);
     let versions: Vec<Result<Option<Versions>, Diagnostic>> = changed
         .par_iter()
         .map(|&d| {
-            let page = docs[d].0;
-            let Some(old) = earlier.tokens(site, &page.rel)? else {
+            let doc = &docs[d].0;
+            let Some(old) = earlier.tokens(site, doc)? else {
                 return Ok(None);
             };
-            Ok(Some((d, old, search::doc_info(site, page), tokens(site, page)?)))
+            Ok(Some((
+                d,
+                old,
+                search::doc_info(site, doc),
+                search::doc_tokens(site, doc, None)?,
+            )))
         })
         .collect();
     let mut ix = prev.indexer;
@@ -163,10 +182,6 @@ fn update(prev: SearchState, earlier: &Earlier, site: &Site, docs: &[(&Page, u64
         }
     }
     Ok(ix)
-}
-
-fn tokens(site: &Site, page: &Page) -> Result<DocTokens, Diagnostic> {
-    Ok(search::page_tokens(site, page, &site.page_html(page)?))
 }
 
 /// The tokens an earlier version of a page gave, from its body in the body file. Links sit

@@ -248,6 +248,23 @@ impl Pipeline {
             }
         }
         errors.append(&mut list_errors);
+        // The attachments' documents follow the pages' (see `search::docs`).
+        if let Some(ix) = index {
+            let pages: Vec<&content::Page> = pages
+                .iter()
+                .filter_map(|k| match k {
+                    OutputKey::Page(rel) => site.pages.get(rel).map(|p| p.as_ref()),
+                    _ => None,
+                })
+                .filter(|p| search::is_indexed(p))
+                .collect();
+            for doc in search::attachment_docs(site, &pages) {
+                match search::doc_tokens(site, &doc, None) {
+                    Ok(tokens) => ix.add(search::doc_info(site, &doc), tokens),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
         if errors.is_empty() {
             return Ok(());
         }
@@ -280,8 +297,12 @@ where
     if !indexing || !search::is_indexed(p) {
         return Ok(None);
     }
-    let tokens = search::page_tokens(site, p, &body);
-    Ok(Some((search::doc_info(site, p), tokens)))
+    let doc = search::Doc {
+        page: p,
+        attachment: None,
+    };
+    let tokens = search::doc_tokens(site, &doc, Some(&body))?;
+    Ok(Some((search::doc_info(site, &doc), tokens)))
 }
 
 /// Everything copied rather than rendered: theme static, site static (wins over the theme's),

@@ -63,22 +63,13 @@ pub fn stamp(site: &Site, p: &Page) -> u64 {
     )
 }
 
-/// The searchable text of the page's attachments, one paragraph each, as HTML the search
-/// tokenizer reads: `<p>标题 文字</p>`.
-pub fn search_html(site: &Site, p: &Page) -> String {
-    let mut html = String::new();
-    for (a, f) in p.front.attachments.iter().flatten().filter_map(|a| {
-        let f = resolve_file(site, p, &a.file)?;
-        Some((a, f))
-    }) {
-        let text = f.disk.as_deref().map(|d| text_of(site, d)).unwrap_or_default();
-        html.push_str("<p>");
-        html.push_str(&crate::markdown::escape(&a.title));
-        html.push(' ');
-        html.push_str(&crate::markdown::escape(&text));
-        html.push_str("</p>");
-    }
-    html
+/// Whether pufa reads the text of a file of this name (PDF, Word .docx, Excel .xlsx).
+pub fn has_text(name: &str) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "pdf" | "docx" | "xlsx")
 }
 
 /// The text of one attachment file, from the cache or extracted now.

@@ -23,8 +23,6 @@
 
 use crate::util::FxMap;
 
-use rayon::prelude::*;
-
 pub use crate::util::fnv1a32;
 use serde::{Deserialize, Serialize};
 
@@ -191,24 +189,145 @@ pub fn is_indexed(p: &Page) -> bool {
     p.kind != Kind::Page
 }
 
-/// The result display data of a page.
-pub fn doc_info(site: &Site, p: &Page) -> DocInfo {
-    let mut description = p
-        .front
-        .description
-        .clone()
-        .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80));
-    // Attachments are searched with the page: a hit in one shows the page, naming them.
-    if let Some(list) = p.front.attachments.as_ref().filter(|l| !l.is_empty()) {
-        let names: Vec<&str> = list.iter().map(|a| a.title.as_str()).collect();
-        description.push_str(&format!("（附件：{}）", names.join("、")));
+/// One search document: a page, or the text of one of its attachments. A hit in an
+/// attachment is its own result, which shows the page and names the attachment.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    pub page: &'a Page,
+    /// Which of the page's `attachments` (by position), or `None` for the page itself.
+    pub attachment: Option<usize>,
+}
+
+impl Doc<'_> {
+    /// Its name in the index's document list: the page's content path, `#N` for attachment N.
+    pub fn name(&self) -> String {
+        match self.attachment {
+            None => self.page.rel.clone(),
+            Some(i) => format!("{}#{i}", self.page.rel),
+        }
     }
+}
+
+/// Every search document of the site, in index order: the indexed pages, then the
+/// attachments of those pages that have text (PDF, .docx, .xlsx files that exist).
+pub fn docs(site: &Site) -> Vec<Doc<'_>> {
+    let pages: Vec<&Page> = site
+        .pages
+        .values()
+        .map(|p| p.as_ref())
+        .filter(|p| is_indexed(p))
+        .collect();
+    let mut out: Vec<Doc> = pages
+        .iter()
+        .map(|p| Doc {
+            page: p,
+            attachment: None,
+        })
+        .collect();
+    out.extend(attachment_docs(site, &pages));
+    out
+}
+
+/// The attachment documents of `pages`, in order.
+pub fn attachment_docs<'a>(site: &Site, pages: &[&'a Page]) -> Vec<Doc<'a>> {
+    let mut out = Vec::new();
+    for p in pages.iter().filter(|p| p.front.attachments.is_some()) {
+        for (i, a) in p.front.attachments.iter().flatten().enumerate() {
+            let found = super::shortcodes::resolve_file(site, p, &a.file);
+            if found.is_some_and(|f| f.disk.is_some() && super::attachments::has_text(&a.file)) {
+                out.push(Doc {
+                    page: p,
+                    attachment: Some(i),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A document's fingerprint: the page's (from the site's values) or, for an attachment, its
+/// title, file and the file's stamp, so that editing the page's text leaves it alone.
+pub fn doc_fingerprint(site: &Site, doc: &Doc, page_hash: u64) -> u64 {
+    let Some(i) = doc.attachment else { return page_hash };
+    let a = doc.page.front.attachments.as_ref().and_then(|l| l.get(i));
+    let stamp = a
+        .and_then(|a| super::shortcodes::resolve_file(site, doc.page, &a.file))
+        .and_then(|f| f.disk)
+        .map(|d| crate::content::reuse::file_hash(&d));
+    crate::util::hash_of(&(
+        &doc.page.path,
+        &doc.page.front.title,
+        a.map(|a| (&a.title, &a.file)),
+        stamp,
+    ))
+}
+
+/// The result display data of a document.
+pub fn doc_info(site: &Site, doc: &Doc) -> DocInfo {
+    let p = doc.page;
+    let url = site.config.url(&p.path);
+    let attachment = doc
+        .attachment
+        .and_then(|i| p.front.attachments.as_ref().and_then(|l| l.get(i)));
+    let Some(a) = attachment else {
+        return DocInfo {
+            url,
+            title: p.front.title.clone(),
+            kind: p.kind,
+            years: p.years.clone(),
+            description: p
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80)),
+        };
+    };
+    // The page's own result shows an excerpt of the page; this one names the attachment and
+    // shows the start of its text (the URL's fragment tells the search page so).
+    let text = attachment_text(site, doc);
+    let start =
+        crate::render::values::truncate_chars(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str(), 60);
     DocInfo {
-        url: site.config.url(&p.path),
+        url: format!("{url}#attachments-title"),
         title: p.front.title.clone(),
         kind: p.kind,
         years: p.years.clone(),
-        description,
+        description: format!(
+            "附件《{}》（{}）：{start}",
+            a.title,
+            super::shortcodes::file_type(&a.file)
+        ),
+    }
+}
+
+/// The text of an attachment document (empty for a page document).
+fn attachment_text(site: &Site, doc: &Doc) -> String {
+    let file = doc
+        .attachment
+        .and_then(|i| doc.page.front.attachments.as_ref().and_then(|l| l.get(i)))
+        .and_then(|a| super::shortcodes::resolve_file(site, doc.page, &a.file))
+        .and_then(|f| f.disk);
+    file.map(|d| super::attachments::text_of(site, &d)).unwrap_or_default()
+}
+
+/// A document's tokens; `page_html` is the page's body when the caller has it already.
+pub fn doc_tokens(
+    site: &Site,
+    doc: &Doc,
+    page_html: Option<&str>,
+) -> Result<DocTokens, crate::diagnostics::Diagnostic> {
+    let p = doc.page;
+    if doc.attachment.is_some() {
+        let a = doc
+            .attachment
+            .and_then(|i| p.front.attachments.as_ref().and_then(|l| l.get(i)));
+        let title = a.map_or("", |a| a.title.as_str());
+        let html = crate::markdown::escape(&attachment_text(site, doc));
+        return Ok(tokenize(&format!("{} {title}", p.front.title), &html));
+    }
+    match page_html {
+        Some(h) => Ok(tokenize(&p.front.title, h)),
+        None => Ok(tokenize(&p.front.title, &site.page_html(p)?)),
     }
 }
 
@@ -221,15 +340,6 @@ pub struct DocTokens {
 }
 
 /// Tokenizes a document's title and rendered content.
-/// A page's search tokens: its title, its body `html` and its attachments' text.
-pub fn page_tokens(site: &Site, p: &Page, html: &str) -> DocTokens {
-    if p.front.attachments.is_none() {
-        return tokenize(&p.front.title, html);
-    }
-    let all = format!("{html}{}", super::attachments::search_html(site, p));
-    tokenize(&p.front.title, &all)
-}
-
 pub fn tokenize(title: &str, html: &str) -> DocTokens {
     // About one distinct token per 8 bytes of Chinese HTML: sized once, never rehashed.
     let mut m: FxMap<u64, (u32, bool)> = FxMap::with_capacity_and_hasher(html.len() / 8 + 16, Default::default());
@@ -256,30 +366,6 @@ pub fn tokenize(title: &str, html: &str) -> DocTokens {
     // In no particular order: each token's postings get this document in document order anyway.
     let list: Vec<(u64, u32, bool)> = m.into_iter().map(|(k, (tf, title))| (k, tf, title)).collect();
     DocTokens { list, len, words }
-}
-
-/// The whole index of a site (serve mode's background job; a build streams its pages into an
-/// [`Indexer`] as they are written instead). Pages are tokenized in parallel, a chunk at a
-/// time, and added in order.
-pub fn site_index(site: &Site) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
-    let pages: Vec<&Page> = site
-        .pages
-        .values()
-        .map(|p| p.as_ref())
-        .filter(|p| is_indexed(p))
-        .collect();
-    let mut indexer = Indexer::default();
-    for chunk in pages.chunks(512) {
-        let docs: Vec<Result<(DocInfo, DocTokens), crate::diagnostics::Diagnostic>> = chunk
-            .par_iter()
-            .map(|p| Ok((doc_info(site, p), page_tokens(site, p, &site.page_html(p)?))))
-            .collect();
-        for d in docs {
-            let (info, tokens) = d?;
-            indexer.add(info, tokens);
-        }
-    }
-    Ok(indexer.finish().0)
 }
 
 const CJK_TAG: u64 = 1 << 62;

@@ -85,7 +85,19 @@ fn attachments_are_listed_with_type_and_size_and_searchable() {
         assert!(contains(&index, bigram), "{bigram} is not in the search index");
     }
     let docs = std::fs::read_to_string(f.out().join("search/index/d/0.json")).unwrap();
-    assert!(docs.contains("（附件：调解协议书、调查笔录、走访统计）"), "{docs}");
+    // A hit in an attachment is its own result: the page, naming the attachment, with the
+    // start of its text; it leads to the page's 附件 list.
+    assert!(
+        docs.contains("附件《调解协议书》（PDF）：双方约定鳌鲸岭界桩位置"),
+        "{docs}"
+    );
+    assert!(
+        docs.contains("附件《调查笔录》（Word 文档）：证人称麒麟沟旧址无争议"),
+        "{docs}"
+    );
+    assert!(docs.contains("附件《走访统计》（Excel 表格）："), "{docs}");
+    assert!(docs.contains("/cases/zhaijidi/#attachments-title"), "{docs}");
+    assert_eq!(docs.matches("宅基地纠纷调解案").count(), 4, "{docs}");
     // The texts are kept for the next build.
     assert!(f.site().join(".pufa-cache/attachments").read_dir().unwrap().count() >= 3);
 }

@@ -211,7 +211,7 @@
       var terms = [q.trim()].concat(q.trim().split(/\s+/)).concat(tokens(q)).filter(function (t) { return t.length > 0; });
       var at = -1, hit = "";
       for (var i = 0; i < terms.length && at < 0; i++) { at = text.indexOf(terms[i]); hit = terms[i]; }
-      // Not on the page (a hit in an attachment): keep the description, which names them.
+      // Not in the page's text: keep the description.
       if (at < 0) { return; }
       var start = Math.max(0, at - 40), end = Math.min(text.length, at + hit.length + 80);
       var piece = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
@@ -246,7 +246,9 @@
       var ex = el("p", "result-excerpt", r.info[4] || "");
       li.appendChild(ex);
       list.appendChild(li);
-      excerpt(r.info[0], q, ex);
+      /* A hit in an attachment (its URL leads to the page's 附件 list) keeps its
+         description, which names the attachment and shows its text. */
+      if (r.info[0].indexOf("#") < 0) { excerpt(r.info[0], q, ex); }
     });
     status.textContent = total === 0 ? "没有找到与“" + q + "”相关的内容。" :
       "找到 " + total + " 条与“" + q + "”相关的内容" + (total > results.length ? "，显示前 " + results.length + " 条。" : "。");
