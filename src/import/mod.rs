@@ -494,7 +494,13 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
     r
 }
 
-/// Parses a page as `pufa build` would; `shown` is the path its errors name.
+/// How much of an imported body one parse checks at a time.
+const CHECK_CHUNK: usize = 256 * 1024;
+
+/// Parses a page as `pufa build` would; `shown` is the path its errors name. A long body is
+/// checked a stretch at a time, each after the front matter (its errors' lines moved to the
+/// page's): its blocks (headings, paragraphs, lists, tables) stand alone, and a whole
+/// report's Markdown at once took about 15 times its size.
 pub fn check_page(
     config: &crate::config::Config,
     rel: &str,
@@ -502,14 +508,74 @@ pub fn check_page(
     section: &str,
     page: &str,
 ) -> Result<(), Error> {
-    crate::content::page::parse_page(config, rel, shown, page, section, Vec::new())
-        .map(|_| ())
-        .map_err(Error::many)
+    let parse = |text: &str| {
+        crate::content::page::parse_page(config, rel, shown, text, section, Vec::new())
+            .map(|_| ())
+            .map_err(Error::many)
+    };
+    let split = crate::content::front_matter::split(page, shown).map_err(Error::one)?;
+    if split.body.len() <= CHECK_CHUNK {
+        return parse(page);
+    }
+    let front = &page[..split.body_offset];
+    let front_lines = front.matches('\n').count();
+    let mut skipped = 0;
+    for chunk in chunks(split.body, CHECK_CHUNK) {
+        parse(&format!("{front}{chunk}")).map_err(|mut e| {
+            for d in e.diagnostics.iter_mut().filter(|d| d.line > front_lines) {
+                d.line += skipped;
+            }
+            e
+        })?;
+        skipped += chunk.matches('\n').count();
+    }
+    Ok(())
+}
+
+/// `body` cut into stretches of about `size` bytes, each ending at a blank line (between
+/// blocks), or at the end.
+fn chunks(body: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = body;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len();
+        if rest.len() > size {
+            let mut at = size;
+            while !rest.is_char_boundary(at) {
+                at -= 1;
+            }
+            end = match rest[..at]
+                .rfind("\n\n")
+                .or_else(|| rest[at..].find("\n\n").map(|i| at + i))
+            {
+                Some(i) => i + 1,
+                None => rest.len(),
+            };
+        }
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_body_is_cut_between_blocks() {
+        let body = "## 一\n\n甲乙丙\n\n## 二\n\n丁戊\n- 项\n- 项\n\n末";
+        let parts: Vec<&str> = chunks(body, 12).collect();
+        assert_eq!(parts.concat(), body);
+        assert!(parts.len() > 2, "{parts:?}");
+        for p in &parts[..parts.len() - 1] {
+            assert!(p.ends_with("\n\n") || p.ends_with('\n'), "{p:?}");
+        }
+        assert!(parts.iter().all(|p| !p.starts_with("- 项\n- 项") || p.contains("丁戊")));
+        assert_eq!(chunks("短", 12).collect::<Vec<_>>(), vec!["短"]);
+    }
 
     #[test]
     fn chinese_dates_in_signatures() {

@@ -475,10 +475,10 @@ fn a_long_compilation_gets_the_first_metrics_and_is_imported_under_a_memory_cap(
     let src = dir.path().join("汇编.txt");
     std::fs::write(&src, long_report(8)).unwrap();
     let f = src.to_string_lossy().into_owned();
-    // 8 MB of text has about 150,000 figures. Writing them all as metrics, the check of the
-    // page's front matter alone took 200 MB; this cap (address space, threads included)
-    // stopped it. The Markdown check is most of what remains.
-    let o = pufa_capped(dir.path(), &["import", &f, "--root", "site", "--dry-run"], 448 << 20);
+    // 8 MB of text has about 150,000 figures. Writing them all as metrics and checking the
+    // whole page's Markdown at once took more than 512 MB of address space; the first 300
+    // metrics and a check a stretch at a time fit in 224 MB (threads included).
+    let o = pufa_capped(dir.path(), &["import", &f, "--root", "site", "--dry-run"], 224 << 20);
     assert!(o.status.success(), "{o:?}");
     let out = stdout(&o);
     let head: String = out.chars().take(600).collect();
@@ -497,4 +497,24 @@ fn a_long_compilation_gets_the_first_metrics_and_is_imported_under_a_memory_cap(
     );
     // The figures not written as metrics are still in the text.
     assert!(im.page.contains("开展联合检查97次，涉及经营主体"));
+}
+
+#[test]
+fn a_long_page_is_checked_a_stretch_at_a_time_with_the_page_s_lines() {
+    let dir = new_site();
+    let root = dir.path().join("site");
+    let config = pufa::config::Config::load(&root, &root.join("config.yaml")).unwrap();
+    let mut page = String::from("---\ntitle: 长报告\nyear: 2024\npublisher: 示例镇人民政府\n---\n");
+    for i in 0..20_000 {
+        page.push_str(&format!("\n第{i}段，全年开展联合检查36次。\n"));
+    }
+    let line = page.matches('\n').count() + 2;
+    page.push_str("\n这里写错了 {{ figure(src=) }}。\n");
+    assert!(page.len() > 512 * 1024);
+    let e = pufa::import::check_page(&config, "reports/2024.md", "content/reports/2024.md", "reports", &page)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("content/reports/2024.md:{line}:")), "{e}");
+    let good = page.replace("{{ figure(src=) }}", "");
+    assert!(pufa::import::check_page(&config, "reports/2024.md", "content/reports/2024.md", "reports", &good).is_ok());
 }
