@@ -520,12 +520,18 @@ pub fn tera_error(e: &tera::Error, templates: &Templates) -> Diagnostic {
                 1
             };
             let written = written_at(&text, span.start_line, span.start_col + width);
-            let mut d = Diagnostic::new(
-                code,
-                format!("模板错误：{}", template_words(r.message(), written.as_deref())),
-            )
-            .in_file(shown(r.filename()))
-            .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
+            // A template's own `throw(message=...)` already says what is wrong, in its words.
+            let thrown = text
+                .lines()
+                .nth(span.start_line.saturating_sub(1))
+                .is_some_and(|l| l.chars().skip(span.start_col).collect::<String>().starts_with("throw("));
+            let words = match thrown {
+                true => r.message().to_string(),
+                false => template_words(r.message(), written.as_deref()),
+            };
+            let mut d = Diagnostic::new(code, format!("模板错误：{words}"))
+                .in_file(shown(r.filename()))
+                .at_line_col(&text, span.start_line.max(1), span.start_col + 1, width.max(1));
             let full = e.to_string();
             if let Some(note) = full.split("note: called from ").nth(1) {
                 let at = note.lines().next().unwrap_or("").trim();

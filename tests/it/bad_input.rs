@@ -346,6 +346,18 @@ fn shortcode_inside_a_block_shortcode() {
 }
 
 #[test]
+fn shortcode_argument_with_a_value_it_does_not_take() {
+    let e = fails("shortcode_bad_value");
+    has(
+        &e,
+        &[
+            "notice 的 kind 只能是“提示”或“注意”，这里是“危险”",
+            "content/about.md:7:1",
+        ],
+    );
+}
+
+#[test]
 fn missing_attachment() {
     let e = fails("attachment_missing");
     has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
