@@ -22,10 +22,18 @@ fn feed_context(ctx: &mut Context, d: &RenderData, list: &[String]) {
         .filter(|p| p.front.date.is_some())
         .take(site.config.feed_limit)
         .collect();
-    let updated = dated
-        .iter()
-        .filter_map(|p| crate::content::updated_on(p, site.today))
-        .max();
+    let newest = |rels: &[String]| {
+        rels.iter()
+            .filter_map(|r| site.pages.get(r))
+            .filter_map(|p| crate::content::updated_on(p, site.today))
+            .max()
+    };
+    let shown: Vec<String> = dated.iter().map(|p| p.rel.clone()).collect();
+    // A feed of undated pages still needs an <updated>: the site's newest date then.
+    let updated = newest(&shown).or_else(|| {
+        record(Input::Recent);
+        newest(&site.index.recent)
+    });
     let pages: Vec<Value> = dated.iter().map(|p| d.summary(&p.rel)).collect();
     ctx.insert_value("pages", Value::from(pages));
     ctx.insert(

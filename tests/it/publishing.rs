@@ -76,6 +76,27 @@ fn a_future_updated_date_never_reaches_feeds_or_sitemaps() {
 }
 
 #[test]
+fn a_feed_of_undated_pages_says_when_the_site_was_last_updated() {
+    let f = Fixture::new(&[]);
+    f.write(
+        "content/cases/nodate.md",
+        "---\ntitle: 没有日期的案例\nyear: 2024\ncase_type: 人民调解\ntaxonomies:\n  topics: [无日期专题]\n---\n\n正文。\n",
+    );
+    let o = f.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let term = f.read("topics/无日期专题/atom.xml");
+    assert!(!term.contains("1970"), "{term}");
+    let site = f.read("atom.xml");
+    let updated = |xml: &str| {
+        xml.split("<updated>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .map(str::to_string)
+    };
+    assert_eq!(updated(&term), updated(&site), "{term}");
+}
+
+#[test]
 fn a_link_to_a_future_page_says_why_it_is_missing() {
     let f = Fixture::new(&[]);
     f.write("content/cases/future.md", FUTURE_CASE);
