@@ -272,7 +272,9 @@ fn static_image(config: &Config, wanted: &str) -> Option<(Processed, Vec<(u32, S
 }
 
 /// The image at `out` (a content asset) as templates see it: `url`, `width`, `height`,
-/// `srcset`, `sizes`, and `widths` (each version's `url` and `width`).
+/// `srcset`, `sizes`, `widths` (each version's `url` and `width`), and `phone_srcset` with
+/// `phone_media`: the versions a phone is offered, for a `<picture>`'s `<source>` (empty
+/// when it is the same set).
 pub fn image_value(config: &Config, src: &Path, out: &str) -> Result<tera::Value, String> {
     let p = process(config, src)?;
     let urls: Vec<(u32, String)> = p
@@ -281,7 +283,6 @@ pub fn image_value(config: &Config, src: &Path, out: &str) -> Result<tera::Value
         .map(|(w, _)| (*w, config.url(&p.variant_out(out, *w))))
         .collect();
     let mut m = super::values::MapBuilder::new();
-    let srcset: Vec<String> = urls.iter().map(|(w, u)| format!("{u} {w}w")).collect();
     let widths: Vec<tera::Value> = urls
         .iter()
         .map(|(w, u)| {
@@ -293,8 +294,10 @@ pub fn image_value(config: &Config, src: &Path, out: &str) -> Result<tera::Value
     m.set("url", config.url(out))
         .set("width", p.width)
         .set("height", p.height)
-        .set("srcset", srcset.join(", "))
-        .set("sizes", "(max-width: 48rem) 100vw, 46rem")
+        .set("srcset", srcset(&urls))
+        .set("sizes", SIZES)
+        .set("phone_srcset", phone_srcset(&urls).unwrap_or_default())
+        .set("phone_media", PHONE_MEDIA)
         .set("widths", tera::Value::from(widths));
     Ok(m.build())
 }
@@ -660,13 +663,11 @@ pub fn rewrite_html(
 
 fn rewrite_tag(tag: &str, lookup: &impl Fn(&str) -> Option<(Processed, Vec<(u32, String)>)>, lazy: bool) -> String {
     let mut extra = String::new();
+    let mut phone = None;
     if let Some((p, urls)) = attr(tag, "src").and_then(|src| lookup(&src)) {
         if attr(tag, "srcset").is_none() && urls.len() > 1 {
-            let set: Vec<String> = urls.iter().map(|(w, u)| format!("{u} {w}w")).collect();
-            extra.push_str(&format!(
-                " srcset=\"{}\" sizes=\"(max-width: 48rem) 100vw, 46rem\"",
-                set.join(", ")
-            ));
+            extra.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", srcset(&urls)));
+            phone = phone_srcset(&urls);
         }
         if attr(tag, "width").is_none() && attr(tag, "height").is_none() {
             extra.push_str(&format!(" width=\"{}\" height=\"{}\"", p.width, p.height));
@@ -686,7 +687,33 @@ fn rewrite_tag(tag: &str, lookup: &impl Fn(&str) -> Option<(Processed, Vec<(u32,
     } else {
         tag.len() - 1
     };
-    format!("{}{extra}{}", tag[..close].trim_end(), &tag[close..])
+    let img = format!("{}{extra}{}", tag[..close].trim_end(), &tag[close..]);
+    match phone {
+        Some(set) => {
+            format!("<picture><source media=\"{PHONE_MEDIA}\" srcset=\"{set}\" sizes=\"100vw\">{img}</picture>")
+        }
+        None => img,
+    }
+}
+
+/// What `sizes` says of a body image: the screen's width on a phone, the text column's else.
+const SIZES: &str = "(max-width: 48rem) 100vw, 46rem";
+/// The screens [`PHONE_MAX`] is for.
+const PHONE_MEDIA: &str = "(max-width: 48rem)";
+/// The widest version a phone is offered, whatever its pixel density: a 375 px phone at 3×
+/// would otherwise take the 1600 px file, three times the bytes for no visible gain.
+pub const PHONE_MAX: u32 = 960;
+
+/// `URL WIDTHw, …` of `urls`.
+fn srcset(urls: &[(u32, String)]) -> String {
+    let set: Vec<String> = urls.iter().map(|(w, u)| format!("{u} {w}w")).collect();
+    set.join(", ")
+}
+
+/// The versions offered to phones ([`PHONE_MAX`] wide at most), when some are wider.
+fn phone_srcset(urls: &[(u32, String)]) -> Option<String> {
+    let small: Vec<(u32, String)> = urls.iter().filter(|(w, _)| *w <= PHONE_MAX).cloned().collect();
+    (!small.is_empty() && small.len() < urls.len()).then(|| srcset(&small))
 }
 
 /// The value of attribute `name` in a tag (double-quoted, as pulldown-cmark and the theme write).
@@ -715,6 +742,13 @@ mod tests {
         let lookup = |u: &str| (u == "/a/p.jpg").then(|| (p.clone(), urls.clone()));
         let out = rewrite_html(html, true, lookup);
         assert!(out.starts_with("<p><img src=\"/a/p.jpg\" alt=\"甲\" srcset=\"/a/p-480w.jpg 480w, /a/p.jpg 960w\" sizes=\"(max-width: 48rem) 100vw, 46rem\" width=\"960\" height=\"640\" decoding=\"async\"/></p>"), "{out}");
+        // With a version wider than a phone needs, phones get a <source> without it.
+        let wide = vec![(480, "/a/p-480w.jpg".to_string()), (1600, "/a/p.jpg".to_string())];
+        let big = rewrite_html(html, true, |u: &str| {
+            (u == "/a/p.jpg").then(|| (p.clone(), wide.clone()))
+        });
+        assert!(big.starts_with("<p><picture><source media=\"(max-width: 48rem)\" srcset=\"/a/p-480w.jpg 480w\" sizes=\"100vw\"><img src=\"/a/p.jpg\" alt=\"甲\" srcset=\"/a/p-480w.jpg 480w, /a/p.jpg 1600w\""), "{big}");
+        assert!(big.contains("decoding=\"async\"/></picture></p>"), "{big}");
         assert!(out.contains("alt=\"乙\" srcset="), "{out}");
         assert_eq!(out.matches("loading=\"lazy\"").count(), 2, "{out}");
         assert!(out.ends_with("<img src=\"/x.gif\" loading=\"lazy\">"));

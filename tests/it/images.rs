@@ -100,7 +100,7 @@ fn photos_are_published_upright_without_gps_at_phone_sizes() {
     assert_eq!(image::image_dimensions(dir.join("现场.jpg")).unwrap(), (1600, 2400));
     assert_eq!(image::image_dimensions(dir.join("现场-480w.jpg")).unwrap(), (480, 720));
     assert_eq!(image::image_dimensions(dir.join("现场-960w.jpg")).unwrap(), (960, 1440));
-    // A 375 px phone at 2x picks the 960 w version.
+    // A 375 px phone picks the 960 w version at most, at 3× too: phones are offered no wider.
     let phone = std::fs::metadata(dir.join("现场-960w.jpg")).unwrap().len();
     assert!(phone < 200 * 1024, "960w is {phone} bytes");
 
@@ -109,6 +109,12 @@ fn photos_are_published_upright_without_gps_at_phone_sizes() {
     assert!(
         html.contains(&format!(
             "srcset=\"{enc}-480w.jpg 480w, {enc}-960w.jpg 960w, {enc}.jpg 1600w\" sizes=\"(max-width: 48rem) 100vw, 46rem\" width=\"1600\" height=\"2400\""
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<picture><source media=\"(max-width: 48rem)\" srcset=\"{enc}-480w.jpg 480w, {enc}-960w.jpg 960w\" sizes=\"100vw\"><img src=\"现场.jpg\" alt=\"村民听讲座\""
         )),
         "{html}"
     );
