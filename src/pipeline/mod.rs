@@ -368,13 +368,28 @@ pub fn static_files(site: &Site, rendered: &HashMap<String, OutputKey>) -> Resul
         }
     }
     for (rel, src) in &files {
-        if rendered.contains_key(rel) {
-            errors.push(
-                Diagnostic::new("path/duplicate", format!("文件 {rel} 与 pufa 生成的页面同名"))
-                    .in_file(src.shown(&config.root))
-                    .with_hint("请改名或删除这个文件，生成的页面不能被覆盖。"),
-            );
+        let Some(key) = rendered.get(rel) else { continue };
+        let mut d = Diagnostic::new("path/duplicate", format!("文件 {rel} 与 pufa 生成的页面同名"))
+            .in_file(src.shown(&config.root))
+            .with_hint("请改名或删除这个文件，生成的页面不能被覆盖。");
+        // A redirect page: say which page's `aliases` asked for it, and where.
+        let owner = match key {
+            OutputKey::Alias(path) => site
+                .index
+                .aliases
+                .get(path)
+                .and_then(|r| site.pages.get(r))
+                .zip(Some(path)),
+            _ => None,
+        };
+        if let Some((p, path)) = owner {
+            let at = p.at_text("path/duplicate", path.trim_end_matches('/'), String::new());
+            d = d.with_hint(format!(
+                "它是 {}:{} 的 aliases 里写的旧地址 /{path} 的跳转页：请改名或删除这个文件，或从 aliases 里去掉这个地址。",
+                p.shown, at.line
+            ));
         }
+        errors.push(d);
     }
     if !errors.is_empty() {
         return Err(Error::many(errors));

@@ -358,6 +358,19 @@ fn shortcode_argument_with_a_value_it_does_not_take() {
 }
 
 #[test]
+fn alias_that_is_also_a_static_file() {
+    let e = fails("alias_static_clash");
+    has(
+        &e,
+        &[
+            "static/2019/guanyu.html",
+            "content/about.md:3 的 aliases",
+            "/2019/guanyu.html",
+        ],
+    );
+}
+
+#[test]
 fn missing_attachment() {
     let e = fails("attachment_missing");
     has(&e, &["content/about.md:4:", "办事指南.pdf", "找不到附件"]);
