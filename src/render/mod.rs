@@ -140,7 +140,10 @@ impl Templates {
         let theme_files = crate::theme::files(&theme, "templates");
         let site_files = crate::theme::dir_files(&site_dir);
         for (name, src) in theme_files.into_iter().chain(site_files) {
+            // As content files are shown: from the site folder (a theme beside it, from
+            // the folder holding both).
             let shown = match &src {
+                crate::theme::Source::Path(p) if p.starts_with(&config.root) => display_path(p, &config.root),
                 crate::theme::Source::Path(p) => display_path(p, &base),
                 crate::theme::Source::Embedded(_) => format!("（内置默认主题）templates/{name}"),
             };

@@ -152,7 +152,7 @@ fn a_broken_template_link_names_the_template() {
     );
     let (code, r) = check_json(&f, &[]);
     assert_eq!(code, 1);
-    let b = the(&r, "link/broken", "site/templates/404.html", 8, "error");
+    let b = the(&r, "link/broken", "templates/404.html", 8, "error");
     assert_eq!(b["found"], "/guide/old.pdf");
     // Outside the base path on a sub-path host.
     let (_, r) = check_json(&f, &["--base-url", "https://www.zs.gov.cn/hlz/"]);
@@ -499,7 +499,7 @@ fn a_built_template_link_names_the_templates_used() {
     );
     let (_, r) = check_json(&f, &[]);
     let b = &findings(&r, "link/broken")[0];
-    assert_eq!(b["file"], "site/templates/404.html", "{b:#}");
+    assert_eq!(b["file"], "templates/404.html", "{b:#}");
     assert!(b["hint"].as_str().unwrap().contains("404.html"), "{b:#}");
 }
 
@@ -522,7 +522,7 @@ fn wording_in_config_and_templates_and_across_wrapped_lines() {
     );
     let (_, r) = check_json(&f, &[]);
     the(&r, "wording/typo", "config.yaml", 2, "warning");
-    the(&r, "wording/serious", "site/templates/404.html", 8, "error");
+    the(&r, "wording/serious", "templates/404.html", 8, "error");
     assert!(
         findings(&r, "wording/serious").len() == 1 && findings(&r, "wording/known-wrong").is_empty(),
         "a wrapped line is read joined: {r:#}"
