@@ -570,10 +570,18 @@ pub fn missing_images(site: &Site, rendered: &HashMap<String, OutputKey>, copies
     errors
 }
 
-/// The first body image that shows the file published at `out`: (file, line).
+/// The first body image or cover that shows the file published at `out`: (file, line).
 fn used_at<'a>(site: &'a Site, out: &str) -> Option<(&'a str, usize)> {
-    body_images(site).find_map(|(shown, mut images)| {
+    let in_body = body_images(site).find_map(|(shown, mut images)| {
         images.find_map(|(i, path)| (path.as_deref() == Some(out)).then_some((shown, i.line)))
+    });
+    // Or a page's `cover:` (a file beside the page).
+    in_body.or_else(|| {
+        site.pages.values().find_map(|p| {
+            let cover = p.front.cover.as_deref()?;
+            let here = output_relative(&p.path, cover)?;
+            (here == out).then(|| (p.shown.as_str(), p.at_key("image/cover", "cover", String::new()).line))
+        })
     })
 }
 

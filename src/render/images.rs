@@ -523,19 +523,24 @@ fn find_image(site: &crate::content::Site, path: &str) -> Result<(crate::content
         };
         return Ok((asset, true));
     }
+    let static_dir = site.config.root.join("static");
+    let in_static_dir = walkdir::WalkDir::new(&static_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().ends_with(rel) && is_image(&e.path().to_string_lossy()))
+        .map(|e| format!("static/{}", crate::diagnostics::display_path(e.path(), &static_dir)));
     let near: Vec<String> = assets()
         .filter(|a| a.src.ends_with(rel))
-        .take(5)
         .map(|a| crate::diagnostics::display_path(&a.src, &content))
+        .chain(in_static_dir)
+        .take(5)
         .collect();
     Err(match near.is_empty() {
         true => format!(
             "resize_image: 找不到图片 {path}（要写 content/ 或 static/ 里的完整路径，如 cases/名称/现场.jpg；只能处理 JPEG 和 PNG）"
         ),
-        false => format!(
-            "resize_image: 找不到图片 {path}，要写 content/ 里的完整路径：{}",
-            near.join("、")
-        ),
+        false => format!("resize_image: 找不到图片 {path}，要写完整路径：{}", near.join("、")),
     })
 }
 

@@ -344,10 +344,29 @@ fn resize_image_takes_full_paths_in_content_or_static_and_says_which_when_only_a
     let o = f.build(&[]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(
-        e.contains("要写 content/ 里的完整路径：cases/xuanchuan/现场.jpg"),
-        "{e}"
+    assert!(e.contains("要写完整路径：cases/xuanchuan/现场.jpg"), "{e}");
+    f.write(
+        "templates/shortcodes/sizes.html",
+        "{% set t = resize_image(path=\"横幅.jpg\", width=100) %}<img src=\"{{ t.url }}\" alt=\"x\">",
     );
+    let e = stderr(&f.build(&[]));
+    assert!(e.contains("要写完整路径：static/images/横幅.jpg"), "{e}");
+}
+
+#[test]
+fn an_unreadable_cover_names_the_page_line_that_asks_for_it() {
+    let f = site();
+    std::fs::write(f.site().join("content/cases/xuanchuan/坏.jpg"), "不是图片").unwrap();
+    let page = std::fs::read_to_string(f.site().join("content/cases/xuanchuan/index.md")).unwrap();
+    f.write(
+        "content/cases/xuanchuan/index.md",
+        &page.replacen("---\n", "---\ncover: 坏.jpg\n", 1),
+    );
+    let o = f.build(&[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("content/cases/xuanchuan/index.md:2 用到了它"), "{e}");
+    assert!(e.contains("content/cases/xuanchuan/坏.jpg"), "{e}");
 }
 
 #[test]
