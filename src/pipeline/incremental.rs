@@ -137,10 +137,8 @@ pub fn search_index(
 fn build_all(site: &Site, docs: &[(search::Doc, u64)]) -> Result<Indexer, Diagnostic> {
     let mut ix = Indexer::default();
     for chunk in docs.chunks(512) {
-        let done: Vec<Result<(DocInfo, DocTokens), Diagnostic>> = chunk
-            .par_iter()
-            .map(|(d, _)| Ok((search::doc_info(site, d), search::doc_tokens(site, d, None)?)))
-            .collect();
+        let done: Vec<Result<(DocInfo, DocTokens), Diagnostic>> =
+            chunk.par_iter().map(|(d, _)| search::document(site, d, None)).collect();
         for d in done {
             let (info, t) = d?;
             ix.add(info, t);
@@ -165,12 +163,8 @@ fn update(
             let Some(old) = earlier.tokens(site, doc)? else {
                 return Ok(None);
             };
-            Ok(Some((
-                d,
-                old,
-                search::doc_info(site, doc),
-                search::doc_tokens(site, doc, None)?,
-            )))
+            let (info, new) = search::document(site, doc, None)?;
+            Ok(Some((d, old, info, new)))
         })
         .collect();
     let mut ix = prev.indexer;

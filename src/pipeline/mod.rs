@@ -259,8 +259,8 @@ impl Pipeline {
                 .filter(|p| search::is_indexed(p))
                 .collect();
             for doc in search::attachment_docs(site, &pages) {
-                match search::doc_tokens(site, &doc, None) {
-                    Ok(tokens) => ix.add(search::doc_info(site, &doc), tokens),
+                match search::document(site, &doc, None) {
+                    Ok((info, tokens)) => ix.add(info, tokens),
                     Err(e) => errors.push(e),
                 }
             }
@@ -301,8 +301,7 @@ where
         page: p,
         attachment: None,
     };
-    let tokens = search::doc_tokens(site, &doc, Some(&body))?;
-    Ok(Some((search::doc_info(site, &doc), tokens)))
+    search::document(site, &doc, Some(&body)).map(Some)
 }
 
 /// Everything copied rather than rendered: theme static, site static (wins over the theme's),

@@ -74,13 +74,13 @@ pub fn has_text(name: &str) -> bool {
 
 /// The text of one attachment file, from the cache or extracted now.
 pub fn text_of(site: &Site, path: &Path) -> String {
+    if !has_text(&path.to_string_lossy()) {
+        return String::new();
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if !matches!(ext.as_str(), "pdf" | "docx" | "xlsx") {
-        return String::new();
-    }
     let Ok(bytes) = std::fs::read(path) else {
         return String::new();
     };

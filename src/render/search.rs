@@ -198,13 +198,24 @@ pub struct Doc<'a> {
     pub attachment: Option<usize>,
 }
 
-impl Doc<'_> {
+impl<'a> Doc<'a> {
     /// Its name in the index's document list: the page's content path, `#N` for attachment N.
     pub fn name(&self) -> String {
         match self.attachment {
             None => self.page.rel.clone(),
             Some(i) => format!("{}#{i}", self.page.rel),
         }
+    }
+
+    /// The attachment's front-matter entry (`None` for a page document).
+    fn entry(&self) -> Option<&'a crate::content::front_matter::AttachmentRef> {
+        let list: &'a [crate::content::front_matter::AttachmentRef] = self.page.front.attachments.as_deref()?;
+        list.get(self.attachment?)
+    }
+
+    /// The attachment's file on disk.
+    fn file(&self, site: &Site) -> Option<std::path::PathBuf> {
+        super::shortcodes::resolve_file(site, self.page, &self.entry()?.file)?.disk
     }
 }
 
@@ -231,14 +242,14 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
 /// The attachment documents of `pages`, in order.
 pub fn attachment_docs<'a>(site: &Site, pages: &[&'a Page]) -> Vec<Doc<'a>> {
     let mut out = Vec::new();
-    for p in pages.iter().filter(|p| p.front.attachments.is_some()) {
+    for p in pages {
         for (i, a) in p.front.attachments.iter().flatten().enumerate() {
-            let found = super::shortcodes::resolve_file(site, p, &a.file);
-            if found.is_some_and(|f| f.disk.is_some() && super::attachments::has_text(&a.file)) {
-                out.push(Doc {
-                    page: p,
-                    attachment: Some(i),
-                });
+            let doc = Doc {
+                page: p,
+                attachment: Some(i),
+            };
+            if super::attachments::has_text(&a.file) && doc.file(site).is_some() {
+                out.push(doc);
             }
         }
     }
@@ -248,66 +259,57 @@ pub fn attachment_docs<'a>(site: &Site, pages: &[&'a Page]) -> Vec<Doc<'a>> {
 /// A document's fingerprint: the page's (from the site's values) or, for an attachment, its
 /// title, file and the file's stamp, so that editing the page's text leaves it alone.
 pub fn doc_fingerprint(site: &Site, doc: &Doc, page_hash: u64) -> u64 {
-    let Some(i) = doc.attachment else { return page_hash };
-    let a = doc.page.front.attachments.as_ref().and_then(|l| l.get(i));
-    let stamp = a
-        .and_then(|a| super::shortcodes::resolve_file(site, doc.page, &a.file))
-        .and_then(|f| f.disk)
-        .map(|d| crate::content::reuse::file_hash(&d));
-    crate::util::hash_of(&(
-        &doc.page.path,
-        &doc.page.front.title,
-        a.map(|a| (&a.title, &a.file)),
-        stamp,
-    ))
+    let Some(a) = doc.entry() else { return page_hash };
+    let stamp = doc.file(site).map(|d| crate::content::reuse::file_hash(&d));
+    crate::util::hash_of(&(&doc.page.path, &doc.page.front.title, (&a.title, &a.file), stamp))
 }
 
-/// The result display data of a document.
-pub fn doc_info(site: &Site, doc: &Doc) -> DocInfo {
+/// A document's result display data and tokens; `page_html` is the page's body when the
+/// caller has it already. An attachment's text is read once, for both.
+pub fn document(
+    site: &Site,
+    doc: &Doc,
+    page_html: Option<&str>,
+) -> Result<(DocInfo, DocTokens), crate::diagnostics::Diagnostic> {
     let p = doc.page;
-    let url = site.config.url(&p.path);
-    let attachment = doc
-        .attachment
-        .and_then(|i| p.front.attachments.as_ref().and_then(|l| l.get(i)));
-    let Some(a) = attachment else {
-        return DocInfo {
-            url,
-            title: p.front.title.clone(),
-            kind: p.kind,
-            years: p.years.clone(),
-            description: p
-                .front
-                .description
-                .clone()
-                .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80)),
-        };
-    };
-    // The page's own result shows an excerpt of the page; this one names the attachment and
-    // shows the start of its text (the URL's fragment tells the search page so).
-    let text = attachment_text(site, doc);
-    let start =
-        crate::render::values::truncate_chars(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str(), 60);
-    DocInfo {
-        url: format!("{url}#attachments-title"),
+    let info = |url: String, description: String| DocInfo {
+        url,
         title: p.front.title.clone(),
         kind: p.kind,
         years: p.years.clone(),
-        description: format!(
-            "附件《{}》（{}）：{start}",
-            a.title,
-            super::shortcodes::file_type(&a.file)
-        ),
-    }
+        description,
+    };
+    let url = site.config.url(&p.path);
+    let Some(a) = doc.entry() else {
+        let description = p
+            .front
+            .description
+            .clone()
+            .unwrap_or_else(|| crate::render::values::truncate_chars(&p.body.summary_text, 80));
+        return Ok((info(url, description), doc_tokens(site, doc, page_html)?));
+    };
+    // The page's own result shows an excerpt of the page; this one names the attachment and
+    // shows the start of its text (the URL's fragment tells the search page so).
+    let text = doc
+        .file(site)
+        .map(|d| super::attachments::text_of(site, &d))
+        .unwrap_or_default();
+    let start =
+        crate::render::values::truncate_chars(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str(), 60);
+    let description = format!(
+        "附件《{}》（{}）：{start}",
+        a.title,
+        super::shortcodes::file_type(&a.file)
+    );
+    let tokens = attachment_tokens(p, a, &text);
+    Ok((info(format!("{url}#attachments-title"), description), tokens))
 }
 
-/// The text of an attachment document (empty for a page document).
-fn attachment_text(site: &Site, doc: &Doc) -> String {
-    let file = doc
-        .attachment
-        .and_then(|i| doc.page.front.attachments.as_ref().and_then(|l| l.get(i)))
-        .and_then(|a| super::shortcodes::resolve_file(site, doc.page, &a.file))
-        .and_then(|f| f.disk);
-    file.map(|d| super::attachments::text_of(site, &d)).unwrap_or_default()
+fn attachment_tokens(p: &Page, a: &crate::content::front_matter::AttachmentRef, text: &str) -> DocTokens {
+    tokenize(
+        &format!("{} {}", p.front.title, a.title),
+        &crate::markdown::escape(text),
+    )
 }
 
 /// A document's tokens; `page_html` is the page's body when the caller has it already.
@@ -317,13 +319,12 @@ pub fn doc_tokens(
     page_html: Option<&str>,
 ) -> Result<DocTokens, crate::diagnostics::Diagnostic> {
     let p = doc.page;
-    if doc.attachment.is_some() {
-        let a = doc
-            .attachment
-            .and_then(|i| p.front.attachments.as_ref().and_then(|l| l.get(i)));
-        let title = a.map_or("", |a| a.title.as_str());
-        let html = crate::markdown::escape(&attachment_text(site, doc));
-        return Ok(tokenize(&format!("{} {title}", p.front.title), &html));
+    if let Some(a) = doc.entry() {
+        let text = doc
+            .file(site)
+            .map(|d| super::attachments::text_of(site, &d))
+            .unwrap_or_default();
+        return Ok(attachment_tokens(p, a, &text));
     }
     match page_html {
         Some(h) => Ok(tokenize(&p.front.title, h)),
