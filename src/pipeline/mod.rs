@@ -579,7 +579,11 @@ fn used_at<'a>(site: &'a Site, out: &str) -> Option<(&'a str, usize)> {
         site.pages.values().find_map(|p| {
             let cover = p.front.cover.as_deref()?;
             let here = output_relative(&p.path, cover)?;
-            (here == out).then(|| (p.shown.as_str(), p.at_key("image/cover", "cover", String::new()).line))
+            let line = p
+                .key_lines()
+                .find(|(key, _, _)| *key == "cover")
+                .map_or(p.front_line, |l| l.1);
+            (here == out).then_some((p.shown.as_str(), line))
         })
     })
 }
@@ -598,33 +602,21 @@ fn body_images(
         .values()
         .map(|s| (s.shown.as_str(), s.path.as_str(), &s.images));
     pages.chain(sections).map(|(shown, dir, images)| {
-        let resolved = images.iter().map(move |i| {
-            let decoded = percent_encoding::percent_decode_str(&i.target).decode_utf8_lossy();
-            (i, output_relative(dir, &decoded))
-        });
+        let resolved = images.iter().map(move |i| (i, output_relative(dir, &i.target)));
         (shown, resolved)
     })
 }
 
-/// The output path a link `target` in a page published at `dir` (`cases/x/`) names:
-/// `现场.jpg` → `cases/x/现场.jpg`, `../a.png` → `cases/a.png`, `/images/a.png` →
-/// `images/a.png`; `None` when it climbs above the site.
+/// The output path a link `target` in a page published at `dir` (`cases/x/`) names, as
+/// [`render::output_file`] reads it (percent-decoded, normalized): `现场.jpg` →
+/// `cases/x/现场.jpg`, `../a.png` → `cases/a.png`, `/images/a.png` → `images/a.png`; `None`
+/// when it climbs above the site.
 fn output_relative(dir: &str, target: &str) -> Option<String> {
-    let (base, rest) = match target.strip_prefix('/') {
-        Some(r) => ("", r),
-        None => (dir, target),
+    let joined = match target.strip_prefix('/') {
+        Some(rest) => rest.to_string(),
+        None => format!("{dir}{target}"),
     };
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rest.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    render::output_file(&joined, |_| true).ok()
 }
 
 /// A warning for each image under content/ over 5 MB (published smaller, but slow to build

@@ -258,17 +258,17 @@ pub fn page_images(site: &crate::content::Site, p: &crate::content::Page, html: 
 /// its full size only: its dimensions, and that one URL.
 fn static_image(config: &Config, wanted: &str) -> Option<(Processed, Vec<(u32, String)>)> {
     let rel = wanted.strip_prefix(config.base_path.as_str())?;
-    if !is_image(rel) || rel.split('/').any(|s| s == ".." || s.is_empty()) {
-        return None;
-    }
-    let src = config.root.join("static").join(rel);
-    if !src.is_file() {
-        return None;
-    }
+    let src = static_image_file(config, rel)?;
     super::record(super::Input::File(crate::diagnostics::display_path(&src, &config.root)));
     let processed = process(config, &src).ok()?;
     let url = config.url(rel);
     Some((processed.clone(), vec![(processed.width, url)]))
+}
+
+/// The site's `static/` JPEG or PNG at `rel` (`images/a.jpg`), when there is one.
+fn static_image_file(config: &Config, rel: &str) -> Option<PathBuf> {
+    let path = crate::util::fs_path(&config.root.join("static"), rel);
+    (is_image(rel) && crate::util::stays_inside(rel) && path.is_file()).then_some(path)
 }
 
 /// The image at `out` (a content asset) as templates see it: `url`, `width`, `height`,
@@ -515,21 +515,17 @@ fn find_image(site: &crate::content::Site, path: &str) -> Result<(crate::content
         return Ok((a.clone(), false));
     }
     let rel = rel.trim_start_matches("static/");
-    let in_static = site.config.root.join("static").join(rel);
-    if is_image(rel) && !rel.split('/').any(|s| s == "..") && in_static.is_file() {
-        let asset = crate::content::Asset {
-            src: in_static,
-            out: rel.to_string(),
-        };
-        return Ok((asset, true));
+    if let Some(src) = static_image_file(&site.config, rel) {
+        let out = rel.to_string();
+        return Ok((crate::content::Asset { src, out }, true));
     }
+    // Not found: the images a bare name could mean, under content/ and static/.
     let static_dir = site.config.root.join("static");
-    let in_static_dir = walkdir::WalkDir::new(&static_dir)
-        .follow_links(true)
+    let (static_files, _) = crate::walk::site_files(&site.config, &static_dir);
+    let in_static_dir = static_files
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().ends_with(rel) && is_image(&e.path().to_string_lossy()))
-        .map(|e| format!("static/{}", crate::diagnostics::display_path(e.path(), &static_dir)));
+        .filter(|f| f.ends_with(rel) && is_image(&f.to_string_lossy()))
+        .map(|f| format!("static/{}", crate::diagnostics::display_path(&f, &static_dir)));
     let near: Vec<String> = assets()
         .filter(|a| a.src.ends_with(rel))
         .map(|a| crate::diagnostics::display_path(&a.src, &content))
