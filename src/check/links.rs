@@ -231,8 +231,8 @@ impl LinkChecker {
 
     /// The output file a path relative to the output root names.
     fn file_target(&self, path: &str, fragment: Option<String>) -> Target {
-        let made = self.made.read();
-        let exists = |f: &str| self.files.contains(f) || made.as_ref().is_ok_and(|m| m.contains(f));
+        // The made images are asked for only when no output or copied file has the path.
+        let exists = |f: &str| self.files.contains(f) || self.made.read().is_ok_and(|m| m.contains(f));
         match crate::render::output_file(path, exists) {
             Ok(file) => Target::Internal { file, fragment },
             Err(file) => Target::Missing(file),

@@ -22,17 +22,20 @@ fn feed_context(ctx: &mut Context, d: &RenderData, list: &[String]) {
         .filter(|p| p.front.date.is_some())
         .take(site.config.feed_limit)
         .collect();
-    let newest = |rels: &[String]| {
-        rels.iter()
-            .filter_map(|r| site.pages.get(r))
-            .filter_map(|p| crate::content::updated_on(p, site.today))
-            .max()
+    let newest = |pages: &mut dyn Iterator<Item = &crate::content::Page>| {
+        pages.filter_map(|p| crate::content::updated_on(p, site.today)).max()
     };
-    let shown: Vec<String> = dated.iter().map(|p| p.rel.clone()).collect();
     // A feed of undated pages still needs an <updated>: the site's newest date then.
-    let updated = newest(&shown).or_else(|| {
+    let updated = newest(&mut dated.iter().map(|p| p.as_ref())).or_else(|| {
         record(Input::Recent);
-        newest(&site.index.recent)
+        newest(
+            &mut site
+                .index
+                .recent
+                .iter()
+                .filter_map(|r| site.pages.get(r))
+                .map(|p| p.as_ref()),
+        )
     });
     let pages: Vec<Value> = dated.iter().map(|p| d.summary(&p.rel)).collect();
     ctx.insert_value("pages", Value::from(pages));

@@ -327,8 +327,8 @@ impl Engine {
         if let Some(b) = self.search.get(path) {
             return Some(Entry::Bytes(Arc::clone(b)));
         }
-        let made = self.made().remove(path)?;
-        self.made_entry(made)
+        let made = self.outputs.values().flat_map(|o| crate::pipeline::made_by(&o.inputs));
+        self.made_entry(made.into_iter().find(|d| d.out == path)?)
     }
 
     /// The images `resize_image` made for the outputs now, by output path.
