@@ -458,28 +458,26 @@ pub fn report(im: &Imported, target: &Path, written: bool) -> String {
             format!("{}（…{}…）", f.doubt.clone().unwrap_or_default(), f.context),
         ));
     }
-    if unsure_n > MAX_DOUBTS {
-        unsure.push((
-            usize::MAX,
-            format!(
-                "另有 {} 个需要确认的数字没有列出（只列出前 {MAX_DOUBTS} 个）",
-                unsure_n - MAX_DOUBTS
-            ),
-        ));
-    }
     if im.year.is_none() {
         unsure.push((0, "没有找到报告所属年度".into()));
     }
     unsure.sort();
-    if !unsure.is_empty() {
+    if !unsure.is_empty() || unsure_n > MAX_DOUBTS {
         let _ = writeln!(r, "需要确认：");
         for (l, m) in unsure {
-            if l > 0 && l < usize::MAX {
+            if l > 0 {
                 let _ = writeln!(r, "  第 {l} 行：{m}");
             } else {
                 let _ = writeln!(r, "  {m}");
             }
         }
+    }
+    if unsure_n > MAX_DOUBTS {
+        let _ = writeln!(
+            r,
+            "  另有 {} 个需要确认的数字没有列出（只列出前 {MAX_DOUBTS} 个）",
+            unsure_n - MAX_DOUBTS
+        );
     }
     let _ = writeln!(
         r,
